@@ -1,0 +1,72 @@
+package dev.denoiser.cli;
+
+import dev.denoiser.error.DenoiserException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The command line: {@code serve} (the default), {@code train}, {@code eval}, {@code export},
+ * {@code bench}. Expected failures (bad input, missing data) print one line and exit non-zero;
+ * only bugs print a stack trace.
+ */
+@Command(
+    name = "stream-denoiser",
+    mixinStandardHelpOptions = true,
+    version = "stream-denoiser 0.1.0",
+    description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    CommandLine cl = commandLine();
+    return cl.execute(args);
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(Main::handleFailure);
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    CommandLine.usage(this, System.out);
+  }
+
+  private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+    PrintWriter err = cl.getErr();
+    Throwable t = ex;
+    while (t != null && !(t instanceof DenoiserException) && !(t instanceof UserError)) {
+      t = t.getCause();
+    }
+    if (t != null) {
+      String code = t instanceof DenoiserException de ? de.code() + ": " : "error: ";
+      err.println(code + t.getMessage());
+      err.flush();
+      return 2;
+    }
+    err.println("error: " + ex);
+    ex.printStackTrace(err);
+    err.flush();
+    return 1;
+  }
+
+  /** A failure caused by the user's input or environment: printed as one line, exit code 2. */
+  public static final class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public UserError(String message) {
+      super(message, null, false, false);
+    }
+
+    public UserError(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
+  }
+}
