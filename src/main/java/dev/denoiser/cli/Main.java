@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -24,8 +24,10 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns the exit code (tests call this instead of main). */
   public static int run(String... args) {
+    System.setProperty("java.awt.headless", "true");
     CommandLine cl = commandLine();
-    return cl.execute(args);
+    // serve is the default command
+    return cl.execute(args.length == 0 ? new String[] {"serve"} : args);
   }
 
   public static CommandLine commandLine() {

@@ -1,0 +1,90 @@
+package dev.denoiser.batching;
+
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.ModelRegistry;
+import dev.denoiser.model.ModelCard;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+
+/**
+ * What every source (HTTP, Kafka, WebSocket) calls to run a frame: checks the model exists and
+ * takes the frame's shape, sends the request to the model's batcher, and turns event-bus failures
+ * back into {@link DenoiserException}s with their {@link ErrorCode}.
+ */
+public final class InferenceClient {
+  private static final long SLACK_MS = 60_000;
+  private final Vertx vertx;
+  private final ModelRegistry registry;
+  private final long deadlineMillis;
+
+  public InferenceClient(Vertx vertx, ModelRegistry registry, long deadlineMillis) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.deadlineMillis = deadlineMillis;
+    LocalCodec.registerAll(vertx);
+  }
+
+  public ModelRegistry registry() {
+    return registry;
+  }
+
+  /** Runs {@code frame} on {@code model} (null: the default model) with the default deadline. */
+  public Future<InferenceResult> infer(Frame frame, String model) {
+    return infer(frame, model, deadlineMillis);
+  }
+
+  /** As {@link #infer(Frame, String)} with a deadline in milliseconds (0 or less: the default). */
+  public Future<InferenceResult> infer(Frame frame, String model, long deadlineMs) {
+    String name = registry.resolveName(model);
+    try {
+      check(frame, name);
+    } catch (DenoiserException e) {
+      return Future.failedFuture(e);
+    }
+    long deadline = deadlineMs > 0 ? deadlineMs : deadlineMillis;
+    InferenceRequest req = InferenceRequest.of(frame, name, deadline);
+    long timeout = deadline + SLACK_MS;
+    return vertx.eventBus().<InferenceResult>request(Addresses.infer(name), req,
+            new DeliveryOptions().setSendTimeout(timeout).setLocalOnly(true))
+        .transform(ar -> ar.succeeded()
+            ? Future.succeededFuture(ar.result().body())
+            : Future.failedFuture(toError(ar.cause(), name)));
+  }
+
+  /** The card of the model a frame would run on, after checking that it takes the frame's shape. */
+  public ModelCard check(Frame frame, String model) {
+    ModelCard card = registry.card(registry.resolveName(model));
+    String problem = card.shapeProblem(frame.height(), frame.width());
+    if (problem != null) {
+      throw new DenoiserException(ErrorCode.UNSUPPORTED_SHAPE, problem);
+    }
+    return card;
+  }
+
+  /** Maps a failure of the event-bus request to the typed error the caller should see. */
+  public static DenoiserException toError(Throwable t, String model) {
+    if (t instanceof DenoiserException de) {
+      return de;
+    }
+    if (t instanceof ReplyException re) {
+      switch (re.failureType()) {
+        case RECIPIENT_FAILURE:
+          ErrorCode[] codes = ErrorCode.values();
+          int c = re.failureCode();
+          ErrorCode code = c >= 0 && c < codes.length ? codes[c] : ErrorCode.INTERNAL;
+          return new DenoiserException(code, re.getMessage());
+        case NO_HANDLERS:
+          return new DenoiserException(ErrorCode.MODEL_NOT_READY, "model '" + model + "' is not being served yet");
+        case TIMEOUT:
+          return new DenoiserException(ErrorCode.DEADLINE_EXCEEDED, "no answer from model '" + model + "' in time");
+        default:
+          break;
+      }
+    }
+    return new DenoiserException(ErrorCode.INTERNAL, String.valueOf(t.getMessage()));
+  }
+}

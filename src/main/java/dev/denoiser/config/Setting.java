@@ -1,0 +1,70 @@
+package dev.denoiser.config;
+
+import java.util.Locale;
+
+/**
+ * Every configuration key of the service, with its default and a one-line description. The README
+ * table lists them all (a test keeps the two in step).
+ *
+ * <p>A key such as {@code batching.maxBatchSize} can be set in the config file (flat or nested
+ * YAML/JSON), as the environment variable {@code DENOISER_BATCHING_MAXBATCHSIZE}, as the system
+ * property {@code -Dbatching.maxBatchSize=..}, or with {@code serve --set batching.maxBatchSize=..};
+ * later sources win in that order.
+ */
+public enum Setting {
+  HTTP_HOST("http.host", "0.0.0.0", "Address the HTTP/WebSocket server binds to."),
+  HTTP_PORT("http.port", 8080, "HTTP/WebSocket port (0 picks a free one)."),
+  HTTP_MAX_BODY_BYTES("http.maxBodyBytes", 20L << 20, "Largest HTTP request body; larger gives 413 PAYLOAD_TOO_LARGE."),
+  HTTP_SHUTDOWN_GRACE_MS("http.shutdownGraceMillis", 10_000, "How long a graceful shutdown waits for in-flight HTTP requests."),
+  AUTH_TOKEN("auth.token", "", "Bearer token required by /v1, /v2 inference and admin calls and the WebSocket; empty disables it."),
+  FRAME_MAX_PIXELS("frame.maxPixels", 4096L * 4096L, "Largest frame, in pixels (height x width); larger gives PAYLOAD_TOO_LARGE."),
+  MODELS_DIR("models.dir", "models", "Directory with one sub-directory per model (model.onnx + card.json)."),
+  MODELS_DEFAULT("models.default", "conv-upsample", "Model used when a request names none."),
+  BATCH_MAX_SIZE("batching.maxBatchSize", 64, "Most frames in one ONNX Runtime run."),
+  BATCH_MAX_DELAY_US("batching.maxBatchDelayMicros", 0, "How long an idle worker waits for a batch to fill (0: run whatever is queued at once)."),
+  BATCH_QUEUE_SIZE("batching.queueSize", 1024, "Frames queued per model; beyond it requests fail at once with OVERLOADED."),
+  BATCH_DEADLINE_MS("batching.deadlineMillis", 5_000, "Default per-request deadline; a request still queued after it fails with DEADLINE_EXCEEDED."),
+  INFERENCE_INSTANCES("inference.instances", 1, "Number of inference worker verticles (concurrent ONNX Runtime runs)."),
+  INFERENCE_INTRA_OP_THREADS("inference.intraOpThreads", 0, "ONNX Runtime intra-op threads per run (0: cores / instances)."),
+  INFERENCE_DEVICE("inference.device", "auto", "auto, cpu or cuda:N; auto uses CUDA when the gpu build finds a GPU, else the CPU.");
+
+  private final String key;
+  private final Object defaultValue;
+  private final String description;
+
+  Setting(String key, Object defaultValue, String description) {
+    this.key = key;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String key() {
+    return key;
+  }
+
+  public Object defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  /** The environment variable that sets this key: {@code DENOISER_} + key upper-cased, dots as underscores. */
+  public String envName() {
+    return envName(key);
+  }
+
+  public static String envName(String key) {
+    return "DENOISER_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+  }
+
+  public static Setting byKey(String key) {
+    for (Setting s : values()) {
+      if (s.key.equals(key)) {
+        return s;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,214 @@
+package dev.denoiser.frame;
+
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import javax.imageio.ImageIO;
+
+/**
+ * Bytes to {@link Frame} and back, for every {@link MediaType}, with the checks a service needs
+ * before anything reaches a model: the declared size must be positive and under the pixel limit,
+ * the byte length must match it, PNGs must decode, floats must be finite. Every failure is a
+ * {@link DenoiserException} with a one-line message.
+ */
+public final class FrameCodec {
+  private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  private final long maxPixels;
+
+  public FrameCodec(long maxPixels) {
+    this.maxPixels = maxPixels;
+  }
+
+  public long maxPixels() {
+    return maxPixels;
+  }
+
+  /**
+   * Decodes one frame. {@code width}/{@code height} are required for raw formats and ignored for
+   * PNG (the PNG header has them).
+   */
+  public Frame decode(MediaType type, byte[] bytes, Integer width, Integer height, String streamId, String frameId) {
+    return switch (type) {
+      case PNG -> decodePng(bytes, streamId, frameId);
+      case GRAY8 -> decodeGray8(bytes, requireSize(width, height), streamId, frameId);
+      case FLOAT32 -> decodeFloat32(bytes, requireSize(width, height), streamId, frameId);
+    };
+  }
+
+  public Frame decode(String contentType, byte[] bytes, Integer width, Integer height, String streamId, String frameId) {
+    return decode(MediaType.parse(contentType), bytes, width, height, streamId, frameId);
+  }
+
+  /** Checks a declared size against the limits; returns {height, width}. */
+  public int[] checkSize(long height, long width) {
+    if (height <= 0 || width <= 0) {
+      throw DenoiserException.of(ErrorCode.INVALID_FRAME, "frame size must be positive, got %dx%d", height, width);
+    }
+    if (height * width > maxPixels) {
+      throw DenoiserException.of(ErrorCode.PAYLOAD_TOO_LARGE,
+          "frame of %dx%d = %d pixels is over the limit of %d pixels", height, width, height * width, maxPixels);
+    }
+    return new int[] {(int) height, (int) width};
+  }
+
+  private int[] requireSize(Integer width, Integer height) {
+    if (width == null || height == null) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "raw frames need a width and a height");
+    }
+    return checkSize(height, width);
+  }
+
+  private Frame decodeGray8(byte[] bytes, int[] hw, String streamId, String frameId) {
+    int n = hw[0] * hw[1];
+    if (bytes.length != n) {
+      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
+          "gray8 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], n, bytes.length);
+    }
+    float[] px = new float[n];
+    for (int i = 0; i < n; i++) {
+      px[i] = (bytes[i] & 0xff) / 255f;
+    }
+    return new Frame(px, hw[0], hw[1], streamId, frameId);
+  }
+
+  private Frame decodeFloat32(byte[] bytes, int[] hw, String streamId, String frameId) {
+    long n = (long) hw[0] * hw[1];
+    if (bytes.length != n * 4) {
+      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
+          "float32 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], n * 4, bytes.length);
+    }
+    float[] px = new float[(int) n];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(px);
+    return fromFloats(px, hw[0], hw[1], streamId, frameId);
+  }
+
+  /**
+   * Wraps float pixels as a frame after checking them: NaN and infinities are refused, values
+   * outside [0,1] are clipped. Takes ownership of {@code px}.
+   */
+  public Frame fromFloats(float[] px, int height, int width, String streamId, String frameId) {
+    checkSize(height, width);
+    if (px.length != height * width) {
+      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
+          "frame of %dx%d needs %d values, got %d", height, width, height * width, px.length);
+    }
+    for (int i = 0; i < px.length; i++) {
+      float v = px[i];
+      if (!Float.isFinite(v)) {
+        throw DenoiserException.of(ErrorCode.INVALID_FRAME, "pixel %d (row %d, column %d) is %s",
+            i, i / width, i % width, Float.isNaN(v) ? "NaN" : "infinite");
+      }
+      if (v < 0f) {
+        px[i] = 0f;
+      } else if (v > 1f) {
+        px[i] = 1f;
+      }
+    }
+    return new Frame(px, height, width, streamId, frameId);
+  }
+
+  private Frame decodePng(byte[] bytes, String streamId, String frameId) {
+    // Read the size from the IHDR chunk before decoding, so a 100000x100000 header is refused
+    // without allocating anything.
+    if (bytes.length < 24 || !startsWith(bytes, PNG_MAGIC)) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "not a PNG image (bad signature)");
+    }
+    ByteBuffer hdr = ByteBuffer.wrap(bytes, 16, 8).order(ByteOrder.BIG_ENDIAN);
+    long w = Integer.toUnsignedLong(hdr.getInt());
+    long h = Integer.toUnsignedLong(hdr.getInt());
+    checkSize(h, w);
+    BufferedImage img;
+    try {
+      img = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "undecodable PNG: " + oneLine(e));
+    }
+    if (img == null) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "undecodable PNG");
+    }
+    int width = img.getWidth();
+    int height = img.getHeight();
+    float[] px = new float[width * height];
+    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+      byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+      for (int i = 0; i < px.length; i++) {
+        px[i] = (data[i] & 0xff) / 255f;
+      }
+    } else {
+      int[] rgb = img.getRGB(0, 0, width, height, null, 0, width);
+      for (int i = 0; i < px.length; i++) {
+        int p = rgb[i];
+        float r = (p >> 16) & 0xff;
+        float g = (p >> 8) & 0xff;
+        float b = p & 0xff;
+        px[i] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
+      }
+    }
+    return new Frame(px, height, width, streamId, frameId);
+  }
+
+  /** Encodes a frame's pixels in {@code type}; raw formats carry no size (send it beside). */
+  public static byte[] encode(Frame f, MediaType type) {
+    return switch (type) {
+      case PNG -> encodePng(f);
+      case GRAY8 -> toGray8(f.pixels());
+      case FLOAT32 -> toFloat32(f.pixels());
+    };
+  }
+
+  public static byte[] toGray8(float[] px) {
+    byte[] out = new byte[px.length];
+    for (int i = 0; i < px.length; i++) {
+      out[i] = (byte) toByte(px[i]);
+    }
+    return out;
+  }
+
+  public static byte[] toFloat32(float[] px) {
+    ByteBuffer bb = ByteBuffer.allocate(px.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    bb.asFloatBuffer().put(px);
+    return bb.array();
+  }
+
+  private static byte[] encodePng(Frame f) {
+    BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_BYTE_GRAY);
+    byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+    float[] px = f.pixels();
+    for (int i = 0; i < px.length; i++) {
+      data[i] = (byte) toByte(px[i]);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + px.length / 2);
+    try {
+      ImageIO.write(img, "png", out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  private static int toByte(float v) {
+    int b = Math.round(v * 255f);
+    return b < 0 ? 0 : Math.min(b, 255);
+  }
+
+  private static boolean startsWith(byte[] b, byte[] prefix) {
+    for (int i = 0; i < prefix.length; i++) {
+      if (b[i] != prefix[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.replace('\n', ' ');
+  }
+}

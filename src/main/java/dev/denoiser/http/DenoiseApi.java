@@ -1,0 +1,128 @@
+package dev.denoiser.http;
+
+import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import dev.denoiser.frame.Frame;
+import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.frame.MediaType;
+import dev.denoiser.model.ModelCard;
+import dev.denoiser.service.ServiceContext;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+
+/**
+ * The service's own REST API.
+ *
+ * <ul>
+ *   <li>{@code POST /v1/models/{name}/denoise}: body = one image ({@code Content-Type} image/png,
+ *       application/x-gray8 or application/x-float32; raw formats need {@code width} and
+ *       {@code height} query parameters or {@code X-Width}/{@code X-Height} headers). Answers the
+ *       denoised image in the same format, or the one {@code Accept} asks for. Headers:
+ *       {@code X-Model}, {@code X-Model-Version}, {@code X-Width}, {@code X-Height},
+ *       {@code X-Queue-Micros}, {@code X-Compute-Micros}, {@code X-Batch-Size}, {@code Server-Timing},
+ *       and {@code X-Frame-Id} when the request had one.
+ *   <li>{@code POST /v1/models/{name}/encode}: same input; answers JSON with the latent code.
+ *   <li>{@code GET /v1/models} and {@code GET /v1/models/{name}}: the model cards.
+ * </ul>
+ */
+final class DenoiseApi {
+  private final ServiceContext svc;
+
+  DenoiseApi(ServiceContext svc) {
+    this.svc = svc;
+  }
+
+  void mount(Router router) {
+    router.get("/v1/models").handler(this::list);
+    router.get("/v1/models/:name").handler(this::card);
+    router.post("/v1/models/:name/denoise").handler(ctx -> run(ctx, false));
+    router.post("/v1/models/:name/encode").handler(ctx -> run(ctx, true));
+  }
+
+  private void list(RoutingContext ctx) {
+    JsonArray cards = new JsonArray();
+    svc.registry().cards().values().forEach(c -> cards.add(c.toJson()));
+    json(ctx.response(), 200, new JsonObject().put("default", svc.registry().defaultModel()).put("models", cards));
+  }
+
+  private void card(RoutingContext ctx) {
+    ModelCard c = svc.registry().card(ctx.pathParam("name"));
+    json(ctx.response(), 200, c.toJson());
+  }
+
+  private void run(RoutingContext ctx, boolean encode) {
+    HttpServerRequest req = ctx.request();
+    String model = ctx.pathParam("name");
+    MediaType in = MediaType.parse(req.getHeader("Content-Type"));
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "empty request body");
+    }
+    Frame frame = svc.codec().decode(in, body.getBytes(), intParam(req, "width"), intParam(req, "height"),
+        null, req.getHeader("X-Frame-Id"));
+    long deadline = deadlineMillis(req);
+    Future<InferenceResult> f = svc.client().infer(frame, model, deadline);
+    f.onSuccess(r -> {
+      HttpServerResponse resp = ctx.response();
+      headers(resp, r);
+      if (encode) {
+        JsonArray latent = new JsonArray();
+        for (float v : r.latent()) {
+          latent.add(v);
+        }
+        json(resp, 200, new JsonObject().put("model", r.model()).put("modelVersion", r.modelVersion())
+            .put("latentDim", r.latent().length).put("latent", latent).put("frameId", frame.frameId()));
+      } else {
+        MediaType out = MediaType.fromAccept(req.getHeader("Accept"), in);
+        resp.putHeader("Content-Type", out.mime()).setStatusCode(200).end(Buffer.buffer(FrameCodec.encode(r.denoised(), out)));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  static void headers(HttpServerResponse resp, InferenceResult r) {
+    resp.putHeader("X-Model", r.model())
+        .putHeader("X-Model-Version", Long.toString(r.modelVersion()))
+        .putHeader("X-Width", Integer.toString(r.denoised().width()))
+        .putHeader("X-Height", Integer.toString(r.denoised().height()))
+        .putHeader("X-Queue-Micros", Long.toString(r.queueMicros()))
+        .putHeader("X-Compute-Micros", Long.toString(r.computeMicros()))
+        .putHeader("X-Batch-Size", Integer.toString(r.batchSize()))
+        .putHeader("Server-Timing", String.format(Locale.ROOT, "queue;dur=%.3f, compute;dur=%.3f",
+            r.queueMicros() / 1000.0, r.computeMicros() / 1000.0));
+    if (r.denoised().frameId() != null) {
+      resp.putHeader("X-Frame-Id", r.denoised().frameId());
+    }
+  }
+
+  static long deadlineMillis(HttpServerRequest req) {
+    Integer t = intParam(req, "timeout_ms");
+    return t == null ? 0 : t;
+  }
+
+  static Integer intParam(HttpServerRequest req, String name) {
+    String v = req.getParam(name);
+    if (v == null) {
+      v = req.getHeader("X-" + Character.toUpperCase(name.charAt(0)) + name.substring(1));
+    }
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      return Integer.valueOf(v.trim());
+    } catch (NumberFormatException e) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  static void json(HttpServerResponse resp, int status, JsonObject body) {
+    resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

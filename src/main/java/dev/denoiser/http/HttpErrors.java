@@ -1,0 +1,70 @@
+package dev.denoiser.http;
+
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes errors as JSON {@code {"code": .., "message": .., "error": ..}} with the code's HTTP
+ * status ({@code error} repeats the message for KServe clients). Never a stack trace.
+ */
+public final class HttpErrors {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpErrors.class);
+
+  private HttpErrors() {}
+
+  public static void send(RoutingContext ctx, DenoiserException e) {
+    send(ctx, e.code(), e.getMessage());
+  }
+
+  public static void send(RoutingContext ctx, ErrorCode code, String message) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    if (resp.headWritten()) {
+      resp.reset();
+      return;
+    }
+    resp.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json");
+    if (code == ErrorCode.OVERLOADED || code == ErrorCode.MODEL_NOT_READY || code == ErrorCode.SHUTTING_DOWN) {
+      resp.putHeader("Retry-After", "1");
+    }
+    if (code == ErrorCode.UNAUTHORIZED) {
+      resp.putHeader("WWW-Authenticate", "Bearer");
+    }
+    resp.end(body(code, message).encode());
+  }
+
+  public static JsonObject body(ErrorCode code, String message) {
+    return new JsonObject().put("code", code.name()).put("message", message).put("error", message);
+  }
+
+  /** Maps any failure of a route to a typed error response. */
+  public static void handleFailure(RoutingContext ctx) {
+    Throwable t = ctx.failure();
+    if (t instanceof DenoiserException de) {
+      send(ctx, de);
+      return;
+    }
+    int status = ctx.statusCode();
+    if (status == 413) {
+      send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body is over the limit (http.maxBodyBytes)");
+    } else if (status == 404) {
+      send(ctx, ErrorCode.BAD_REQUEST, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path());
+    } else if (status == 405) {
+      send(ctx, ErrorCode.BAD_REQUEST, "method not allowed: " + ctx.request().method() + " " + ctx.request().path());
+    } else if (status == 401) {
+      send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required");
+    } else if (status >= 400 && status < 500) {
+      send(ctx, ErrorCode.BAD_REQUEST, t == null ? "bad request" : String.valueOf(t.getMessage()));
+    } else {
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), t);
+      send(ctx, ErrorCode.INTERNAL, "internal error");
+    }
+  }
+}

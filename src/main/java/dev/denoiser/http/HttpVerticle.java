@@ -1,0 +1,79 @@
+package dev.denoiser.http;
+
+import dev.denoiser.config.Setting;
+import dev.denoiser.service.ServiceContext;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: the {@code /v1} REST API, the KServe v2 protocol, {@code /metrics} for
+ * Prometheus, and whatever the {@link RouteContributor}s mount (WebSocket stream, web page, admin
+ * API). On undeploy it stops accepting connections and lets in-flight requests finish, up to
+ * {@code http.shutdownGraceMillis}.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  private final ServiceContext svc;
+  private final List<RouteContributor> contributors;
+  private HttpServer server;
+
+  public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors) {
+    this.svc = svc;
+    this.contributors = List.copyOf(contributors);
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = router();
+    HttpServerOptions opts = new HttpServerOptions()
+        .setHost(svc.settings().getString(Setting.HTTP_HOST))
+        .setPort(svc.settings().getInt(Setting.HTTP_PORT))
+        .setCompressionSupported(false)
+        .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES))));
+    server = vertx.createHttpServer(opts).requestHandler(router);
+    return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
+  }
+
+  /** The port actually bound (useful with http.port=0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  Router router() {
+    Router router = Router.router(vertx);
+    BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
+    long limit = svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES);
+    router.post().handler(BodyHandler.create(false).setBodyLimit(limit));
+    router.get("/metrics").handler(metricsHandler());
+    new KServeApi(svc).mount(router, auth);
+    router.route("/v1/models*").handler(auth);
+    new DenoiseApi(svc).mount(router);
+    contributors.forEach(c -> c.mount(vertx, router));
+    router.route().failureHandler(HttpErrors::handleFailure);
+    router.route().last().handler(ctx -> ctx.fail(404));
+    return router;
+  }
+
+  private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metricsHandler() {
+    if (svc.metrics().registry() instanceof PrometheusMeterRegistry prom) {
+      return PrometheusScrapingHandler.create(prom);
+    }
+    return ctx -> ctx.response().setStatusCode(404).end("metrics are not enabled\n");
+  }
+
+  @Override
+  public Future<?> stop() {
+    long grace = svc.settings().getLong(Setting.HTTP_SHUTDOWN_GRACE_MS);
+    return server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+  }
+}

@@ -1,0 +1,130 @@
+package dev.denoiser.service;
+
+import ai.djl.Device;
+import dev.denoiser.batching.BatchPolicy;
+import dev.denoiser.batching.BatcherVerticle;
+import dev.denoiser.batching.InferenceClient;
+import dev.denoiser.config.Setting;
+import dev.denoiser.config.Settings;
+import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.http.HttpVerticle;
+import dev.denoiser.http.RouteContributor;
+import dev.denoiser.inference.DeviceSelector;
+import dev.denoiser.inference.InferenceVerticle;
+import dev.denoiser.inference.ModelLoader;
+import dev.denoiser.inference.ModelRegistry;
+import dev.denoiser.metrics.ServiceMetrics;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main verticle: builds the shared parts (device, model registry, metrics, inference client),
+ * then deploys the roles in order (batcher, inference workers, HTTP) and hands each its config.
+ * {@link #drain()} undeploys them in reverse order, so sources stop taking work first and the
+ * batcher and workers finish what was already accepted.
+ */
+public final class ServiceVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceVerticle.class);
+  private final Settings settings;
+  private final ServiceMetrics metrics;
+  private final Deque<String> deployments = new ArrayDeque<>();
+  private ServiceContext svc;
+  private HttpVerticle http;
+
+  public ServiceVerticle(Settings settings, ServiceMetrics metrics) {
+    this.settings = settings;
+    this.metrics = metrics;
+  }
+
+  /** The shared parts, available once started. */
+  public ServiceContext context() {
+    return svc;
+  }
+
+  /** The HTTP port bound. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  @Override
+  public Future<?> start() {
+    Device device;
+    try {
+      device = new DeviceSelector().select(settings.getString(Setting.INFERENCE_DEVICE));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    int instances = Math.max(1, settings.getInt(Setting.INFERENCE_INSTANCES));
+    int configured = settings.getInt(Setting.INFERENCE_INTRA_OP_THREADS);
+    int threads = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / instances);
+    ModelRegistry registry = new ModelRegistry(new ModelLoader(device, threads), metrics,
+        settings.getString(Setting.MODELS_DEFAULT));
+    BatchPolicy policy = BatchPolicy.from(settings);
+    svc = new ServiceContext(settings, metrics, registry,
+        new InferenceClient(vertx, registry, policy.deadlineMillis()),
+        new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)), policy, new AtomicBoolean());
+    Path modelsDir = Path.of(settings.getString(Setting.MODELS_DIR));
+    return vertx.executeBlocking(() -> registry.loadAll(modelsDir))
+        .compose(n -> {
+          if (n == 0) {
+            LOG.warn("no model loaded from {}; not ready until one arrives", modelsDir.toAbsolutePath());
+          }
+          return deploy(() -> new BatcherVerticle(registry, metrics, policy), new DeploymentOptions());
+        })
+        .compose(id -> deploy(() -> new InferenceVerticle(registry),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)))
+        .compose(id -> {
+          http = new HttpVerticle(svc, routeContributors());
+          return deploy(() -> http, new DeploymentOptions());
+        })
+        .onSuccess(id -> {
+          svc.started().set(true);
+          LOG.info("serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",
+              registry.cards().size(), registry.cards().keySet(), settings.getString(Setting.HTTP_HOST),
+              http.port(), device, instances, threads);
+        });
+  }
+
+  private List<RouteContributor> routeContributors() {
+    return new ArrayList<>();
+  }
+
+  private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {
+    return vertx.deployVerticle(v, o).onSuccess(deployments::push);
+  }
+
+  /** Undeploys the roles newest first, each draining its in-flight work, then closes the models. */
+  public Future<Void> drain() {
+    if (svc != null) {
+      svc.started().set(false);
+    }
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployments.isEmpty()) {
+      String id = deployments.pop();
+      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
+        LOG.warn("undeploy failed: {}", e.toString());
+        return Future.succeededFuture();
+      }));
+    }
+    return chain;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return drain().onComplete(v -> {
+      if (svc != null) {
+        svc.registry().close();
+      }
+    });
+  }
+}

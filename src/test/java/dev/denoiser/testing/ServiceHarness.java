@@ -1,0 +1,56 @@
+package dev.denoiser.testing;
+
+import dev.denoiser.config.Setting;
+import dev.denoiser.config.Settings;
+import dev.denoiser.metrics.Metered;
+import dev.denoiser.service.ServiceContext;
+import dev.denoiser.service.ServiceVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the whole service (with Prometheus metrics) in its own Vert.x for a test. */
+public final class ServiceHarness implements AutoCloseable {
+  public final Vertx vertx;
+  public final ServiceVerticle service;
+  public final Metered metered;
+
+  private ServiceHarness(Metered metered, ServiceVerticle service) {
+    this.metered = metered;
+    this.vertx = metered.vertx();
+    this.service = service;
+  }
+
+  /** Starts the service on a free port, serving {@code modelsDir}, with {@code overrides}. */
+  public static ServiceHarness start(Path modelsDir, JsonObject overrides) throws Exception {
+    JsonObject cfg = new JsonObject()
+        .put(Setting.HTTP_PORT.key(), 0)
+        .put(Setting.HTTP_HOST.key(), "127.0.0.1")
+        .put(Setting.MODELS_DIR.key(), modelsDir.toString())
+        .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
+        .mergeIn(overrides == null ? new JsonObject() : overrides);
+    Metered metered = Metered.create();
+    ServiceVerticle sv = new ServiceVerticle(Settings.of(cfg), metered.serviceMetrics());
+    await(metered.vertx().deployVerticle(sv));
+    return new ServiceHarness(metered, sv);
+  }
+
+  public ServiceContext svc() {
+    return service.context();
+  }
+
+  public int port() {
+    return service.httpPort();
+  }
+
+  public static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(service.drain().compose(v -> vertx.close()));
+  }
+}
