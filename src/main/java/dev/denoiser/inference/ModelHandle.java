@@ -1,7 +1,7 @@
 package dev.denoiser.inference;
 
 import ai.djl.inference.Predictor;
-import ai.djl.repository.zoo.ZooModel;
+import ai.djl.Model;
 import ai.djl.translate.TranslateException;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded version of one model: its card and its ONNX Runtime session (a DJL
- * {@link ZooModel}). Reference counted so a hot swap can retire it while batches still run on it:
+ * One loaded version of one model: its card and its ONNX Runtime session (a DJL {@link Model}
+ * on the OnnxRuntime engine). Reference counted so a hot swap can retire it while batches still run on it:
  * the registry holds one reference, every running batch holds one, and the session closes when the
  * last is released.
  *
@@ -23,14 +23,16 @@ import org.slf4j.LoggerFactory;
 public final class ModelHandle {
   private static final Logger LOG = LoggerFactory.getLogger(ModelHandle.class);
   private final ModelCard card;
-  private final ZooModel<List<Frame>, FrameBatchTranslator.Output> model;
+  private final Model model;
+  private final FrameBatchTranslator translator;
   private final ConcurrentLinkedQueue<Predictor<List<Frame>, FrameBatchTranslator.Output>> predictors =
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger refs = new AtomicInteger(1);
 
-  ModelHandle(ModelCard card, ZooModel<List<Frame>, FrameBatchTranslator.Output> model) {
+  ModelHandle(ModelCard card, Model model, FrameBatchTranslator translator) {
     this.card = card;
     this.model = model;
+    this.translator = translator;
   }
 
   public ModelCard card() {
@@ -77,7 +79,7 @@ public final class ModelHandle {
   public float[][][] run(List<Frame> frames) throws TranslateException {
     Predictor<List<Frame>, FrameBatchTranslator.Output> p = predictors.poll();
     if (p == null) {
-      p = model.newPredictor();
+      p = model.newPredictor(translator);
     }
     try {
       FrameBatchTranslator.Output out = p.predict(frames);

@@ -2,9 +2,7 @@ package dev.denoiser.inference;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
-import ai.djl.repository.zoo.ZooModel;
+import ai.djl.Model;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -57,8 +55,8 @@ public final class ModelLoader {
     }
     checkSha256(card, bytes);
     checkSignature(card, bytes);
-    ZooModel<List<Frame>, FrameBatchTranslator.Output> model = open(card, dir);
-    ModelHandle handle = new ModelHandle(card, model);
+    Model model = open(card, dir);
+    ModelHandle handle = new ModelHandle(card, model, new FrameBatchTranslator());
     smokeTest(handle);
     return handle;
   }
@@ -141,22 +139,22 @@ public final class ModelLoader {
     }
   }
 
-  private ZooModel<List<Frame>, FrameBatchTranslator.Output> open(ModelCard card, Path dir) {
+  private Model open(ModelCard card, Path dir) {
     int threads = intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors();
-    Criteria<List<Frame>, FrameBatchTranslator.Output> criteria = Criteria.builder()
-        .setTypes(listOfFrames(), FrameBatchTranslator.Output.class)
-        .optModelPath(dir)
-        .optModelName("model")
-        .optEngine("OnnxRuntime")
-        .optDevice(device)
-        .optTranslator(new FrameBatchTranslator())
-        .optOption("intraOpNumThreads", Integer.toString(threads))
-        .optOption("interOpNumThreads", "1")
-        .optOption("executionMode", "SEQUENTIAL")
-        .build();
+    Model model = Model.newInstance(card.name(), device, "OnnxRuntime");
     try {
-      return criteria.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException | IOException | RuntimeException e) {
+      OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+      so.setIntraOpNumThreads(threads);
+      so.setInterOpNumThreads(1);
+      so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+      so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      // Idle ONNX Runtime threads must not spin: on a small machine they would take the cores the
+      // event loops need between batches.
+      so.addConfigEntry("session.intra_op.allow_spinning", "0");
+      model.load(dir, "model", Map.of("sessionOptions", so));
+      return model;
+    } catch (MalformedModelException | IOException | OrtException | RuntimeException e) {
+      model.close();
       throw reject(card.name(), "ONNX Runtime cannot load it on " + device + ": " + oneLine(rootCause(e)));
     }
   }
@@ -178,11 +176,6 @@ public final class ModelLoader {
       handle.release();
       throw reject(c.name(), "test run failed: " + oneLine(rootCause(e)));
     }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Class<List<Frame>> listOfFrames() {
-    return (Class<List<Frame>>) (Class<?>) List.class;
   }
 
   static DenoiserException reject(String model, String reason) {
