@@ -20,6 +20,7 @@ public enum Setting {
   FRAME_MAX_PIXELS("frame.maxPixels", 4096L * 4096L, "Largest frame, in pixels (height x width); larger gives PAYLOAD_TOO_LARGE."),
   MODELS_DIR("models.dir", "models", "Directory with one sub-directory per model (model.onnx + card.json)."),
   MODELS_DEFAULT("models.default", "conv-upsample", "Model used when a request names none."),
+  MODELS_WATCH_MS("models.watchIntervalMillis", 2_000, "How often models.dir is checked for new model versions to hot-swap (0: never)."),
   BATCH_MAX_SIZE("batching.maxBatchSize", 64, "Most frames in one ONNX Runtime run."),
   BATCH_MAX_DELAY_US("batching.maxBatchDelayMicros", 0, "How long an idle worker waits for a batch to fill (0: run whatever is queued at once)."),
   BATCH_QUEUE_SIZE("batching.queueSize", 1024, "Frames queued per model; beyond it requests fail at once with OVERLOADED."),

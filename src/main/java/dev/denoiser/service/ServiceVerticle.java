@@ -11,6 +11,7 @@ import dev.denoiser.http.HttpVerticle;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.DeviceSelector;
 import dev.denoiser.inference.InferenceVerticle;
+import dev.denoiser.inference.ModelDirectoryWatcher;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.metrics.ServiceMetrics;
@@ -83,6 +84,11 @@ public final class ServiceVerticle extends VerticleBase {
         })
         .compose(id -> deploy(() -> new InferenceVerticle(registry),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)))
+        .compose(id -> {
+          long watch = settings.getLong(Setting.MODELS_WATCH_MS);
+          return watch <= 0 ? Future.succeededFuture("")
+              : deploy(() -> new ModelDirectoryWatcher(registry, modelsDir, watch), new DeploymentOptions());
+        })
         .compose(id -> {
           http = new HttpVerticle(svc, routeContributors());
           return deploy(() -> http, new DeploymentOptions());
