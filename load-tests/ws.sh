@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# WebSocket load test: starts the service from the jar on loopback, runs the target load
+# (32 clients x 30 frames/s of 28x28 digits, live and lossless), then a rate sweep per mode,
+# printing a table per run and collecting every run in one CSV. Bounded: every run stops by
+# itself; the whole script takes about (2 + 2 x steps) x (DURATION + 5 s).
+#
+#   load-tests/ws.sh                 # models from ./models (or a synthetic stand-in, see README)
+#   MODELS_DIR=/path/to/models DURATION=20s RATES="30 60 90 120" load-tests/ws.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAR=target/stream-denoiser.jar
+PORT=${PORT:-18080}
+CLIENTS=${CLIENTS:-32}
+DURATION=${DURATION:-20s}
+WARMUP=${WARMUP:-5s}
+RATES=${RATES:-"30 45 60 90 120 180"}
+CSV=${CSV:-target/load-tests/ws-$(date +%Y%m%d-%H%M%S).csv}
+MODELS_DIR=${MODELS_DIR:-models}
+
+[ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
+if [ ! -f "$MODELS_DIR/conv-upsample/model.onnx" ]; then
+  [ -d target/test-classes ] || { echo "no $MODELS_DIR/conv-upsample and no test classes: run mvn -B test-compile" >&2; exit 2; }
+  MODELS_DIR=target/load-tests/models
+  java -cp "target/test-classes:$JAR" dev.denoiser.loadgen.LoadTestModel "$MODELS_DIR" 32
+  echo "NOTE: serving a synthetic stand-in model (no trained conv-upsample in models/)"
+fi
+mkdir -p "$(dirname "$CSV")"
+
+java -jar "$JAR" serve --models-dir "$MODELS_DIR" --set http.host=127.0.0.1 --set http.port="$PORT" \
+  --set stream.maxConnections=4096 > target/load-tests/server.log 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/v2/health/ready" >/dev/null 2>&1 && break
+  kill -0 $SERVER 2>/dev/null || { echo "server did not start; see target/load-tests/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+echo "server ready on port $PORT (models: $MODELS_DIR); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+loadgen() {
+  java -jar "$JAR" loadgen ws --url "ws://127.0.0.1:$PORT/v1/stream" --clients "$CLIENTS" \
+    --warmup "$WARMUP" --duration "$DURATION" --csv "$CSV" "$@" || true
+}
+
+echo "== target: $CLIENTS clients x 30 frames/s"
+loadgen --mode live --rate 30
+loadgen --mode lossless --rate 30
+
+for mode in live lossless; do
+  echo "== sweep, $mode mode"
+  fails=0
+  for rate in $RATES; do
+    out=$(loadgen --mode "$mode" --rate "$rate")
+    echo "$out" | tail -n +2
+    if echo "$out" | grep -q "NOT ok"; then fails=$((fails + 1)); else fails=0; fi
+    [ "$fails" -ge 2 ] && break
+  done
+done
+
+echo "== all runs ($CSV)"
+column -s, -t < "$CSV"
