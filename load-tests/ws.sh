@@ -6,6 +6,7 @@
 #
 #   load-tests/ws.sh                 # models from ./models (or a synthetic stand-in, see README)
 #   MODELS_DIR=/path/to/models DURATION=20s RATES="30 60 90 120" load-tests/ws.sh
+#   SERVER_SET="--set inference.intraOpThreads=1" load-tests/ws.sh     # extra server settings
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,8 +28,9 @@ if [ ! -f "$MODELS_DIR/conv-upsample/model.onnx" ]; then
 fi
 mkdir -p "$(dirname "$CSV")"
 
+# shellcheck disable=SC2086  # SERVER_SET holds extra "--set key=value" words
 java -jar "$JAR" serve --models-dir "$MODELS_DIR" --set http.host=127.0.0.1 --set http.port="$PORT" \
-  --set stream.maxConnections=4096 > target/load-tests/server.log 2>&1 &
+  --set stream.maxConnections=4096 ${SERVER_SET:-} > target/load-tests/server.log 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do
@@ -42,6 +44,10 @@ loadgen() {
   java -jar "$JAR" loadgen ws --url "ws://127.0.0.1:$PORT/v1/stream" --clients "$CLIENTS" \
     --warmup "$WARMUP" --duration "$DURATION" --csv "$CSV" "$@" || true
 }
+
+echo "== warm-up run (JIT), not recorded"
+java -jar "$JAR" loadgen ws --url "ws://127.0.0.1:$PORT/v1/stream" --clients "$CLIENTS" --rate 30 \
+  --mode lossless --warmup 0s --duration 10s --csv target/load-tests/warmup.csv > /dev/null || true
 
 echo "== target: $CLIENTS clients x 30 frames/s"
 loadgen --mode live --rate 30

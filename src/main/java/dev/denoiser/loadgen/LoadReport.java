@@ -10,14 +10,15 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The numbers of one load run over its measured window, printed as a table and appended to a CSV.
- * Latencies in milliseconds; throughput in answered frames per second. The verdict is {@code ok}
- * when nothing failed, p99 is within the objective and at least 95% of the target rate came back
- * answered (live mode: answered or dropped frames do not count as served).
+ * The numbers of one load run, printed as a table and appended to a CSV. Counts (sent, answered,
+ * dropped, unanswered, errors) cover the whole run; latencies (milliseconds) and throughput
+ * (answered frames per second) cover the measured window. The verdict is {@code ok} when nothing
+ * failed or went unanswered, p99 is within the objective and at least 95% of the target rate came
+ * back answered (dropped frames do not count as served).
  */
 public record LoadReport(
     String transport, String mode, int clients, double ratePerClient, double seconds,
-    long sent, long answered, long dropped, long unanswered, Map<String, Long> errors,
+    long sent, long answered, long answeredMeasured, long dropped, long unanswered, Map<String, Long> errors,
     double p50Ms, double p99Ms, double p999Ms, double maxMs, double p99SloMs) {
 
   public double targetRate() {
@@ -25,7 +26,7 @@ public record LoadReport(
   }
 
   public double throughput() {
-    return seconds <= 0 ? 0 : answered / seconds;
+    return seconds <= 0 ? 0 : answeredMeasured / seconds;
   }
 
   public long errorCount() {

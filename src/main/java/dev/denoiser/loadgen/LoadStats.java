@@ -10,8 +10,8 @@ import org.HdrHistogram.Recorder;
 /**
  * What the feeds of one run report, from any thread: frames sent and answered, round-trip latency
  * (microseconds, in an HdrHistogram, measured from when each frame was due so that a stalled sender
- * cannot hide its own delay), drops, errors by code and unexpected closes. Only frames due inside
- * the measured window (after the warm-up, before the end) count.
+ * cannot hide its own delay), drops, errors by code and unexpected closes. Counts cover the whole
+ * run; latency and throughput only the frames due inside the measured window (after the warm-up).
  */
 public final class LoadStats {
   private volatile long measureFromNanos;
@@ -20,6 +20,7 @@ public final class LoadStats {
   private final Recorder latencies = new Recorder(3);
   private final LongAdder sent = new LongAdder();
   private final LongAdder answered = new LongAdder();
+  private final LongAdder answeredMeasured = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder unanswered = new LongAdder();
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
@@ -36,15 +37,14 @@ public final class LoadStats {
     return windowSet && dueNanos - measureFromNanos >= 0 && dueNanos - measureToNanos < 0;
   }
 
-  public void sent(long dueNanos) {
-    if (measured(dueNanos)) {
-      sent.increment();
-    }
+  public void sent() {
+    sent.increment();
   }
 
   public void answered(long dueNanos, long nowNanos) {
+    answered.increment();
     if (measured(dueNanos)) {
-      answered.increment();
+      answeredMeasured.increment();
       latencies.recordValue(Math.max(1, (nowNanos - dueNanos) / 1000));
     }
   }
@@ -72,7 +72,8 @@ public final class LoadStats {
   public LoadReport report(String transport, String mode, int clients, double ratePerClient, double p99SloMs) {
     Histogram h = latencies.getIntervalHistogram();
     double seconds = (measureToNanos - measureFromNanos) / 1e9;
-    return new LoadReport(transport, mode, clients, ratePerClient, seconds, sent.sum(), answered.sum(), dropped.sum(),
+    return new LoadReport(transport, mode, clients, ratePerClient, seconds, sent.sum(), answered.sum(),
+        answeredMeasured.sum(), dropped.sum(),
         unanswered.sum(), Map.copyOf(toMap()), h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0,
         h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0,
         h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, p99SloMs);

@@ -80,7 +80,7 @@ final class WsLoadClient {
         break;
       }
       due[(int) (sent % RING)] = d;
-      stats.sent(d);
+      stats.sent();
       ws.writeBinaryMessage(Buffer.buffer(frames.frame(sent)));
       sent++;
     }

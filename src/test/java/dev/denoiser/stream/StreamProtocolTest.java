@@ -14,6 +14,7 @@ import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,48 @@ class StreamProtocolTest {
       assertFalse(c.closeCode.isDone(), "the connection stays open");
       Frame out = new FrameCodec(1 << 20).decode(MediaType.PNG, last.payload(), null, null, null, null);
       assertEquals(28, out.height(), "replies are in the connection's format (PNG)");
+    }
+  }
+
+  @Test
+  void messageInThreeWebSocketFramesIsOneImage() throws Exception {
+    int h = 136;
+    int w = 136;
+    float[] px = new float[h * w];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (i % 97) / 96f;
+    }
+    byte[] bytes = FrameCodec.toFloat32(px);
+    assertTrue(bytes.length > 70_000 && bytes.length < 100_000, "under the limit");
+    try (WsTestClient c = connect("format=float32&width=" + w + "&height=" + h + "&access_token=" + TOKEN)) {
+      Buffer all = Buffer.buffer(bytes);
+      c.ws.writeFrame(WebSocketFrame.binaryFrame(all.slice(0, 40_000), false));
+      c.ws.writeFrame(WebSocketFrame.continuationFrame(all.slice(40_000, 70_000), false));
+      c.ws.writeFrame(WebSocketFrame.continuationFrame(all.slice(70_000, all.length()), true));
+      StreamReply r = c.nextReply();
+      assertEquals(h, r.height());
+      assertEquals(4 * h * w, r.payload().length);
+      float[] expected = TestModels.reference(onnx, px, h, w);
+      java.nio.FloatBuffer got = java.nio.ByteBuffer.wrap(r.payload()).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+      for (int i = 0; i < expected.length; i += 101) {
+        assertEquals(expected[i], got.get(i), 1e-4, "pixel " + i);
+      }
+    }
+  }
+
+  @Test
+  void metricsAreOnTheSharedRegistry() throws Exception {
+    try (WsTestClient c = connect(RAW)) {
+      c.send(digits.gray8(5));
+      c.send(new byte[3]);
+      c.nextReply();
+      c.nextError();
+    }
+    String scrape = svc.metered.registry().scrape();
+    for (String name : new String[] {"denoiser_ws_connections ", "denoiser_ws_connections_opened_total",
+        "denoiser_ws_frames_in_total{mode=\"live\"}", "denoiser_ws_frames_out_total{mode=\"live\"}",
+        "denoiser_ws_errors_total{code=\"INVALID_FRAME\"}", "denoiser_frames_rejected_total{code=\"INVALID_FRAME\",source=\"websocket\"}"}) {
+      assertTrue(scrape.contains(name), name + " in\n" + scrape.lines().filter(l -> l.contains("_ws_")).toList());
     }
   }
 

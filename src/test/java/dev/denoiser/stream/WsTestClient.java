@@ -30,7 +30,7 @@ final class WsTestClient implements AutoCloseable {
   }
 
   static WsTestClient connect(Vertx vertx, int port, String query, String... headers) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(65536)
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(16 << 20)
         .setMaxMessageSize(64 << 20));
     WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI(StreamEndpoint.PATH + (query.isEmpty() ? "" : "?" + query));
