@@ -77,6 +77,10 @@ public final class StreamEndpoint implements RouteContributor {
   }
 
   private void open(Vertx vertx, ServerWebSocket ws, MultiMap query) {
+    if (ws.isClosed()) {
+      metrics.open().decrementAndGet(); // the client left during the handshake
+      return;
+    }
     metrics.opened();
     String streamId = "ws-" + ids.incrementAndGet();
     StreamParams params;

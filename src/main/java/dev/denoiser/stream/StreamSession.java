@@ -212,7 +212,7 @@ final class StreamSession {
     }
     // live mode keeps reading (one running, one waiting) so that stale frames can be dropped
     int backlog = params.mode() == StreamMode.LIVE ? order.size() - 2 : order.size();
-    boolean full = goingAway || backlog >= params.window() || ws.writeQueueFull();
+    boolean full = goingAway || backlog >= params.window() || (!ws.isClosed() && ws.writeQueueFull());
     if (full && !paused) {
       paused = true;
       ws.pause();
