@@ -40,6 +40,9 @@ final class Closer {
     closed = true;
     metrics.closed(code);
     ws.close(code, truncate(reason));
+    // read again (frames are ignored now) so that the peer's close frame arrives and the closing
+    // handshake ends, instead of waiting out the shutdown grace behind a paused socket
+    ws.resume();
   }
 
   /** Sends the reason as a JSON error text first (reasons are short, and some clients hide them). */
