@@ -41,7 +41,7 @@ class StreamLimitsTest {
       for (int i = 0; i < 20; i++) {
         a.send(digit);
       }
-      svc.service.drain().toCompletionStage().toCompletableFuture().get();
+      ServiceHarness.await(svc.service.drain());
       assertEquals(1001, a.awaitClose());
       assertEquals(1001, c.awaitClose());
       int answered = 0;
