@@ -1,16 +1,13 @@
 package dev.denoiser.stream;
 
 import dev.denoiser.batching.InferenceClient;
-import dev.denoiser.batching.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
-import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.service.ServiceContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import java.util.ArrayDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +30,8 @@ final class StreamSession {
   private final ServiceContext svc;
   private final StreamMetrics metrics;
   private final String streamId;
-  private final ArrayDeque<Slot> order = new ArrayDeque<>();
   private final Closer closer;
+  private final ReplyOrder order;
   private long nextSeq;
   private long dropped;
   private int running;
@@ -52,6 +49,7 @@ final class StreamSession {
     this.metrics = metrics;
     this.streamId = streamId;
     this.closer = new Closer(ws, metrics);
+    this.order = new ReplyOrder(ws, params, metrics, closer);
     MessageAssembler assembler = new MessageAssembler(limits.maxMessageBytes(), new MessageAssembler.Sink() {
       @Override
       public void binary(Buffer message) {
@@ -93,8 +91,7 @@ final class StreamSession {
     if (goingAway || closer.closed()) {
       return;
     }
-    Slot slot = new Slot(nextSeq++, System.nanoTime());
-    order.addLast(slot);
+    Slot slot = order.open(nextSeq++);
     metrics.frameIn(params.mode());
     Frame frame;
     try {
@@ -178,31 +175,12 @@ final class StreamSession {
     metrics.error(e.code(), beforeInference);
   }
 
-  /** Sends every finished reply at the head of the order, then closes with 1001 if going away. */
+  /** Sends what is finished, in order, then closes with 1001 if going away and all is answered. */
   private void flush() {
-    while (!order.isEmpty() && order.peekFirst().done()) {
-      Slot s = order.pollFirst();
-      if (closer.closed()) {
-        continue;
-      }
-      if (s.state == Slot.State.RESULT) {
-        ws.writeBinaryMessage(reply(s, s.result));
-        metrics.frameOut(params.mode());
-      } else if (s.state == Slot.State.ERROR) {
-        ws.writeTextMessage(Closer.errorJson(s.seq, s.error.code(), s.error.getMessage(), s.frameId));
-      }
-    }
+    order.flush(dropped);
     if (goingAway && order.isEmpty()) {
       closer.close(Closer.GOING_AWAY, "server shutting down");
     }
-  }
-
-  private Buffer reply(Slot s, InferenceResult r) {
-    long serverMicros = (System.nanoTime() - s.receivedNanos) / 1000;
-    Frame d = r.denoised();
-    return new StreamReply(s.seq, dropped, d.width(), d.height(), r.modelVersion(), r.queueMicros(),
-        r.computeMicros(), serverMicros, r.batchSize(), params.latent() ? r.latent() : null, s.frameId,
-        FrameCodec.encode(d, params.format())).encode();
   }
 
   /** Pauses reading while the window or the write queue is full; resumes when there is room. */
