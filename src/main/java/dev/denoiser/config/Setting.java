@@ -27,7 +27,11 @@ public enum Setting {
   BATCH_DEADLINE_MS("batching.deadlineMillis", 5_000, "Default per-request deadline; a request still queued after it fails with DEADLINE_EXCEEDED."),
   INFERENCE_INSTANCES("inference.instances", 1, "Number of inference worker verticles (concurrent ONNX Runtime runs)."),
   INFERENCE_INTRA_OP_THREADS("inference.intraOpThreads", 0, "ONNX Runtime intra-op threads per run (0: cores / instances)."),
-  INFERENCE_DEVICE("inference.device", "auto", "auto, cpu or cuda:N; auto uses CUDA when the gpu build finds a GPU, else the CPU.");
+  INFERENCE_DEVICE("inference.device", "auto", "auto, cpu or cuda:N; auto uses CUDA when the gpu build finds a GPU, else the CPU."),
+  STREAM_MAX_MESSAGE_BYTES("stream.maxMessageBytes", 8L << 20, "Largest WebSocket message (one frame, header included); larger closes the socket with 1009."),
+  STREAM_MAX_IN_FLIGHT("stream.maxInFlight", 32, "Most frames of one WebSocket between receipt and reply (lossless window); at the limit the server stops reading it."),
+  STREAM_MAX_CONNECTIONS("stream.maxConnections", 1024, "Most open WebSocket connections; the upgrade of one more is refused with 503."),
+  STREAM_ALLOWED_ORIGINS("stream.allowedOrigins", "", "Comma-separated browser origins allowed on the WebSocket (* for any); empty allows same-origin pages and clients without Origin.");
 
   private final String key;
   private final Object defaultValue;

@@ -39,7 +39,10 @@ public final class HttpVerticle extends VerticleBase {
         .setHost(svc.settings().getString(Setting.HTTP_HOST))
         .setPort(svc.settings().getInt(Setting.HTTP_PORT))
         .setCompressionSupported(false)
-        .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES))));
+        .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES))))
+        // twice the stream limit, so the stream endpoint sees (and answers 1009 to) most oversized
+        // messages itself; a bigger single frame gets Netty's own 1009 before it is buffered
+        .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, 2 * svc.settings().getLong(Setting.STREAM_MAX_MESSAGE_BYTES))));
     server = vertx.createHttpServer(opts).requestHandler(router);
     return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
   }

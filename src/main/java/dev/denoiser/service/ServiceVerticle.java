@@ -15,6 +15,8 @@ import dev.denoiser.inference.ModelDirectoryWatcher;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.metrics.ServiceMetrics;
+import dev.denoiser.stream.StreamEndpoint;
+import dev.denoiser.stream.WebPage;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -102,7 +104,12 @@ public final class ServiceVerticle extends VerticleBase {
   }
 
   private List<RouteContributor> routeContributors() {
-    return new ArrayList<>();
+    List<RouteContributor> contributors = new ArrayList<>();
+    // WebSocket /v1/stream and the demo page; on HTTP shutdown open sockets answer what they
+    // accepted and close with 1001, before the batcher and workers drain.
+    contributors.add(new StreamEndpoint(svc));
+    contributors.add(new WebPage());
+    return contributors;
   }
 
   private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {

@@ -1,0 +1,247 @@
+// The demo page: streams noisy digits (or a drawing) to /v1/stream and shows what comes back.
+'use strict';
+
+const $ = (id) => document.getElementById(id);
+const SIZE = 28;
+const state = {
+  ws: null, digits: null, labels: [], next: 0, seq: 0, timer: null,
+  sent: new Map(), latencies: [], arrivals: [], received: 0, errors: 0, dropped: 0,
+  latentDim: 0, scatter: [], scale: 1, cards: {},
+};
+
+function token() { return $('token').value.trim(); }
+
+function setStatus(text, isError) {
+  $('status').textContent = text;
+  $('status').classList.toggle('error', !!isError);
+}
+
+async function loadModels() {
+  const headers = token() ? { Authorization: 'Bearer ' + token() } : {};
+  const resp = await fetch('/v1/models', { headers });
+  const body = await resp.json();
+  if (!resp.ok) { setStatus(body.code + ': ' + body.message, true); return; }
+  const select = $('model');
+  select.innerHTML = '';
+  state.cards = {};
+  for (const card of body.models) {
+    state.cards[card.name] = card;
+    const o = document.createElement('option');
+    o.value = card.name;
+    o.textContent = card.name + ' · v' + card.version + ' · latent ' + card.latentDim;
+    select.appendChild(o);
+  }
+  if (body.default && state.cards[body.default]) { select.value = body.default; }
+  setStatus(body.models.length ? 'Ready: press Start.' : 'No model is loaded yet.', body.models.length === 0);
+  showLatentKind();
+}
+
+async function loadDigits() {
+  const resp = await fetch('/v1/samples/digits?count=300');
+  state.digits = new Uint8Array(await resp.arrayBuffer());
+  state.labels = (resp.headers.get('X-Labels') || '').split(',').map(Number);
+}
+
+function showLatentKind() {
+  const card = state.cards[$('model').value];
+  state.latentDim = card ? card.latentDim : 0;
+  $('dim').textContent = card ? 'D = ' + card.latentDim : '';
+  state.scatter = [];
+  state.scale = 1;
+  if (state.latentDim === 2) {
+    $('scatterNote').textContent = 'coloured by digit';
+    Charts.scatter($('scatter'), []);
+  } else {
+    $('scatterNote').textContent = '';
+    Charts.message($('scatter'), 'a live scatter for models with a 2-D latent');
+  }
+  Charts.bars($('bars'), null, 1);
+}
+
+/** The next clean frame: a test digit, or the drawing pad shrunk to 28x28. */
+function cleanFrame() {
+  if ($('source').value === 'draw') { return { pixels: Pad.pixels(SIZE), label: -1 }; }
+  const i = state.next++ % state.labels.length;
+  return { pixels: state.digits.subarray(i * SIZE * SIZE, (i + 1) * SIZE * SIZE), label: state.labels[i] };
+}
+
+/** Gaussian noise (Box-Muller) of the slider's sigma, clipped to [0, 255]. */
+function addNoise(pixels, sigma) {
+  const out = new Uint8Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) {
+    const u = 1 - Math.random(), v = Math.random();
+    const n = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    out[i] = Math.max(0, Math.min(255, Math.round(pixels[i] + n * sigma * 255)));
+  }
+  return out;
+}
+
+/** One message: [id length][id bytes][28x28 gray8]; the id carries the sequence number and label. */
+function message(seq, label, pixels) {
+  const id = new TextEncoder().encode(seq + ':' + label);
+  const buf = new Uint8Array(1 + id.length + pixels.length);
+  buf[0] = id.length; buf.set(id, 1); buf.set(pixels, 1 + id.length);
+  return buf.buffer;
+}
+
+function sendFrame() {
+  const ws = state.ws;
+  if (!ws || ws.readyState !== WebSocket.OPEN || ws.bufferedAmount > (1 << 20)) { return; }
+  if ($('source').value === 'digits' && !state.digits) { return; }
+  const { pixels, label } = cleanFrame();
+  const noisy = addNoise(pixels, Number($('noise').value));
+  const seq = state.seq++;
+  state.sent.set(seq, { t: performance.now(), noisy, label });
+  ws.send(message(seq, label, noisy));
+}
+
+/** Reads a binary reply (layout in the README: 48-byte little-endian header, latent, id, frame). */
+function parseReply(buf) {
+  const dv = new DataView(buf);
+  const flags = dv.getUint8(3), payloadOffset = dv.getUint16(4, true), dim = dv.getUint16(6, true);
+  const r = {
+    seq: dv.getUint32(8, true), dropped: dv.getUint32(12, true),
+    width: dv.getUint32(16, true), height: dv.getUint32(20, true),
+    modelVersion: Number(dv.getBigInt64(24, true)),
+    queueMicros: dv.getUint32(32, true), computeMicros: dv.getUint32(36, true), serverMicros: dv.getUint32(40, true),
+    batchSize: dv.getUint16(44, true), latent: null,
+  };
+  if (flags & 1) {
+    r.latent = new Float32Array(dim);
+    for (let i = 0; i < dim; i++) { r.latent[i] = dv.getFloat32(48 + 4 * i, true); }
+  }
+  r.pixels = new Uint8Array(buf, payloadOffset);
+  return r;
+}
+
+function onReply(r) {
+  const now = performance.now();
+  const sent = state.sent.get(r.seq);
+  for (const k of state.sent.keys()) { if (k <= r.seq) { state.sent.delete(k); } else { break; } }
+  if (sent) {
+    state.latencies.push(now - sent.t);
+    if (state.latencies.length > 500) { state.latencies.shift(); }
+    Charts.gray($('noisy'), sent.noisy, r.width, r.height);
+    $('label').textContent = sent.label >= 0 ? 'digit ' + sent.label : 'your drawing';
+  }
+  state.arrivals.push(now);
+  state.received++;
+  state.dropped = r.dropped;
+  $('version').textContent = r.modelVersion;
+  Charts.gray($('denoised'), r.pixels, r.width, r.height);
+  if (r.latent) {
+    const m = r.latent.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    state.scale = Math.max(m, state.scale * 0.98, 1e-6);
+    Charts.bars($('bars'), r.latent, state.scale);
+    if (r.latent.length === 2) {
+      state.scatter.push({ x: r.latent[0], y: r.latent[1], label: sent ? sent.label : -1 });
+      if (state.scatter.length > 600) { state.scatter.shift(); }
+      Charts.scatter($('scatter'), state.scatter);
+    }
+  }
+}
+
+function updateStats() {
+  const now = performance.now();
+  while (state.arrivals.length && state.arrivals[0] < now - 1000) { state.arrivals.shift(); }
+  $('fps').textContent = state.ws ? state.arrivals.length : '–';
+  const p50 = Charts.quantile(state.latencies, 0.5), p99 = Charts.quantile(state.latencies, 0.99);
+  $('p50').textContent = isNaN(p50) ? '–' : p50.toFixed(1);
+  $('p99').textContent = isNaN(p99) ? '–' : p99.toFixed(1);
+  $('dropped').textContent = state.dropped;
+  $('received').textContent = state.received;
+  $('errors').textContent = state.errors;
+}
+
+function streamUrl() {
+  const p = new URLSearchParams({ model: $('model').value, mode: $('mode').value, format: 'gray8',
+    width: SIZE, height: SIZE, latent: 'true', ids: 'true' });
+  if (token()) { p.set('access_token', token()); }
+  return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/v1/stream?' + p;
+}
+
+function start() {
+  stop();
+  Object.assign(state, { seq: 0, sent: new Map(), latencies: [], arrivals: [], received: 0, errors: 0, dropped: 0 });
+  const ws = new WebSocket(streamUrl());
+  ws.binaryType = 'arraybuffer';
+  state.ws = ws;
+  ws.onopen = () => {
+    $('conn').textContent = 'streaming'; $('conn').className = 'pill on';
+    setStatus('Streaming ' + $('model').value + ' in ' + $('mode').value + ' mode.');
+    state.timer = setInterval(sendFrame, 1000 / Number($('rate').value));
+  };
+  ws.onmessage = (e) => {
+    if (typeof e.data === 'string') {
+      const err = JSON.parse(e.data);
+      state.errors++;
+      setStatus(err.code + (err.seq !== null ? ' (frame ' + err.seq + ')' : '') + ': ' + err.message, true);
+    } else {
+      onReply(parseReply(e.data));
+    }
+  };
+  ws.onclose = (e) => {
+    if (state.ws === ws) { stop(); }
+    if (e.code !== 1000) { setStatus('Connection closed: ' + e.code + (e.reason ? ' ' + e.reason : ''), true); }
+  };
+  $('start').textContent = 'Stop';
+}
+
+function stop() {
+  clearInterval(state.timer);
+  state.timer = null;
+  const ws = state.ws;
+  state.ws = null;
+  if (ws && ws.readyState <= WebSocket.OPEN) { ws.close(1000); }
+  $('conn').textContent = 'disconnected'; $('conn').className = 'pill off';
+  $('start').textContent = 'Start';
+}
+
+/** The drawing pad: white strokes on black, read back at the model's size. */
+const Pad = (() => {
+  const canvas = $('pad'), ctx = canvas.getContext('2d'), small = document.createElement('canvas');
+  let drawing = false;
+  function clear() { ctx.fillStyle = '#000'; ctx.fillRect(0, 0, canvas.width, canvas.height); }
+  function at(e) { const r = canvas.getBoundingClientRect(); return [(e.clientX - r.left) * canvas.width / r.width, (e.clientY - r.top) * canvas.height / r.height]; }
+  canvas.addEventListener('pointerdown', (e) => { drawing = true; const [x, y] = at(e); ctx.beginPath(); ctx.moveTo(x, y); });
+  canvas.addEventListener('pointermove', (e) => {
+    if (!drawing) { return; }
+    const [x, y] = at(e);
+    Object.assign(ctx, { strokeStyle: '#fff', lineWidth: 22, lineCap: 'round', lineJoin: 'round' });
+    ctx.lineTo(x, y); ctx.stroke();
+  });
+  window.addEventListener('pointerup', () => { drawing = false; });
+  clear();
+  return {
+    clear,
+    pixels(size) {
+      small.width = size; small.height = size;
+      const s = small.getContext('2d');
+      s.imageSmoothingEnabled = true;
+      s.drawImage(canvas, 0, 0, size, size);
+      const d = s.getImageData(0, 0, size, size).data, out = new Uint8Array(size * size);
+      for (let i = 0; i < out.length; i++) { out[i] = d[4 * i]; }
+      return out;
+    },
+  };
+})();
+
+function wire() {
+  const params = new URLSearchParams(location.search);
+  $('token').value = params.get('access_token') || localStorage.getItem('denoiser.token') || '';
+  $('noise').addEventListener('input', () => { $('noiseOut').textContent = Number($('noise').value).toFixed(2); });
+  $('rate').addEventListener('input', () => {
+    $('rateOut').textContent = $('rate').value;
+    if (state.timer) { clearInterval(state.timer); state.timer = setInterval(sendFrame, 1000 / Number($('rate').value)); }
+  });
+  $('source').addEventListener('change', () => { $('drawCard').hidden = $('source').value !== 'draw'; });
+  $('model').addEventListener('change', () => { showLatentKind(); if (state.ws) { start(); } });
+  $('mode').addEventListener('change', () => { if (state.ws) { start(); } });
+  $('token').addEventListener('change', () => { localStorage.setItem('denoiser.token', token()); loadModels(); });
+  $('start').addEventListener('click', () => (state.ws ? stop() : start()));
+  $('clear').addEventListener('click', () => Pad.clear());
+  setInterval(updateStats, 250);
+}
+
+wire();
+Promise.all([loadModels(), loadDigits()]).catch((e) => setStatus('Could not load: ' + e, true));
