@@ -87,8 +87,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("log.retention.ms", Long.toString(3_600_000L));
     p.put("log.segment.bytes", Integer.toString(16 << 20));
     p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 << 20));
-    p.put("broker.heartbeat.interval.ms", "200");
-    p.put("controller.quorum.election.timeout.ms", "200");
     return p;
   }
 

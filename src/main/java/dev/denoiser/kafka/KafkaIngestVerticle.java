@@ -1,19 +1,15 @@
 package dev.denoiser.kafka;
 
-import dev.denoiser.batching.InferenceClient;
-import dev.denoiser.error.DenoiserException;
-import dev.denoiser.error.ErrorCode;
 import dev.denoiser.service.ServiceContext;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -22,8 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes noisy frames from {@code kafka.topic.noisy} in consumer group {@code kafka.group.id}
- * (vertx-kafka-client's {@code batchHandler}), runs each through the batcher with the
- * {@link InferenceClient}, and publishes the denoised frame to {@code kafka.topic.denoised} and the
+ * (vertx-kafka-client's {@code batchHandler}), runs each through the batcher ({@link IngestPipeline}),
+ * and publishes the denoised frame to {@code kafka.topic.denoised} and the
  * latent code to {@code kafka.topic.latent}; records that cannot be served go to
  * {@code kafka.topic.dlq} with the reason. The wire format is in {@link KafkaHeaders}.
  *
@@ -39,26 +35,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
   static final String SOURCE = "kafka";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
   private static final long PUMP_MS = 5;
-  private static final Set<ErrorCode> RETRY = EnumSet.of(ErrorCode.OVERLOADED, ErrorCode.DEADLINE_EXCEEDED,
-      ErrorCode.MODEL_NOT_READY, ErrorCode.SHUTTING_DOWN);
   private final ServiceContext svc;
   private final KafkaOptions options;
   private final KafkaMetrics metrics;
   private final int instance;
   private final GroupTracker group = new GroupTracker();
   private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
-  private final RetryQueue retries = new RetryQueue();
-  private RecordDecoder decoder;
-  private OutputRecords outputs;
+  private IngestPipeline pipeline;
   private KafkaReadStream<String, byte[]> stream;
   private Publisher publisher;
   private FlowControl flow;
-  private int inferring;
-  private int finishedSinceTick;
   private long inFlightReported;
   private boolean capPaused;
   private boolean stopping;
-  private boolean closed;
+  private volatile boolean closed;
   private final long[] timers = {-1, -1};
 
   public KafkaIngestVerticle(ServiceContext svc, KafkaOptions options, KafkaMetrics metrics, int instance) {
@@ -70,14 +60,13 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    decoder = new RecordDecoder(svc.codec(), svc.client());
-    outputs = new OutputRecords(options);
     stream = KafkaReadStream.create(vertx, group.wrap(new KafkaConsumer<String, byte[]>(options.consumerConfig(instance))));
     stream.pollTimeout(Duration.ofMillis(100));
     flow = new FlowControl(stream, metrics);
     publisher = options.guarantee() == KafkaOptions.Guarantee.EXACTLY_ONCE
         ? new ExactlyOncePublisher(context, options, instance, group, metrics, this::rewind, this::fatal)
         : new AtLeastOncePublisher(vertx, options, instance, stream, group, metrics);
+    pipeline = new IngestPipeline(svc, new OutputRecords(options), publisher, metrics);
     group.beforeRevoke(publisher::beforeRevoke);
     stream.exceptionHandler(e -> LOG.debug("consumer task failed: {}", e.toString()));
     stream.partitionsAssignedHandler(tps -> LOG.info("ingest {} was assigned {}", instance, tps));
@@ -101,7 +90,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     for (TopicPartition tp : records.partitions()) {
       PartitionLedger ledger = ledger(tp);
       if (ledger != null) {
-        records.records(tp).forEach(r -> take(ledger, r));
+        records.records(tp).forEach(r -> pipeline.take(ledger, r));
       }
     }
     reconcile();
@@ -116,66 +105,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
     return l == null || l.seeking() ? null : l;
   }
 
-  private void take(PartitionLedger ledger, ConsumerRecord<String, byte[]> r) {
-    Slot slot = ledger.add(r);
-    metrics.consumed(1);
-    FrameRequest req;
-    try {
-      req = decoder.decode(r);
-    } catch (DenoiserException e) {
-      svc.metrics().rejected(SOURCE, e.code());
-      deadLetter(ledger, slot, e);
-      return;
-    } catch (RuntimeException e) {
-      deadLetter(ledger, slot, new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + e));
-      return;
-    }
-    RetryQueue.Entry e = new RetryQueue.Entry(ledger, slot, req);
-    if (retries.isEmpty()) {
-      submit(e);
-    } else {
-      retries.add(e);
-    }
-  }
-
-  private void submit(RetryQueue.Entry e) {
-    inferring++;
-    svc.client().infer(e.request().frame(), e.request().model()).onComplete(ar -> {
-      inferring--;
-      finishedSinceTick++;
-      if (e.ledger().closed()) {
-        return;
-      }
-      if (ar.succeeded()) {
-        e.slot().ready(outputs.results(e.slot().record, e.request(), ar.result()), false);
-        publisher.released(e.ledger());
-        return;
-      }
-      DenoiserException err = InferenceClient.toError(ar.cause(), e.request().model());
-      if (RETRY.contains(err.code())) {
-        metrics.retried(err.code());
-        retries.add(e);
-      } else {
-        deadLetter(e.ledger(), e.slot(), err);
-      }
-    });
-  }
-
-  private void deadLetter(PartitionLedger ledger, Slot slot, DenoiserException e) {
-    LOG.warn("dead letter {}-{} offset {}: {}", slot.record.topic(), slot.record.partition(), slot.offset(), e.toString());
-    metrics.deadLetter(e.code());
-    slot.ready(List.of(outputs.deadLetter(slot.record, e)), true);
-    publisher.released(ledger);
-  }
-
-  /** Offers refused frames again, as many as left the batcher since the last tick (plus one probe). */
+  /** Every few ms: one more try for a refused frame (the queue may have been full of other sources' work), then pauses. */
   private void pump() {
-    int budget = finishedSinceTick + 1;
-    finishedSinceTick = 0;
-    RetryQueue.Entry e;
-    while (budget-- > 0 && (e = retries.poll()) != null) {
-      submit(e);
-    }
+    pipeline.probe();
     reconcile();
   }
 
@@ -185,7 +117,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     inFlightReported = inFlight;
     capPaused = inFlight >= options.maxInFlight() || (capPaused && inFlight > options.maxInFlight() / 2);
     Set<TopicPartition> owned = group.snapshot().owned();
-    flow.reconcile(capPaused || stopping ? owned : retries.partitions(), owned);
+    flow.reconcile(capPaused || stopping ? owned : pipeline.waiting(), owned);
   }
 
   private void revoked(Set<TopicPartition> tps) {
@@ -197,7 +129,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         l.close();
       }
     }
-    retries.drop(tps);
+    pipeline.drop(tps);
     flow.forget(tps);
     publisher.forget(tps);
     LOG.info("ingest {} gave up {}; {} uncommitted record(s) are left to the next owner", instance, tps, dropped);
@@ -211,7 +143,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         continue;
       }
       old.close();
-      retries.drop(List.of(tp));
+      pipeline.drop(List.of(tp));
       long from = old.firstOffset();
       if (from >= 0 && group.owns(tp)) {
         PartitionLedger fresh = new PartitionLedger(tp);
@@ -243,7 +175,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     stopping = true;
     reconcile();
     long deadline = System.currentTimeMillis() + options.shutdownGraceMillis();
-    return Waits.until(vertx, () -> inferring == 0 && retries.isEmpty() && !publisher.busy(ledgers.values()), deadline)
+    return Waits.until(vertx, () -> pipeline.idle() && !publisher.busy(ledgers.values()), deadline)
         .compose(v -> publisher.commit(ledgers.values()))
         .compose(v -> Waits.until(vertx, () -> !publisher.busy(ledgers.values()), deadline))
         .compose(v -> publisher.commit(ledgers.values()))
@@ -253,8 +185,17 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   /** Stops as a crash would: nothing more is written or committed, and the clients close at once. */
   Future<Void> halt() {
-    ledgers.values().forEach(PartitionLedger::close);
-    return close(false);
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      ledgers.values().forEach(PartitionLedger::close);
+      close(false).onComplete(done);
+    });
+    return done.future();
+  }
+
+  /** True once closed: drained, halted, or stopped by a fenced producer. */
+  boolean closed() {
+    return closed;
   }
 
   private Future<Void> close(boolean graceful) {
