@@ -30,6 +30,7 @@ final class GroupTracker {
 
   private final AtomicReference<Assignment> current = new AtomicReference<>(new Assignment(null, Set.of()));
   private volatile BiConsumer<Consumer<?, ?>, Collection<TopicPartition>> beforeRevoke = (c, p) -> { };
+  private volatile java.util.function.Consumer<Consumer<?, ?>> beforePoll = c -> { };
 
   Assignment snapshot() {
     return current.get();
@@ -47,6 +48,14 @@ final class GroupTracker {
     this.beforeRevoke = hook;
   }
 
+  /**
+   * Runs on the polling thread before every {@code poll}, with the native consumer: the
+   * at-least-once mode issues its {@code commitAsync} there, so committing never blocks polling.
+   */
+  void beforePoll(java.util.function.Consumer<Consumer<?, ?>> hook) {
+    this.beforePoll = hook;
+  }
+
   /** A consumer that behaves as {@code delegate} but reports its rebalances here first. */
   @SuppressWarnings("unchecked")
   <K, V> Consumer<K, V> wrap(Consumer<K, V> delegate) {
@@ -56,6 +65,8 @@ final class GroupTracker {
           if (method.getName().equals("subscribe") && a != null && a.length == 2
               && a[1] instanceof ConsumerRebalanceListener downstream) {
             a = new Object[] {a[0], listener(delegate, downstream)};
+          } else if (method.getName().equals("poll")) {
+            beforePoll.accept(delegate);
           }
           try {
             return method.invoke(delegate, a);

@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * the reason), run through the batcher with the {@link InferenceClient}, kept in a
  * {@link RetryQueue} while the batcher refuses it (OVERLOADED, DEADLINE_EXCEEDED, MODEL_NOT_READY,
  * SHUTTING_DOWN: never dead-lettered), and its output records are put in its slot for the
- * {@link Publisher}. A refused frame is offered again each time another frame leaves the batcher,
- * so the queue stays full without being hammered. Event loop only.
+ * {@link Publisher}. At most twice the batcher's queue size of frames are at the batcher at once;
+ * the others wait in the same queue as refused ones, and a waiting frame is offered each time
+ * another leaves the batcher, so the queue stays full without being hammered. Event loop only.
  */
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
@@ -31,6 +32,8 @@ final class IngestPipeline {
   private final Publisher publisher;
   private final KafkaMetrics metrics;
   private final RetryQueue retries = new RetryQueue();
+  /** Most frames at the batcher at once: twice its queue, so the queue stays full but is rarely refused. */
+  private final int window;
   private int inferring;
 
   IngestPipeline(ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
@@ -39,6 +42,7 @@ final class IngestPipeline {
     this.outputs = outputs;
     this.publisher = publisher;
     this.metrics = metrics;
+    this.window = 2 * svc.policy().queueSize();
   }
 
   /** Takes a record just polled into {@code ledger}. */
@@ -57,7 +61,7 @@ final class IngestPipeline {
       return;
     }
     RetryQueue.Entry e = new RetryQueue.Entry(ledger, slot, req);
-    if (retries.isEmpty()) {
+    if (retries.isEmpty() && inferring < window) {
       submit(e);
     } else {
       retries.add(e);
@@ -89,9 +93,9 @@ final class IngestPipeline {
     });
   }
 
-  /** Offers the oldest refused frame again, if any. */
+  /** Offers the oldest waiting frame again, if any and if the window has room. */
   void probe() {
-    RetryQueue.Entry next = retries.poll();
+    RetryQueue.Entry next = inferring < window ? retries.poll() : null;
     if (next != null) {
       submit(next);
     }

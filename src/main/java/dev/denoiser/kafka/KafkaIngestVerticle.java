@@ -35,6 +35,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
   static final String SOURCE = "kafka";
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
   private static final long PUMP_MS = 5;
+  private static final long POLL_MS = 20;
   private final ServiceContext svc;
   private final KafkaOptions options;
   private final KafkaMetrics metrics;
@@ -61,13 +62,15 @@ public final class KafkaIngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     stream = KafkaReadStream.create(vertx, group.wrap(new KafkaConsumer<String, byte[]>(options.consumerConfig(instance))));
-    stream.pollTimeout(Duration.ofMillis(100));
+    // short polls: a pause or resume waits for the poll in progress
+    stream.pollTimeout(Duration.ofMillis(POLL_MS));
     flow = new FlowControl(stream, metrics);
     publisher = options.guarantee() == KafkaOptions.Guarantee.EXACTLY_ONCE
         ? new ExactlyOncePublisher(context, options, instance, group, metrics, this::rewind, this::fatal)
-        : new AtLeastOncePublisher(vertx, options, instance, stream, group, metrics);
+        : new AtLeastOncePublisher(vertx, options, instance, group, metrics);
     pipeline = new IngestPipeline(svc, new OutputRecords(options), publisher, metrics);
     group.beforeRevoke(publisher::beforeRevoke);
+    group.beforePoll(publisher::beforePoll);
     stream.exceptionHandler(e -> LOG.debug("consumer task failed: {}", e.toString()));
     stream.partitionsAssignedHandler(tps -> LOG.info("ingest {} was assigned {}", instance, tps));
     stream.partitionsRevokedHandler(this::revoked);

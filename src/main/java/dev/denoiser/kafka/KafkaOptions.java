@@ -114,7 +114,8 @@ public record KafkaOptions(
     c.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     c.put(ProducerConfig.ACKS_CONFIG, "all");
     c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    c.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+    c.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    c.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 << 10));
     return c;
   }
 

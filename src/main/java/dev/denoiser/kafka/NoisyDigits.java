@@ -25,7 +25,7 @@ public final class NoisyDigits {
     return size;
   }
 
-  /** The next noisy frame, from digit {@code i % 500}. */
+  /** The next noisy frame, from digit {@code i % 500}, with fresh noise. */
   public byte[] gray8(int i) {
     int idx = Math.floorMod(i, digits.size());
     float[] src = digits.image(idx);
@@ -40,5 +40,14 @@ public final class NoisyDigits {
       }
     }
     return out;
+  }
+
+  /** {@code n} noisy frames made once, for feeds that must not spend their CPU on noise. */
+  public byte[][] pool(int n) {
+    byte[][] p = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      p[i] = gray8(i);
+    }
+    return p;
   }
 }

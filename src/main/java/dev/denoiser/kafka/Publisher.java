@@ -27,6 +27,10 @@ interface Publisher {
   /** On the consumer's polling thread, before it gives up {@code partitions}. */
   void beforeRevoke(Consumer<?, ?> consumer, Collection<TopicPartition> partitions);
 
+  /** On the consumer's polling thread, before each poll. */
+  default void beforePoll(Consumer<?, ?> consumer) {
+  }
+
   /** Partitions gone from this consumer: forget their offsets. */
   void forget(Collection<TopicPartition> partitions);
 

@@ -1,6 +1,7 @@
 package dev.denoiser.kafka;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -18,8 +19,8 @@ final class Slot {
   private State state = State.PENDING;
   private List<ProducerRecord<String, byte[]>> outputs = List.of();
   private boolean deadLetter;
-  /** Output records still waiting for their acknowledgement (at-least-once). */
-  int unacked;
+  /** Output records still waiting for their acknowledgement (at-least-once; counted down by the producer's thread). */
+  final AtomicInteger unacked = new AtomicInteger();
 
   Slot(ConsumerRecord<String, byte[]> record) {
     this.record = record;

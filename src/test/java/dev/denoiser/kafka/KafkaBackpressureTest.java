@@ -34,14 +34,17 @@ class KafkaBackpressureTest {
     try (ServiceHarness svc = ServiceHarness.start(models, cfg); KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       String noisy = cfg.getString(Setting.KAFKA_TOPIC_NOISY.key());
       NoisyDigits digits = new NoisyDigits(9, 0.3, 28);
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         String key = "s-" + (i % 6);
         String id = key + "/" + i;
-        producer.send(new ProducerRecord<>(noisy, null, key, digits.gray8(i), TestKafka.headers(
-            "content-type", "application/x-gray8", "width", "28", "height", "28", "frame-id", id)));
+        acks.add(producer.send(new ProducerRecord<>(noisy, null, key, digits.gray8(i), TestKafka.headers(
+            "content-type", "application/x-gray8", "width", "28", "height", "28", "frame-id", id))));
         sent.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
       }
-      producer.flush();
+      for (java.util.concurrent.Future<?> a : acks) {
+        a.get();
+      }
       List<ConsumerRecord<String, byte[]>> out = TestKafka.readAtLeast(cfg.getString(Setting.KAFKA_TOPIC_DENOISED.key()), n, false);
       Map<String, List<String>> got = new LinkedHashMap<>();
       out.forEach(r -> got.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(TestKafka.header(r, KafkaHeaders.FRAME_ID)));

@@ -62,17 +62,21 @@ class KafkaCrashTest {
     return CompletableFuture.supplyAsync(() -> {
       List<String> ids = new ArrayList<>();
       NoisyDigits digits = new NoisyDigits(from, 0.3, 28);
+      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
         for (int i = from; i < to; i++) {
           String id = "f-" + i;
-          p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(o.noisyTopic(), null, "s-" + (i % 8),
+          acks.add(p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(o.noisyTopic(), null, "s-" + (i % 8),
               digits.gray8(i), TestKafka.headers("content-type", "application/x-gray8", "width", "28", "height", "28",
-                  "frame-id", id)));
+                  "frame-id", id))));
           ids.add(id);
           if (i % 20 == 19) {
             p.flush();
             Thread.sleep(60);
           }
+        }
+        for (java.util.concurrent.Future<?> a : acks) {
+          a.get();
         }
       } catch (Exception e) {
         throw new IllegalStateException(e);
