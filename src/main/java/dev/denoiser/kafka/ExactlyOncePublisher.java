@@ -49,6 +49,8 @@ final class ExactlyOncePublisher implements Publisher {
   private final Consumer<Throwable> onFatal;
   private boolean inTransaction;
   private boolean dead;
+  private int aborts;
+  private long retryAtNanos;
 
   ExactlyOncePublisher(Context context, KafkaOptions options, int instance, GroupTracker group, KafkaMetrics metrics,
       Consumer<Set<TopicPartition>> rewind, Consumer<Throwable> onFatal) {
@@ -77,7 +79,7 @@ final class ExactlyOncePublisher implements Publisher {
 
   @Override
   public Future<Void> commit(Collection<PartitionLedger> ledgers) {
-    if (inTransaction || dead) {
+    if (inTransaction || dead || System.nanoTime() - retryAtNanos < 0) {
       return Future.succeededFuture();
     }
     GroupTracker.Assignment a = group.snapshot();
@@ -108,6 +110,7 @@ final class ExactlyOncePublisher implements Publisher {
     }).transform(ar -> {
       inTransaction = false;
       if (ar.succeeded()) {
+        aborts = 0;
         committed(taken);
         return Future.succeededFuture();
       }
@@ -154,7 +157,10 @@ final class ExactlyOncePublisher implements Publisher {
       onFatal.accept(e);
       return Future.succeededFuture();
     }
-    LOG.warn("transaction of {} aborted ({}); rewinding them to their last committed offsets", partitions, e.toString());
+    long backoff = Math.min(10_000, 100L << Math.min(aborts++, 7));
+    retryAtNanos = System.nanoTime() + backoff * 1_000_000L;
+    LOG.warn("transaction of {} aborted ({}); rewinding them to their last committed offsets, next try in {} ms",
+        partitions, e.toString(), backoff);
     metrics.aborted();
     return this.<Void>run(() -> {
       producer.abortTransaction();

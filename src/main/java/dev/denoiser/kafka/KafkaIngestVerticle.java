@@ -49,6 +49,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private long inFlightReported;
   private boolean capPaused;
   private boolean stopping;
+  private boolean subscribed;
   private volatile boolean closed;
   private final long[] timers = {-1, -1};
 
@@ -76,7 +77,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     stream.partitionsRevokedHandler(this::revoked);
     stream.batchHandler(this::onBatch);
     return publisher.start()
-        .compose(v -> stream.subscribe(Set.of(options.noisyTopic())))
+        .compose(v -> subscribeOnceAModelIsServed())
         .onSuccess(v -> {
           timers[0] = vertx.setPeriodic(PUMP_MS, id -> pump());
           timers[1] = vertx.setPeriodic(options.commitIntervalMillis(), id -> publisher.commit(ledgers.values()));
@@ -84,6 +85,25 @@ public final class KafkaIngestVerticle extends VerticleBase {
               options.guarantee().name().toLowerCase(java.util.Locale.ROOT));
         })
         .onFailure(e -> close(false));
+  }
+
+  /**
+   * Joins the group now, or, while no model is loaded, as soon as one is: frames are not taken
+   * from Kafka (nor dead-lettered) before there is a model to run them.
+   */
+  private Future<Void> subscribeOnceAModelIsServed() {
+    if (!svc.registry().isEmpty()) {
+      return stream.subscribe(Set.of(options.noisyTopic()));
+    }
+    LOG.info("ingest {} waits for a model before it consumes {}", instance, options.noisyTopic());
+    svc.registry().onChange(card -> context.runOnContext(v -> {
+      if (!subscribed && !closed) {
+        subscribed = true;
+        stream.subscribe(Set.of(options.noisyTopic()))
+            .onFailure(e -> LOG.error("ingest {} cannot subscribe to {}: {}", instance, options.noisyTopic(), e.toString()));
+      }
+    }));
+    return Future.succeededFuture();
   }
 
   private void onBatch(ConsumerRecords<String, byte[]> records) {

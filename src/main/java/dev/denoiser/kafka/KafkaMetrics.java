@@ -101,6 +101,11 @@ public final class KafkaMetrics {
     return registry.find("denoiser_kafka_retries").counters().stream().mapToDouble(Counter::count).sum();
   }
 
+  /** Transactions aborted (exactly-once). */
+  public double abortedTotal() {
+    return aborted.count();
+  }
+
   /** Output records sent again after a failed write. */
   public double sendRetriesTotal() {
     return sendRetries.count();

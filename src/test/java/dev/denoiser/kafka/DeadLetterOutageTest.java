@@ -79,6 +79,42 @@ class DeadLetterOutageTest {
     }
   }
 
+  @Test
+  void inExactlyOnceModeTheTransactionIsAbortedAndRetriedUntilTheDeadLetterIsWritten(@TempDir Path models)
+      throws Exception {
+    TestModels.write(models, "conv-upsample", 1, 13);
+    JsonObject names = TestKafka.names("dlq-outage-eos").put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
+        .put(Setting.KAFKA_GUARANTEE.key(), "exactly_once");
+    KafkaOptions o = KafkaOptions.from(Settings.of(names), TestKafka.bootstrap());
+    try (ServiceHarness svc = ServiceHarness.start(models, new JsonObject());
+        KafkaProducer<String, byte[]> producer = TestKafka.producer();
+        Admin admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrap()))) {
+      TopicSetup.ensure(o);
+      maxMessageBytes(admin, o.dlqTopic(), "100");
+      KafkaMetrics metrics = new KafkaMetrics(new SimpleMeterRegistry());
+      String id = ServiceHarness.await(svc.vertx.deployVerticle(new KafkaIngestVerticle(svc.svc(), o, metrics, 0)));
+      byte[] good = new NoisyDigits(3, 0.3, 28).gray8(0);
+      TestKafka.send(producer, o.noisyTopic(), "k", good, TestKafka.headers("frame-id", "g0", "content-type",
+          "application/x-gray8", "width", "28", "height", "28"));
+      TestKafka.send(producer, o.noisyTopic(), "k", new byte[300], TestKafka.headers("frame-id", "p1"));
+      TestKafka.send(producer, o.noisyTopic(), "k", good, TestKafka.headers("frame-id", "g2", "content-type",
+          "application/x-gray8", "width", "28", "height", "28"));
+
+      assertTrue(waitFor(() -> (long) metrics.abortedTotal(), 2) >= 2, "the transaction holding the dead letter is aborted, again and again");
+      TopicPartition tp = new TopicPartition(o.noisyTopic(), 0);
+      assertTrue(committed(o, tp) <= 1, "nothing from the dead letter on is committed");
+      assertEquals(0, TestKafka.readToEnd(o.dlqTopic(), true).size());
+
+      maxMessageBytes(admin, o.dlqTopic(), "1048588");
+      assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()), "once written, the offsets move on");
+      assertEquals(List.of("g0", "g2"), TestKafka.readToEnd(o.denoisedTopic(), true).stream()
+          .map(r -> TestKafka.header(r, KafkaHeaders.FRAME_ID)).toList(), "each good frame committed once, in order");
+      List<ConsumerRecord<String, byte[]>> dead = TestKafka.readToEnd(o.dlqTopic(), true);
+      assertEquals(List.of("p1"), dead.stream().map(r -> TestKafka.header(r, KafkaHeaders.FRAME_ID)).toList());
+      ServiceHarness.await(svc.vertx.undeploy(id));
+    }
+  }
+
   private static long committed(KafkaOptions o, TopicPartition tp) {
     try {
       return TestKafka.committed(o.groupId(), o.noisyTopic()).get(tp);
