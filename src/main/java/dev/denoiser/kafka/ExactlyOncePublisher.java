@@ -83,6 +83,9 @@ final class ExactlyOncePublisher implements Publisher {
       return Future.succeededFuture();
     }
     GroupTracker.Assignment a = group.snapshot();
+    if (a.metadata() == null) {
+      return Future.succeededFuture();
+    }
     Map<PartitionLedger, List<Slot>> taken = new LinkedHashMap<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
@@ -97,7 +100,7 @@ final class ExactlyOncePublisher implements Publisher {
         slots.forEach(s -> records.addAll(s.outputs()));
       }
     }
-    if (taken.isEmpty() || a.metadata() == null) {
+    if (taken.isEmpty()) {
       return Future.succeededFuture();
     }
     inTransaction = true;
