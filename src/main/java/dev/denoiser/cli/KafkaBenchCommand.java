@@ -32,6 +32,10 @@ public final class KafkaBenchCommand implements Callable<Integer> {
   @Option(names = "--seconds", defaultValue = "5", description = "Seconds of the raw ORT and the latency phases (default: ${DEFAULT-VALUE}).")
   double seconds;
 
+  @Option(names = "--intra-op-threads", defaultValue = "0",
+      description = "ONNX Runtime intra-op threads, for raw ORT and the service alike (default: 0, the service's default: all cores).")
+  int threads;
+
   @Option(names = "--load", defaultValue = "0.5",
       description = "Offered rate of the latency phase, as a fraction of the measured throughput (default: ${DEFAULT-VALUE}).")
   double load;
@@ -46,7 +50,7 @@ public final class KafkaBenchCommand implements Callable<Integer> {
       throw new Main.UserError("no model '" + model + "' in " + modelsDir.toAbsolutePath() + "; pass --models-dir and --model");
     }
     List<KafkaOptions.Guarantee> gs = guarantees.stream().map(KafkaOptions.Guarantee::parse).toList();
-    new KafkaBench(new KafkaBench.Options(modelsDir, model, sizes, frames, batch, seconds, load, gs), System.out).run();
+    new KafkaBench(new KafkaBench.Options(modelsDir, model, sizes, frames, batch, seconds, load, threads, gs), System.out).run();
     return 0;
   }
 }

@@ -45,17 +45,20 @@ final class EndToEndBench {
   private final String bootstrap;
   private final Path modelsDir;
   private final String model;
+  private final int intraOpThreads;
 
-  EndToEndBench(String bootstrap, Path modelsDir, String model) {
+  EndToEndBench(String bootstrap, Path modelsDir, String model, int intraOpThreads) {
     this.bootstrap = bootstrap;
     this.modelsDir = modelsDir;
     this.model = model;
+    this.intraOpThreads = intraOpThreads;
   }
 
   Result run(int size, int frames, KafkaOptions.Guarantee g, double load, double seconds) throws Exception {
     String s = "bench-" + size + "-" + g.name().toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID().toString().substring(0, 6);
     JsonObject cfg = new JsonObject().put(Setting.MODELS_DIR.key(), modelsDir.toString())
-        .put(Setting.MODELS_DEFAULT.key(), model).put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
+        .put(Setting.MODELS_DEFAULT.key(), model).put(Setting.INFERENCE_INTRA_OP_THREADS.key(), intraOpThreads)
+        .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
         .put(Setting.KAFKA_BOOTSTRAP_SERVERS.key(), bootstrap).put(Setting.KAFKA_TOPIC_NOISY.key(), "noisy." + s)
         .put(Setting.KAFKA_TOPIC_DENOISED.key(), "denoised." + s).put(Setting.KAFKA_TOPIC_LATENT.key(), "latent." + s)
         .put(Setting.KAFKA_TOPIC_DLQ.key(), "dlq." + s).put(Setting.KAFKA_GROUP_ID.key(), "group." + s)

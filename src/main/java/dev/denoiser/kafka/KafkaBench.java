@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class KafkaBench {
   /** What to measure: the model, frame sizes, frames per run, seconds per timed phase, guarantees. */
   public record Options(Path modelsDir, String model, List<Integer> sizes, int frames, int batch, double seconds,
-      double load, List<KafkaOptions.Guarantee> guarantees) {}
+      double load, int intraOpThreads, List<KafkaOptions.Guarantee> guarantees) {}
 
   private final Options opt;
   private final PrintStream out;
@@ -43,14 +43,15 @@ public final class KafkaBench {
 
   public void run() throws Exception {
     Path modelDir = opt.modelsDir().resolve(opt.model());
-    int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    int cores = Runtime.getRuntime().availableProcessors();
+    int threads = opt.intraOpThreads() > 0 ? opt.intraOpThreads() : cores;
     Device device = new DeviceSelector().select("auto");
     ModelHandle model = new ModelLoader(device, threads).load(modelDir);
     Path data = Files.createTempDirectory("bench-kafka");
     String load0 = loadAverage();
     List<String> rows = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(data, 0)) {
-      EndToEndBench e2e = new EndToEndBench(broker.bootstrapServers(), opt.modelsDir(), opt.model());
+      EndToEndBench e2e = new EndToEndBench(broker.bootstrapServers(), opt.modelsDir(), opt.model(), threads);
       for (int size : opt.sizes()) {
         double ort = rawOrt(model, size);
         double[] kafka = kafkaOnly(broker.bootstrapServers(), size);
@@ -68,7 +69,7 @@ public final class KafkaBench {
     out.println();
     out.printf(Locale.ROOT, "bench kafka: model %s version %d (%s) from %s on %s, %d cores, ONNX Runtime %d intra-op threads, "
         + "batches of %d, %d frames per run; load average %s at start, %s at end%n", opt.model(), model.version(),
-        model.card().architecture(), opt.modelsDir(), device, threads, threads, opt.batch(), opt.frames(), load0, loadAverage());
+        model.card().architecture(), opt.modelsDir(), device, cores, threads, opt.batch(), opt.frames(), load0, loadAverage());
     out.println("| Frame | Guarantee | Raw ORT batch (frames/s) | Kafka only: produce / consume (frames/s) "
         + "| End-to-end (frames/s) | End-to-end / raw ORT | Latency p50 / p99 (offered rate) |");
     out.println("| --- | --- | --- | --- | --- | --- | --- |");
