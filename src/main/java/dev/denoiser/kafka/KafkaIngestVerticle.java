@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -113,7 +114,12 @@ public final class KafkaIngestVerticle extends VerticleBase {
     for (TopicPartition tp : records.partitions()) {
       PartitionLedger ledger = ledger(tp);
       if (ledger != null) {
-        records.records(tp).forEach(r -> pipeline.take(ledger, r));
+        for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+          // a record polled again (after a rewind) is already held
+          if (r.offset() > ledger.lastOffset()) {
+            pipeline.take(ledger, r);
+          }
+        }
       }
     }
     reconcile();

@@ -36,14 +36,19 @@ final class PartitionLedger {
 
   /** Appends a record just polled; records must come in offset order. */
   Slot add(ConsumerRecord<String, byte[]> record) {
-    Slot last = unsent.isEmpty() ? sent.peekLast() : unsent.peekLast();
-    if (last != null && record.offset() <= last.offset()) {
+    if (record.offset() <= lastOffset()) {
       throw new IllegalArgumentException("offset " + record.offset() + " of " + partition
-          + " is not after " + last.offset());
+          + " is not after " + lastOffset());
     }
     Slot s = new Slot(record);
     unsent.addLast(s);
     return s;
+  }
+
+  /** Offset of the last record added, or -1. */
+  long lastOffset() {
+    Slot last = unsent.isEmpty() ? sent.peekLast() : unsent.peekLast();
+    return last == null ? -1 : last.offset();
   }
 
   /** Marks the front READY slots SENT and returns them in offset order; stops at the first one not ready. */

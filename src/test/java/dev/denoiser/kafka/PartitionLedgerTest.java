@@ -56,7 +56,9 @@ class PartitionLedgerTest {
 
   @Test
   void firstOffsetIsWhereARewindStarts() {
+    assertEquals(-1, ledger.lastOffset());
     List<Slot> s = add(0, 1, 2);
+    assertEquals(2, ledger.lastOffset(), "records polled again up to here are already held");
     s.get(0).ready(List.of(), false);
     ledger.takeReady();
     assertTrue(ledger.hasSent());
