@@ -31,7 +31,28 @@ public enum Setting {
   STREAM_MAX_MESSAGE_BYTES("stream.maxMessageBytes", 8L << 20, "Largest WebSocket message (one frame, header included); larger closes the socket with 1009."),
   STREAM_MAX_IN_FLIGHT("stream.maxInFlight", 32, "Most frames of one WebSocket between receipt and reply (lossless window); at the limit the server stops reading it."),
   STREAM_MAX_CONNECTIONS("stream.maxConnections", 1024, "Most open WebSocket connections; the upgrade of one more is refused with 503."),
-  STREAM_ALLOWED_ORIGINS("stream.allowedOrigins", "", "Comma-separated browser origins allowed on the WebSocket (* for any); empty allows same-origin pages and clients without Origin.");
+  STREAM_ALLOWED_ORIGINS("stream.allowedOrigins", "", "Comma-separated browser origins allowed on the WebSocket (* for any); empty allows same-origin pages and clients without Origin."),
+  KAFKA_ENABLED("kafka.enabled", true, "Run the Kafka role: consume kafka.topic.noisy, publish denoised frames and latent codes."),
+  KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", "", "Kafka cluster (host:port,...); empty starts an embedded single-node KRaft broker."),
+  KAFKA_EMBEDDED_PORT("kafka.embedded.port", 9092, "Port of the embedded broker on 127.0.0.1 (0 picks a free one)."),
+  KAFKA_EMBEDDED_DIR("kafka.embedded.dataDir", "data/kafka", "Log and metadata directory of the embedded broker; kept across restarts."),
+  KAFKA_TOPIC_NOISY("kafka.topic.noisy", "frames.noisy", "Input topic: key = stream id, value = image bytes, headers content-type, width, height, frame-id, model."),
+  KAFKA_TOPIC_DENOISED("kafka.topic.denoised", "frames.denoised", "Output topic of denoised frames, in the input's format."),
+  KAFKA_TOPIC_LATENT("kafka.topic.latent", "frames.latent", "Output topic of latent codes (little-endian float32)."),
+  KAFKA_TOPIC_DLQ("kafka.topic.dlq", "frames.dlq", "Dead-letter topic: refused records with error-code, error-message and their source coordinates."),
+  KAFKA_TOPIC_PARTITIONS("kafka.topic.partitions", 8, "Partitions of the input and output topics created when missing (the dead-letter topic gets 1)."),
+  KAFKA_GROUP_ID("kafka.group.id", "stream-denoiser", "Consumer group of the ingest; replicas in one group share the input partitions."),
+  KAFKA_INSTANCES("kafka.instances", 1, "Kafka ingest verticles (consumers) per replica."),
+  KAFKA_GUARANTEE("kafka.processing.guarantee", "at_least_once", "at_least_once, or exactly_once (outputs and offsets in one transaction; read outputs with read_committed)."),
+  KAFKA_COMMIT_INTERVAL_MS("kafka.commitIntervalMillis", 100, "How often offsets are committed (at_least_once) or a transaction is committed (exactly_once)."),
+  KAFKA_MAX_IN_FLIGHT("kafka.maxInFlight", 2048, "Records per consumer taken but not yet committed; beyond it the consumer pauses its partitions."),
+  KAFKA_TRANSACTIONAL_ID("kafka.transactionalIdPrefix", "", "exactly_once: transactional.id prefix, then -<instance>; empty: <group.id>-<host name>. Stable and unique per replica."),
+  KAFKA_CLIENT_PROPERTIES("kafka.clientProperties", "", "Extra Kafka client properties for every client, k=v;k=v (e.g. security.protocol=SASL_SSL)."),
+  KAFKA_SHUTDOWN_GRACE_MS("kafka.shutdownGraceMillis", 10_000, "How long a graceful shutdown waits for in-flight Kafka frames before the last commit."),
+  KAFKA_STATS_INTERVAL_MS("kafka.statsIntervalMillis", 5_000, "How often the Kafka throughput line is logged (0: never)."),
+  KAFKA_DEMO_ENABLED("kafka.demo.enabled", "auto", "Demo feed of noisy MNIST digits into kafka.topic.noisy: auto (on with the embedded broker), true or false."),
+  KAFKA_DEMO_RATE("kafka.demo.framesPerSecond", 100, "Frames per second the demo feed publishes."),
+  KAFKA_DEMO_NOISE("kafka.demo.noise", 0.3, "Standard deviation of the Gaussian noise the demo feed adds to the digits (pixels in [0,1]).");
 
   private final String key;
   private final Object defaultValue;

@@ -14,6 +14,7 @@ import dev.denoiser.inference.InferenceVerticle;
 import dev.denoiser.inference.ModelDirectoryWatcher;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
+import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.stream.StreamEndpoint;
 import dev.denoiser.stream.WebPage;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The main verticle: builds the shared parts (device, model registry, metrics, inference client),
- * then deploys the roles in order (batcher, inference workers, HTTP) and hands each its config.
+ * then deploys the roles in order (batcher, inference workers, HTTP, then the Kafka role of
+ * {@link KafkaRole}) and hands each its config.
  * {@link #drain()} undeploys them in reverse order, so sources stop taking work first and the
  * batcher and workers finish what was already accepted.
  */
@@ -95,6 +97,7 @@ public final class ServiceVerticle extends VerticleBase {
           http = new HttpVerticle(svc, routeContributors());
           return deploy(() -> http, new DeploymentOptions());
         })
+        .compose(id -> KafkaRole.deploy(vertx, svc, this::deploy))
         .onSuccess(id -> {
           svc.started().set(true);
           LOG.info("serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",

@@ -23,13 +23,17 @@ public final class ServiceHarness implements AutoCloseable {
     this.service = service;
   }
 
-  /** Starts the service on a free port, serving {@code modelsDir}, with {@code overrides}. */
+  /**
+   * Starts the service on a free port, serving {@code modelsDir}, with {@code overrides}. The Kafka
+   * role is off unless the overrides set {@code kafka.enabled=true}.
+   */
   public static ServiceHarness start(Path modelsDir, JsonObject overrides) throws Exception {
     JsonObject cfg = new JsonObject()
         .put(Setting.HTTP_PORT.key(), 0)
         .put(Setting.HTTP_HOST.key(), "127.0.0.1")
         .put(Setting.MODELS_DIR.key(), modelsDir.toString())
         .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
+        .put(Setting.KAFKA_ENABLED.key(), false)
         .mergeIn(overrides == null ? new JsonObject() : overrides);
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(Settings.of(cfg), metered.serviceMetrics());

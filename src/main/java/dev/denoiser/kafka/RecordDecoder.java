@@ -1,0 +1,47 @@
+package dev.denoiser.kafka;
+
+import dev.denoiser.batching.InferenceClient;
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import dev.denoiser.frame.Frame;
+import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.frame.MediaType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * Turns an input record into a {@link FrameRequest}, or refuses it with a typed
+ * {@link DenoiserException} (which sends it to the dead-letter topic): an empty value, a missing or
+ * unknown {@code content-type}, a raw frame without a numeric {@code width}/{@code height}, bytes
+ * that do not decode or do not match the size, a frame over {@code frame.maxPixels}, an unknown
+ * {@code model}, or a shape the model cannot take.
+ */
+final class RecordDecoder {
+  private final FrameCodec codec;
+  private final InferenceClient client;
+
+  RecordDecoder(FrameCodec codec, InferenceClient client) {
+    this.codec = codec;
+    this.client = client;
+  }
+
+  FrameRequest decode(ConsumerRecord<String, byte[]> r) {
+    Headers h = r.headers();
+    byte[] value = r.value();
+    if (value == null || value.length == 0) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "record has no value");
+    }
+    MediaType type = MediaType.parse(KafkaHeaders.text(h, KafkaHeaders.CONTENT_TYPE));
+    Integer width = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.WIDTH) : null;
+    Integer height = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.HEIGHT) : null;
+    if (type.raw() && (width == null || height == null)) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME,
+          type.mime() + " records need '" + KafkaHeaders.WIDTH + "' and '" + KafkaHeaders.HEIGHT + "' headers");
+    }
+    Frame frame = codec.decode(type, value, width, height, r.key(), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
+    String model = KafkaHeaders.text(h, KafkaHeaders.MODEL);
+    model = model == null || model.isBlank() ? null : model.trim();
+    client.check(frame, model);
+    return new FrameRequest(frame, model, type);
+  }
+}
