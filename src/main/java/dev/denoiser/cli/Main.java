@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {CommandLine.HelpCommand.class})
+    subcommands = {
+      CommandLine.HelpCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class
+    })
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

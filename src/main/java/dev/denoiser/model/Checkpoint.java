@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The training state after a whole epoch: spec, config, epochs done, loss history, parameters and
  * Adam's moments. Written to a temporary file and renamed over the old one, so an interrupted run
- * always leaves the last complete checkpoint behind. Binary: magic {@code DNCK}, version, a JSON
+ * always leaves the last complete checkpoint behind. {@code images} and {@code seconds} add up the
+ * training so far (for the throughput). Binary: magic {@code DNCK}, version, a JSON
  * header, then three blocks of named float32 tensors (big-endian).
  */
 public record Checkpoint(
@@ -30,7 +31,9 @@ public record Checkpoint(
     Weights moment1,
     Weights moment2,
     List<Double> epochLoss,
-    List<Double> curve) {
+    List<Double> curve,
+    long images,
+    double seconds) {
 
   public static final String FILE = "checkpoint.bin";
   private static final int MAGIC = 0x444e434b;
@@ -48,7 +51,8 @@ public record Checkpoint(
         JsonObject head = new JsonObject().put("net", spec.toJson()).put("config", config.toJson())
             .put("epochsDone", epochsDone).put("adamSteps", adamSteps)
             .put("epochLoss", new JsonArray(new ArrayList<>(epochLoss)))
-            .put("curve", new JsonArray(new ArrayList<>(curve)));
+            .put("curve", new JsonArray(new ArrayList<>(curve)))
+            .put("images", images).put("seconds", seconds);
         byte[] h = head.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         out.writeInt(h.length);
         out.write(h);
@@ -81,7 +85,8 @@ public record Checkpoint(
       return new Checkpoint(NetSpec.fromJson(head.getJsonObject("net")),
           TrainConfig.fromJson(head.getJsonObject("config")), head.getInteger("epochsDone"),
           head.getLong("adamSteps"), p, m1, m2, doubles(head.getJsonArray("epochLoss")),
-          doubles(head.getJsonArray("curve")));
+          doubles(head.getJsonArray("curve")), head.getLong("images", 0L),
+          head.getDouble("seconds", 0.0));
     } catch (IOException | RuntimeException e) {
       if (e instanceof ModelException me) {
         throw me;

@@ -120,6 +120,18 @@ public final class OnnxExporter {
     return out;
   }
 
+  /** Fails with a one-line error unless {@code dir} exists or can be made, and is writable. */
+  public static void checkWritable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | SecurityException e) {
+      throw new ModelException("cannot create output directory " + dir + ": " + e);
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new ModelException("output directory " + dir + " is not writable");
+    }
+  }
+
   static void writeAtomically(Path file, byte[] bytes) throws IOException {
     Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
     try {

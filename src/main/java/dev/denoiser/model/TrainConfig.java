@@ -30,9 +30,12 @@ public record TrainConfig(
     }
   }
 
-  /** Defaults: 10 epochs, batch 128, lr 0.002, the given noise, seed 1, 2 threads, all data. */
+  /**
+   * Defaults: 10 epochs, batch 128, lr 0.002, the given noise, seed 1, one PyTorch thread (on a
+   * shared small machine more threads spin against each other and run slower), all data.
+   */
   public static TrainConfig defaults(Noise noise) {
-    return new TrainConfig(10, 128, 2e-3, noise, 1, Torch.defaultThreads(), 0, 1.0);
+    return new TrainConfig(10, 128, 2e-3, noise, 1, 1, 0, 1.0);
   }
 
   public TrainConfig withEpochs(int e) {

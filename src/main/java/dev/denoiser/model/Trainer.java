@@ -52,6 +52,8 @@ public final class Trainer {
     Torch.threads(cfg.threads());
     int n = cfg.limit() > 0 ? Math.min(cfg.limit(), data.count()) : data.count();
     int start = 0;
+    long priorImages = 0;
+    long priorNanos = 0;
     List<Double> epochLoss = new ArrayList<>();
     List<Double> curve = new ArrayList<>();
     NetModel model;
@@ -68,6 +70,8 @@ public final class Trainer {
       start = ck.epochsDone();
       epochLoss.addAll(ck.epochLoss());
       curve.addAll(ck.curve());
+      priorImages = ck.images();
+      priorNanos = (long) (ck.seconds() * 1e9);
       LOG.info("resuming {} from {} after epoch {}", spec.architecture(), checkpoint, start);
     } else {
       model = initial == null ? NetModel.init(spec, cfg.seed()) : NetModel.of(spec, initial);
@@ -88,8 +92,8 @@ public final class Trainer {
         LOG.debug("epoch {} loss {} at {} images/s", epoch + 1, run.meanLoss(), speed);
         if (checkpoint != null) {
           new Checkpoint(spec, cfg, epoch + 1, adam.steps(), model.weights(),
-              toWeights(adam.firstMoments()), toWeights(adam.secondMoments()), epochLoss, curve)
-              .write(checkpoint);
+              toWeights(adam.firstMoments()), toWeights(adam.secondMoments()), epochLoss, curve,
+              priorImages + images, (priorNanos + nanos) / 1e9).write(checkpoint);
         }
       }
     } catch (IOException e) {
@@ -99,9 +103,11 @@ public final class Trainer {
       model.close();
       throw e;
     }
-    double seconds = nanos / 1e9;
-    return new Result(model, cfg, epochLoss, curve, seconds > 0 ? images / seconds : 0, images,
-        seconds);
+    // A run resumed from a finished checkpoint trained nothing itself: report the earlier speed.
+    long allImages = images > 0 ? images : priorImages;
+    double seconds = (images > 0 ? nanos : priorNanos) / 1e9;
+    return new Result(model, cfg, epochLoss, curve, seconds > 0 ? allImages / seconds : 0,
+        allImages, seconds);
   }
 
   private static Weights toWeights(java.util.Map<String, NDArray> arrays) {
@@ -120,8 +126,8 @@ public final class Trainer {
     long batch = target.getShape().get(0);
     NDArray mu = r.mu();
     NDArray lv = r.logvar();
-    NDArray klTerm = mu.square().add(lv.exp()).sub(lv).sub(1).sum().mul(0.5f * kl);
-    return bce.sum().add(klTerm).div(batch);
+    NDArray klTerm = mu.square().add(lv.exp()).sub(lv).sub(1f).sum().mul((float) (0.5 * kl));
+    return bce.sum().add(klTerm).div((float) batch);
   }
 
   /** One pass over the (shuffled) training images. */
