@@ -27,10 +27,17 @@ public interface Architecture {
 
   int latentDim(NetSpec spec);
 
-  /** True when the model takes any H, W that are multiples of {@link #sizeMultiple()}. */
-  boolean fullyConvolutional();
+  /**
+   * True when the model takes any H, W that are multiples of {@link #sizeMultiple()}; false for
+   * fixed 28x28 models.
+   */
+  default boolean fullyConvolutional() {
+    return false;
+  }
 
-  int sizeMultiple();
+  default int sizeMultiple() {
+    return 1;
+  }
 
   default boolean variational() {
     return false;

@@ -1,8 +1,5 @@
 package dev.denoiser.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * {@code conv-transpose}: the encoder of {@link ConvUpsampleAe}, and a decoder of two 3x3
  * stride-2 transposed convolutions (exported as ONNX ConvTranspose). Where the kernel overlaps
@@ -10,7 +7,7 @@ import java.util.List;
  * weights: the source of checkerboard artifacts. Fully convolutional (multiples of 4); latent is
  * the globally averaged bottleneck ([N,c2]).
  */
-public final class ConvTransposeAe implements Architecture {
+public final class ConvTransposeAe extends ConvAe {
   @Override
   public String name() {
     return "conv-transpose";
@@ -24,14 +21,8 @@ public final class ConvTransposeAe implements Architecture {
   }
 
   @Override
-  public List<ParamSpec> params(NetSpec s) {
-    List<ParamSpec> p = new ArrayList<>();
-    p.addAll(Skip.params(s));
-    p.addAll(List.of(ParamSpec.conv("enc1", 1, s.c1(), true)));
-    p.addAll(List.of(ParamSpec.conv("enc2", s.c1(), s.c2(), true)));
-    p.addAll(List.of(ParamSpec.convTranspose("dec1", s.c2(), s.c1(), true)));
-    p.addAll(List.of(ParamSpec.convTranspose("dec2", s.c1(), 1, false)));
-    return p;
+  boolean transposedDecoder() {
+    return true;
   }
 
   @Override
@@ -41,20 +32,5 @@ public final class ConvTransposeAe implements Architecture {
     T d = o.relu(o.convTranspose(code, "dec1"));
     T logits = o.convTranspose(d, "dec2");
     return new Result<>(Skip.apply(o, logits, x, s), o.globalAvgPool(code));
-  }
-
-  @Override
-  public int latentDim(NetSpec s) {
-    return s.c2();
-  }
-
-  @Override
-  public boolean fullyConvolutional() {
-    return true;
-  }
-
-  @Override
-  public int sizeMultiple() {
-    return 4;
   }
 }

@@ -1,8 +1,5 @@
 package dev.denoiser.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * {@code conv-unpool}: 3x3 convolutions with 2x2 max pooling down to H/4 x W/4, and a decoder that
  * max-unpools with the encoder's pooling indices (ONNX MaxPool with its Indices output, then
@@ -10,7 +7,7 @@ import java.util.List;
  * The indices carry where every maximum was, so the decoder gets position information that is
  * not in the latent: the latent alone cannot reconstruct the image.
  */
-public final class ConvUnpoolAe implements Architecture {
+public final class ConvUnpoolAe extends ConvAe {
   @Override
   public String name() {
     return "conv-unpool";
@@ -25,14 +22,8 @@ public final class ConvUnpoolAe implements Architecture {
   }
 
   @Override
-  public List<ParamSpec> params(NetSpec s) {
-    List<ParamSpec> p = new ArrayList<>();
-    p.addAll(Skip.params(s));
-    p.addAll(List.of(ParamSpec.conv("enc1", 1, s.c1(), true)));
-    p.addAll(List.of(ParamSpec.conv("enc2", s.c1(), s.c2(), true)));
-    p.addAll(List.of(ParamSpec.conv("dec1", s.c2(), s.c1(), true)));
-    p.addAll(List.of(ParamSpec.conv("dec2", s.c1(), 1, false)));
-    return p;
+  boolean transposedDecoder() {
+    return false;
   }
 
   @Override
@@ -43,20 +34,5 @@ public final class ConvUnpoolAe implements Architecture {
     T d = o.relu(o.conv(o.unpool(code, p2), "dec1", 1));
     T logits = o.conv(o.unpool(d, p1), "dec2", 1);
     return new Result<>(Skip.apply(o, logits, x, s), o.globalAvgPool(code));
-  }
-
-  @Override
-  public int latentDim(NetSpec s) {
-    return s.c2();
-  }
-
-  @Override
-  public boolean fullyConvolutional() {
-    return true;
-  }
-
-  @Override
-  public int sizeMultiple() {
-    return 4;
   }
 }

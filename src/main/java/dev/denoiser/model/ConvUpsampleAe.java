@@ -1,8 +1,5 @@
 package dev.denoiser.model;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
  * {@code conv-upsample}, the default denoiser: two 3x3 stride-2 convolutions down to H/4 x W/4
  * with {@code c2} channels, then twice nearest-neighbour upsampling followed by a 3x3 convolution.
@@ -10,7 +7,7 @@ import java.util.List;
  * checkerboard. Fully convolutional (H, W multiples of 4); the latent is the bottleneck averaged
  * over positions ([N,c2]).
  */
-public final class ConvUpsampleAe implements Architecture {
+public final class ConvUpsampleAe extends ConvAe {
   @Override
   public String name() {
     return "conv-upsample";
@@ -24,14 +21,8 @@ public final class ConvUpsampleAe implements Architecture {
   }
 
   @Override
-  public List<ParamSpec> params(NetSpec s) {
-    List<ParamSpec> p = new ArrayList<>();
-    p.addAll(Skip.params(s));
-    p.addAll(List.of(ParamSpec.conv("enc1", 1, s.c1(), true)));
-    p.addAll(List.of(ParamSpec.conv("enc2", s.c1(), s.c2(), true)));
-    p.addAll(List.of(ParamSpec.conv("dec1", s.c2(), s.c1(), true)));
-    p.addAll(List.of(ParamSpec.conv("dec2", s.c1(), 1, false)));
-    return p;
+  boolean transposedDecoder() {
+    return false;
   }
 
   @Override
@@ -41,20 +32,5 @@ public final class ConvUpsampleAe implements Architecture {
     T d = o.relu(o.conv(o.upsample(code), "dec1", 1));
     T logits = o.conv(o.upsample(d), "dec2", 1);
     return new Result<>(Skip.apply(o, logits, x, s), o.globalAvgPool(code));
-  }
-
-  @Override
-  public int latentDim(NetSpec s) {
-    return s.c2();
-  }
-
-  @Override
-  public boolean fullyConvolutional() {
-    return true;
-  }
-
-  @Override
-  public int sizeMultiple() {
-    return 4;
   }
 }

@@ -46,14 +46,4 @@ public final class LinearAe implements Architecture {
   public int latentDim(NetSpec s) {
     return s.latentDim();
   }
-
-  @Override
-  public boolean fullyConvolutional() {
-    return false;
-  }
-
-  @Override
-  public int sizeMultiple() {
-    return 1;
-  }
 }

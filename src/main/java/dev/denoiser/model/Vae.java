@@ -58,16 +58,6 @@ public final class Vae implements Architecture {
   }
 
   @Override
-  public boolean fullyConvolutional() {
-    return false;
-  }
-
-  @Override
-  public int sizeMultiple() {
-    return 1;
-  }
-
-  @Override
   public boolean variational() {
     return true;
   }
