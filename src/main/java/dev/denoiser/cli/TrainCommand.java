@@ -46,7 +46,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--c1", description = "Channels (or hidden units) of the first level.") Integer c1;
   @Option(names = "--c2", description = "Channels of the second level.") Integer c2;
   @Option(names = "--latent", description = "Latent size (linear, vae).") Integer latent;
-  @Option(names = "--skip", negatable = true, description = "Input-to-output skip (conv models).") Boolean skip;
+  @Option(names = "--skip", description = "Input-to-output skip of conv models: 0 none, 1 one conv, k two convs via k channels.") Integer skip;
   @Option(names = "--epochs") Integer epochs;
   @Option(names = "--batch-size") Integer batch;
   @Option(names = "--lr", description = "Adam learning rate.") Double lr;
@@ -103,7 +103,7 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private NetSpec net(ModelZoo.Recipe base) {
-    NetSpec b = base != null ? base.net() : new NetSpec(arch, 32, 32, 16, arch.startsWith("conv"));
+    NetSpec b = base != null ? base.net() : new NetSpec(arch, 32, 32, 16, arch.startsWith("conv") ? 8 : 0);
     return new NetSpec(arch != null ? arch : b.architecture(), c1 != null ? c1 : b.c1(),
         c2 != null ? c2 : b.c2(), latent != null ? latent : b.latentDim(),
         skip != null ? skip : b.skip());

@@ -22,12 +22,12 @@ public final class ModelZoo {
   static {
     Noise wide = Noise.parse(WIDE_NOISE);
     Noise half = Noise.gaussian(0.5);
-    put("linear", new NetSpec("linear", 256, 1, 32, false), cfg(half, 8));
-    put("conv-transpose", new NetSpec("conv-transpose", 32, 32, 0, true), cfg(wide, 3));
-    put("conv-upsample", new NetSpec("conv-upsample", 32, 32, 0, true), cfg(wide, 8));
-    put("conv-unpool", new NetSpec("conv-unpool", 16, 32, 0, true), cfg(wide, 2));
-    put("vae", new NetSpec("vae", 32, 32, 16, false), cfg(half, 3));
-    put("vae-2d", new NetSpec("vae", 32, 32, 2, false), cfg(half, 2));
+    put("linear", new NetSpec("linear", 256, 1, 32, 0), cfg(half, 8));
+    put("conv-transpose", new NetSpec("conv-transpose", 32, 32, 0, 1), cfg(wide, 3));
+    put("conv-upsample", new NetSpec("conv-upsample", 32, 32, 0, 8), cfg(wide, 8));
+    put("conv-unpool", new NetSpec("conv-unpool", 16, 32, 0, 1), cfg(wide, 2));
+    put("vae", new NetSpec("vae", 32, 32, 16, 0), cfg(half, 3));
+    put("vae-2d", new NetSpec("vae", 32, 32, 2, 0), cfg(half, 2));
   }
 
   private ModelZoo() {}

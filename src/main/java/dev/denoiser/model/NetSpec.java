@@ -7,16 +7,18 @@ import io.vertx.core.json.JsonObject;
  * are the channel widths of the two resolution levels (for {@code linear}: {@code c1} is the hidden
  * width, {@code c2} unused); {@code latentDim} is the code size of {@code linear} and {@code vae}
  * (the convolutional models publish their pooled bottleneck, so theirs follows from {@code c2}).
- * {@code skip} adds a 3x3 convolution of the noisy input to the output logits (a skip connection
- * around the bottleneck, for the convolutional models): the bottleneck then only has to carry the
- * digit's shape while fine detail can come straight from the input, which is what lets one model
+ * {@code skip} adds a full-resolution path from the noisy input to the output logits, around the
+ * bottleneck (convolutional models only): 0 = none, 1 = one 3x3 convolution, k &gt; 1 = a 3x3
+ * convolution to k channels, ReLU, and a 3x3 convolution to one. The bottleneck then only has to
+ * carry the digit's shape while fine detail comes from the input, which is what lets one model
  * work at low and high noise. Stored in the card and the ONNX metadata under {@code net}.
  */
-public record NetSpec(String architecture, int c1, int c2, int latentDim, boolean skip) {
+public record NetSpec(String architecture, int c1, int c2, int latentDim, int skip) {
   public NetSpec {
-    if (c1 <= 0 || c2 <= 0 || latentDim < 0 || c1 > 4096 || c2 > 4096 || latentDim > 4096) {
+    if (c1 <= 0 || c2 <= 0 || latentDim < 0 || skip < 0 || c1 > 4096 || c2 > 4096
+        || latentDim > 4096 || skip > 4096) {
       throw new ModelException("impossible network sizes c1=" + c1 + " c2=" + c2
-          + " latentDim=" + latentDim);
+          + " latentDim=" + latentDim + " skip=" + skip);
     }
   }
 
@@ -34,6 +36,14 @@ public record NetSpec(String architecture, int c1, int c2, int latentDim, boolea
       throw new ModelException("the model has no 'net' description");
     }
     return new NetSpec(j.getString("architecture", ""), j.getInteger("c1", 0),
-        j.getInteger("c2", 0), j.getInteger("latentDim", 0), j.getBoolean("skip", false));
+        j.getInteger("c2", 0), j.getInteger("latentDim", 0), skip(j.getValue("skip")));
+  }
+
+  /** Early cards wrote the skip as a boolean (true = one convolution). */
+  private static int skip(Object v) {
+    if (v instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    return v instanceof Number n ? n.intValue() : 0;
   }
 }

@@ -66,8 +66,8 @@ class MetricsTest {
     // Nearest upsampling of a flat map is flat, so conv-upsample's interior response to flat grey
     // is flat whatever its weights; a stride-2 transposed conv with a 3x3 kernel sums different
     // kernel taps into even and odd pixels.
-    try (NetModel up = NetModel.init(new NetSpec("conv-upsample", 8, 8, 0, false), 1);
-        NetModel tr = NetModel.init(new NetSpec("conv-transpose", 8, 8, 0, false), 1)) {
+    try (NetModel up = NetModel.init(new NetSpec("conv-upsample", 8, 8, 0, 0), 1);
+        NetModel tr = NetModel.init(new NetSpec("conv-transpose", 8, 8, 0, 0), 1)) {
       assertTrue(Checkerboard.nyquist(up) < 1e-6, "upsample " + Checkerboard.nyquist(up));
       assertTrue(Checkerboard.nyquist(tr) > 1e-4, "transpose " + Checkerboard.nyquist(tr));
     }

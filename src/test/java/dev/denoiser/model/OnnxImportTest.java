@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxImportTest {
   @Test
   void weightsComeBackFromModelOnnx(@TempDir Path dir) throws Exception {
-    NetSpec spec = new NetSpec("conv-transpose", 4, 8, 0, true);
+    NetSpec spec = new NetSpec("conv-transpose", 4, 8, 0, 1);
     ModelCard card;
     Weights w;
     try (NetModel m = NetModel.init(spec, 3)) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * an uninterrupted run ends.
  */
 class TrainerTest {
-  static final NetSpec SMALL = new NetSpec("conv-upsample", 8, 16, 0, true);
+  static final NetSpec SMALL = new NetSpec("conv-upsample", 8, 16, 0, 1);
   static final ImageSet DATA = SampleDigits.load().head(384);
 
   static TrainConfig cfg(int epochs, long seed) {
@@ -92,7 +92,7 @@ class TrainerTest {
 
   @Test
   void vaeTrainsWithTheKlTerm() {
-    NetSpec vae = new NetSpec("vae", 8, 8, 2, false);
+    NetSpec vae = new NetSpec("vae", 8, 8, 2, 0);
     Trainer.Result r = Trainer.train(vae, cfg(2, 3), DATA, TrainListener.NONE, null);
     try (NetModel m = r.model()) {
       assertTrue(Double.isFinite(r.epochLoss().get(1)));
