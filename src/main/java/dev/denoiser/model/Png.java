@@ -48,8 +48,13 @@ public final class Png {
     ImageIO.write(img, "png", file.toFile());
   }
 
-  /** A line chart of {@code values} (e.g. loss every 50 steps), with the first and last value. */
-  public static void curve(Path file, List<Double> values, String title) throws IOException {
+  /**
+   * A line chart of {@code values} (e.g. loss every 50 steps) on a log scale when they are all
+   * positive, labelled with the largest and smallest value.
+   */
+  public static void curve(Path file, List<Double> raw, String title) throws IOException {
+    boolean log = !raw.isEmpty() && raw.stream().allMatch(v -> v > 0);
+    List<Double> values = log ? raw.stream().map(Math::log10).toList() : raw;
     int width = 360;
     int height = 180;
     int pad = 30;
@@ -62,7 +67,7 @@ public final class Png {
     g.drawRect(pad, pad / 2, width - pad - 10, height - pad - pad / 2);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 10));
     g.setColor(Color.BLACK);
-    g.drawString(title, pad, 11);
+    g.drawString(title + (log ? " (log scale)" : ""), pad, 11);
     if (!values.isEmpty()) {
       double min = values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
       double max = values.stream().mapToDouble(Double::doubleValue).max().orElse(1);
@@ -71,8 +76,8 @@ public final class Png {
       int y0 = pad / 2;
       int pw = width - pad - 10;
       int ph = height - pad - pad / 2;
-      g.drawString(String.format(java.util.Locale.ROOT, "%.4g", max), 2, y0 + 10);
-      g.drawString(String.format(java.util.Locale.ROOT, "%.4g", min), 2, y0 + ph);
+      g.drawString(String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, max) : max), 2, y0 + 10);
+      g.drawString(String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, min) : min), 2, y0 + ph);
       g.setColor(new Color(30, 90, 200));
       g.setStroke(new BasicStroke(1.5f));
       int n = values.size();

@@ -73,7 +73,7 @@ public final class Report {
     Map<String, Map<String, Evaluator.Score>> table = Evaluator.table(test, noises, onnx);
     StringBuilder md = new StringBuilder("# Evaluation\n\n");
     md.append(Evaluator.markdown(table, noises, test.count())).append('\n');
-    md.append("## Models\n\n| model | architecture | trained on | latent | params (KB) | "
+    md.append("## Models\n\n| model | architecture | trained on | latent | model.onnx (KB) | "
         + "MSE at gaussian:0.5 (all-zeros MSE) | output std (clean std) |\n|---|---|---|---|---|---|---|\n");
     cards.forEach((n, c) -> {
       JsonObject col = c.json().getJsonObject("metrics", new JsonObject())
