@@ -5,6 +5,7 @@ import dev.denoiser.data.Mnist;
 import dev.denoiser.model.Checkpoint;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.ModelException;
+import dev.denoiser.model.ModelZoo;
 import dev.denoiser.model.NetModel;
 import dev.denoiser.model.OnnxExporter;
 import dev.denoiser.model.Publisher;
@@ -43,8 +44,12 @@ public final class ExportCommand implements Callable<Integer> {
       try (NetModel model = NetModel.of(ck.spec(), ck.params())) {
         Trainer.Result r = new Trainer.Result(model, ck.config(), ck.epochLoss(), ck.curve(),
             ck.seconds() > 0 ? ck.images() / ck.seconds() : 0, ck.images(), ck.seconds());
-        String note = ck.epochsDone() < ck.config().epochs()
-            ? "exported after " + ck.epochsDone() + " of " + ck.config().epochs() + " epochs" : null;
+        ModelZoo.Recipe recipe = ModelZoo.recipe(name);
+        String note = recipe != null && recipe.net().equals(ck.spec()) ? recipe.notes() : "";
+        if (ck.epochsDone() < ck.config().epochs()) {
+          note = (note + " Exported after " + ck.epochsDone() + " of " + ck.config().epochs()
+              + " epochs.").strip();
+        }
         ModelCard card = Publisher.publish(name, r, test, dir, version, note);
         w.println("wrote " + dir.resolve(ModelCard.MODEL_FILE) + " (sha256 " + card.sha256() + ")");
       }

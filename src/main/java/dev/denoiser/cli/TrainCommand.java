@@ -88,7 +88,8 @@ public final class TrainCommand implements Callable<Integer> {
         r = Trainer.train(net, cfg, train, bar, ck);
       }
       try (var model = r.model()) {
-        ModelCard card = Publisher.publish(name, r, test, dir, version, null);
+        ModelCard card = Publisher.publish(name, r, test, dir, version,
+            base != null && base.net().equals(net) ? base.notes() : null);
         w.printf(Locale.ROOT, "training throughput: %.0f images/s (batch %d, %d threads)%n",
             r.imagesPerSecond(), cfg.batchSize(), cfg.threads());
         w.printf(Locale.ROOT, "wrote %s (sha256 %s)%n", dir.resolve(ModelCard.MODEL_FILE), card.sha256());

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The committed models under {@code models/}: checksums and typed card fields hold, re-evaluating
  * each through ONNX Runtime on the card's slice of the test set reproduces the card's numbers,
- * every one beats the 3x3 median at sigma 0.5, none collapsed to a blank output, and the fully
+ * every denoiser beats the 3x3 median at sigma 0.5 (vae-2d is shipped for its 2-D latent and
+ * says in its card that it does not), none collapsed to a blank output, and the fully
  * convolutional ones take other frame sizes.
  */
 class ShippedModelsTest {
@@ -69,8 +70,11 @@ class ShippedModelsTest {
       Evaluator.Score s = Evaluator.onnx(onnx, Evaluator.Corrupted.of(slice, noise, Evaluator.SEED));
       assertEquals(check.getDouble("psnr"), s.psnr(), 0.02, e.getKey() + " PSNR");
       assertEquals(check.getDouble("ssim"), s.ssim(), 0.002, e.getKey() + " SSIM");
-      double p = Evaluator.onnx(onnx, half).psnr();
-      assertTrue(p > median, e.getKey() + ": " + p + " dB at sigma 0.5, median " + median);
+      ModelZoo.Recipe recipe = ModelZoo.recipe(e.getKey());
+      if (recipe == null || recipe.denoiser()) {
+        double p = Evaluator.onnx(onnx, half).psnr();
+        assertTrue(p > median, e.getKey() + ": " + p + " dB at sigma 0.5, median " + median);
+      }
       JsonObject c = card.json().getJsonObject("metrics").getJsonObject("collapse");
       assertTrue(c.getDouble("mse") < 0.5 * c.getDouble("mseAllZeros"), e.getKey() + " " + c);
       assertTrue(c.getDouble("outputStd") > 0.5 * c.getDouble("cleanStd"), e.getKey() + " " + c);
