@@ -113,7 +113,7 @@ public final class Report {
         trained = Checkerboard.nyquist(model);
       }
       Evaluator.Score s = table.getOrDefault(n, Map.of()).get("gaussian:0.5");
-      md.append(String.format(Locale.ROOT, "| %s | %.5f | %.5f | %s |%n", n, untrained, trained,
+      md.append(String.format(Locale.ROOT, "| %s | %.2e | %.2e | %s |%n", n, untrained, trained,
           s == null ? "-" : String.format(Locale.ROOT, "%.2f", s.psnr())));
     }
     return md.toString();
