@@ -10,6 +10,8 @@ import dev.denoiser.model.ModelException;
 import dev.denoiser.model.ModelZoo;
 import dev.denoiser.model.NetSpec;
 import dev.denoiser.model.OnnxExporter;
+import dev.denoiser.model.OnnxImporter;
+import io.vertx.core.json.JsonObject;
 import dev.denoiser.model.ProgressBarListener;
 import dev.denoiser.model.Publisher;
 import dev.denoiser.model.TrainConfig;
@@ -60,17 +62,22 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Models directory.", defaultValue = "models") Path out;
   @Option(names = "--eval-images", description = "Test images for the card's metrics.", defaultValue = "10000") int evalImages;
   @Option(names = "--fresh", description = "Ignore an existing checkpoint.") boolean fresh;
+  @Option(names = "--init-from", description = "Start from the weights of an exported model.onnx "
+      + "(fine-tuning); its network is used unless --arch or sizes say otherwise.") Path initFrom;
 
   @Override
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
     try {
       ModelZoo.Recipe base = ModelZoo.recipe(name);
-      if (base == null && arch == null) {
+      if (base == null && arch == null && initFrom == null) {
         throw new Main.UserError("unknown model '" + name + "': use one of "
-            + String.join(", ", ModelZoo.names()) + ", or give --arch");
+            + String.join(", ", ModelZoo.names()) + ", or give --arch or --init-from");
       }
-      NetSpec net = net(base);
+      OnnxImporter.Imported init = initFrom == null ? null : OnnxImporter.read(initFrom);
+      NetSpec net = net(init != null ? new ModelZoo.Recipe(init.spec(),
+          base != null ? base.config() : TrainConfig.defaults(Noise.gaussian(0.5)),
+          base != null ? base.notes() : null, true) : base);
       TrainConfig cfg = config(base);
       Path dir = out.resolve(name);
       Path ck = dir.resolve("checkpoints").resolve(Checkpoint.FILE);
@@ -85,11 +92,15 @@ public final class TrainCommand implements Callable<Integer> {
       w.flush();
       Trainer.Result r;
       try (ProgressBarListener bar = new ProgressBarListener(name)) {
-        r = Trainer.train(net, cfg, train, bar, ck);
+        r = Trainer.train(net, init == null ? null : init.weights(), cfg, train, bar, ck);
       }
       try (var model = r.model()) {
+        JsonObject extra = init == null ? null : new JsonObject()
+            .put("initFrom", initFrom.getFileName().toString())
+            .put("initFromSha256", OnnxExporter.sha256(initFrom))
+            .put("initFromModel", init.metadata().getOrDefault("name", ""));
         ModelCard card = Publisher.publish(name, r, test, dir, version,
-            base != null && base.net().equals(net) ? base.notes() : null);
+            base != null && base.net().equals(net) ? base.notes() : null, extra);
         w.printf(Locale.ROOT, "training throughput: %.0f images/s (batch %d, %d threads)%n",
             r.imagesPerSecond(), cfg.batchSize(), cfg.threads());
         w.printf(Locale.ROOT, "wrote %s (sha256 %s)%n", dir.resolve(ModelCard.MODEL_FILE), card.sha256());

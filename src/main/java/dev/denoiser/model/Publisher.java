@@ -31,6 +31,12 @@ public final class Publisher {
    */
   public static ModelCard publish(String name, Trainer.Result r, ImageSet test, Path dir,
       long version, String notes) {
+    return publish(name, r, test, dir, version, notes, null);
+  }
+
+  /** The same, with {@code trainingExtra} added to the card's training section. */
+  public static ModelCard publish(String name, Trainer.Result r, ImageSet test, Path dir,
+      long version, String notes, JsonObject trainingExtra) {
     NetModel model = r.model();
     NetSpec spec = model.spec();
     Noise noise = r.config().noise();
@@ -40,6 +46,9 @@ public final class Publisher {
         .put("imagesPerSecond", Math.round(r.imagesPerSecond()))
         .put("epochLoss", new io.vertx.core.json.JsonArray(
             r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()));
+    if (trainingExtra != null) {
+      training.mergeIn(trainingExtra);
+    }
     JsonObject extra = new JsonObject().put("noise", noise.spec()).put("training", training)
         .put("notes", notes == null ? "" : notes);
     ModelCard card = OnnxExporter.card(name, spec, version, extra);

@@ -86,5 +86,7 @@ class CliErrorsTest {
     assertOneLineError(run("eval", "--models", tmp.toString(), "--images", "10"), "no models");
     assertOneLineError(run("export", "--checkpoint", tmp.resolve("c.bin").toString(), "--name",
         "x", "--out", tmp.toString()), "cannot read checkpoint");
+    assertOneLineError(run("train", "x", "--init-from", tmp.resolve("absent.onnx").toString(),
+        "--out", tmp.toString()), "no model file");
   }
 }
