@@ -78,7 +78,7 @@ public final class TrainCommand implements Callable<Integer> {
       NetSpec net = net(init != null ? new ModelZoo.Recipe(init.spec(),
           base != null ? base.config() : TrainConfig.defaults(Noise.gaussian(0.5)),
           base != null ? base.notes() : null, true) : base);
-      TrainConfig cfg = config(base);
+      TrainConfig cfg = config(base, init);
       Path dir = out.resolve(name);
       Path ck = dir.resolve("checkpoints").resolve(Checkpoint.FILE);
       OnnxExporter.checkWritable(dir);
@@ -121,8 +121,12 @@ public final class TrainCommand implements Callable<Integer> {
         skip != null ? skip : b.skip());
   }
 
-  private TrainConfig config(ModelZoo.Recipe base) {
+  /** The recipe's config (or defaults) with the options given; noise falls back to init's. */
+  private TrainConfig config(ModelZoo.Recipe base, OnnxImporter.Imported init) {
     TrainConfig b = base != null ? base.config() : TrainConfig.defaults(Noise.gaussian(0.5));
+    if (noise == null && init != null && init.metadata().containsKey("noise")) {
+      noise = init.metadata().get("noise");
+    }
     return new TrainConfig(epochs != null ? epochs : b.epochs(),
         batch != null ? batch : b.batchSize(), lr != null ? lr : b.learningRate(),
         noise != null ? Noise.parse(noise) : b.noise(), seed != null ? seed : b.seed(),
