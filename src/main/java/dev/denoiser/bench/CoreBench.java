@@ -2,6 +2,7 @@ package dev.denoiser.bench;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
@@ -138,12 +139,12 @@ public final class CoreBench {
   }
 
   private static List<float[]> frames(int h, int w) {
-    SampleDigits digits = SampleDigits.load();
+    ImageSet digits = SampleDigits.load();
     Random rnd = new Random(42);
     List<float[]> out = new ArrayList<>();
     for (int i = 0; i < 256; i++) {
       float[] px = new float[h * w];
-      float[] d = digits.image(i % digits.size());
+      float[] d = digits.image(i % digits.count());
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           float v = d[(y % 28) * 28 + (x % 28)] + (float) (rnd.nextGaussian() * 0.3);

@@ -16,8 +16,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {ServeCommand.class, BenchCommand.class, ConfigCommand.class, LoadGenCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class,
+        BenchCommand.class, LoadGenCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -1,101 +1,52 @@
 package dev.denoiser.data;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.zip.GZIPInputStream;
 
 /**
- * The first 500 digits of the MNIST test set, shipped in the jar ({@code /mnist/test-sample.bin.gz})
- * so the demo feed and the web page work without the dataset. Format: {@code DIGITS01}, then count,
- * height, width as big-endian int32, then the labels (one byte each), then the pixels (8-bit gray,
- * row-major, image after image).
+ * The first 500 MNIST test digits and their labels, shipped on the classpath as gzip IDX files
+ * under {@code /mnist/}, so demos and the web page need no dataset download. Pixels are float32
+ * in [0,1], 28x28, row-major.
  */
 public final class SampleDigits {
-  private static final String RESOURCE = "/mnist/test-sample.bin.gz";
-  private static volatile SampleDigits instance;
-  private final int height;
-  private final int width;
-  private final byte[] labels;
-  private final byte[] pixels;
+  public static final String IMAGES = "/mnist/sample-images-idx3-ubyte.gz";
+  public static final String LABELS = "/mnist/sample-labels-idx1-ubyte.gz";
+  public static final int COUNT = 500;
 
-  private SampleDigits(int height, int width, byte[] labels, byte[] pixels) {
-    this.height = height;
-    this.width = width;
-    this.labels = labels;
-    this.pixels = pixels;
-  }
+  private static volatile ImageSet cached;
 
-  /** The shipped sample (read once). */
-  public static SampleDigits load() {
-    SampleDigits s = instance;
+  private SampleDigits() {}
+
+  /** The sample, loaded once. */
+  public static ImageSet load() {
+    ImageSet s = cached;
     if (s == null) {
       synchronized (SampleDigits.class) {
-        if (instance == null) {
-          instance = read();
+        if (cached == null) {
+          Idx.Data img = resource(IMAGES, Idx.IMAGES_MAGIC);
+          Idx.Data lab = resource(LABELS, Idx.LABELS_MAGIC);
+          cached = ImageSet.of(img, lab, IMAGES);
         }
-        s = instance;
+        s = cached;
       }
     }
     return s;
   }
 
-  private static SampleDigits read() {
-    try (InputStream raw = SampleDigits.class.getResourceAsStream(RESOURCE)) {
-      if (raw == null) {
-        throw new IllegalStateException("resource " + RESOURCE + " is missing from the jar");
+  /** Digit {@code i} (taken modulo the sample size) as float32 in [0,1]. */
+  public static float[] digit(int i) {
+    ImageSet s = load();
+    return s.image(Math.floorMod(i, s.count()));
+  }
+
+  private static Idx.Data resource(String name, int magic) {
+    try (InputStream in = SampleDigits.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new DataException("classpath resource " + name + " is missing from the build");
       }
-      DataInputStream in = new DataInputStream(new GZIPInputStream(raw));
-      byte[] magic = new byte[8];
-      in.readFully(magic);
-      if (!"DIGITS01".equals(new String(magic, java.nio.charset.StandardCharsets.US_ASCII))) {
-        throw new IllegalStateException("resource " + RESOURCE + " is corrupt (bad magic)");
-      }
-      int n = in.readInt();
-      int h = in.readInt();
-      int w = in.readInt();
-      byte[] labels = new byte[n];
-      in.readFully(labels);
-      byte[] pixels = new byte[n * h * w];
-      in.readFully(pixels);
-      return new SampleDigits(h, w, labels, pixels);
+      return Idx.read(in, magic, name);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+      throw new DataException("cannot read classpath resource " + name + ": " + e.getMessage(), e);
     }
-  }
-
-  public int size() {
-    return labels.length;
-  }
-
-  public int height() {
-    return height;
-  }
-
-  public int width() {
-    return width;
-  }
-
-  public int label(int i) {
-    return labels[i];
-  }
-
-  /** Digit {@code i} as float pixels in [0,1] (a fresh array). */
-  public float[] image(int i) {
-    int hw = height * width;
-    float[] px = new float[hw];
-    for (int p = 0; p < hw; p++) {
-      px[p] = (pixels[i * hw + p] & 0xff) / 255f;
-    }
-    return px;
-  }
-
-  /** Digit {@code i} as 8-bit gray bytes (a fresh array). */
-  public byte[] gray8(int i) {
-    int hw = height * width;
-    byte[] out = new byte[hw];
-    System.arraycopy(pixels, i * hw, out, 0, hw);
-    return out;
   }
 }

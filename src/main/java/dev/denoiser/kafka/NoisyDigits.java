@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import java.util.Random;
 
@@ -10,7 +11,7 @@ import java.util.Random;
  * seed, so a run is repeatable.
  */
 public final class NoisyDigits {
-  private final SampleDigits digits = SampleDigits.load();
+  private final ImageSet digits = SampleDigits.load();
   private final Random rnd;
   private final double sigma;
   private final int size;
@@ -27,7 +28,7 @@ public final class NoisyDigits {
 
   /** The next noisy frame, from digit {@code i % 500}, with fresh noise. */
   public byte[] gray8(int i) {
-    int idx = Math.floorMod(i, digits.size());
+    int idx = Math.floorMod(i, digits.count());
     float[] src = digits.image(idx);
     int h = digits.height();
     int w = digits.width();

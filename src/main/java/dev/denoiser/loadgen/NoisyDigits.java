@@ -1,5 +1,6 @@
 package dev.denoiser.loadgen;
 
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import java.util.Random;
 
@@ -14,13 +15,13 @@ public final class NoisyDigits {
   private final int width;
 
   public NoisyDigits(int count, double sigma, long seed) {
-    SampleDigits d = SampleDigits.load();
+    ImageSet d = SampleDigits.load();
     Random rnd = new Random(seed);
     height = d.height();
     width = d.width();
     frames = new byte[count][];
     for (int i = 0; i < count; i++) {
-      byte[] px = d.gray8(i % d.size());
+      byte[] px = d.gray8(i % d.count());
       for (int p = 0; p < px.length; p++) {
         double v = (px[p] & 0xff) + rnd.nextGaussian() * sigma * 255;
         px[p] = (byte) Math.max(0, Math.min(255, Math.round(v)));

@@ -1,5 +1,6 @@
 package dev.denoiser.stream;
 
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.http.HttpErrors;
@@ -32,17 +33,17 @@ public final class WebPage implements RouteContributor {
         .onFailure(ctx::fail));
   }
 
-  private static void digits(RoutingContext ctx, SampleDigits d) {
+  private static void digits(RoutingContext ctx, ImageSet d) {
     int count;
     try {
       String c = ctx.request().getParam("count");
-      count = c == null ? Math.min(DEFAULT_COUNT, d.size()) : Integer.parseInt(c.trim());
+      count = c == null ? Math.min(DEFAULT_COUNT, d.count()) : Integer.parseInt(c.trim());
     } catch (NumberFormatException e) {
       HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be an integer");
       return;
     }
-    if (count < 1 || count > d.size()) {
-      HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be between 1 and " + d.size() + ", got " + count);
+    if (count < 1 || count > d.count()) {
+      HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be between 1 and " + d.count() + ", got " + count);
       return;
     }
     Buffer body = Buffer.buffer(count * d.height() * d.width());

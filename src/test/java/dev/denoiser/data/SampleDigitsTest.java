@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 class SampleDigitsTest {
   @Test
   void shipsFiveHundredLabelledDigits() {
-    SampleDigits d = SampleDigits.load();
-    assertEquals(500, d.size());
+    ImageSet d = SampleDigits.load();
+    assertEquals(500, d.count());
     assertEquals(28, d.height());
     assertEquals(7, d.label(0), "the first MNIST test digit is a 7");
     float[] px = d.image(0);

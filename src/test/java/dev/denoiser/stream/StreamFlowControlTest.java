@@ -3,6 +3,7 @@ package dev.denoiser.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
@@ -21,7 +22,7 @@ class StreamFlowControlTest {
   static final String RAW = "format=gray8&width=28&height=28&ids=true";
   @TempDir static Path models;
   static ServiceHarness svc;
-  static SampleDigits digits;
+  static ImageSet digits;
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,7 +74,7 @@ class StreamFlowControlTest {
     double retriesBefore = meter("denoiser_ws_retries");
     try (WsTestClient c = WsTestClient.connect(svc.vertx, svc.port(), "mode=lossless&window=4&" + RAW)) {
       for (int i = 0; i < n; i++) {
-        c.send(FrameIdHeader.join("f" + i, digits.gray8(i % digits.size())));
+        c.send(FrameIdHeader.join("f" + i, digits.gray8(i % digits.count())));
       }
       for (int i = 0; i < n; i++) {
         StreamReply r = c.nextReply();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.SampleDigits;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
@@ -30,7 +31,7 @@ class StreamProtocolTest {
   @TempDir static Path models;
   static ServiceHarness svc;
   static byte[] onnx;
-  static SampleDigits digits;
+  static ImageSet digits;
 
   @BeforeAll
   static void start() throws Exception {

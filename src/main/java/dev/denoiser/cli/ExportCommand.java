@@ -1,0 +1,61 @@
+package dev.denoiser.cli;
+
+import dev.denoiser.data.DataException;
+import dev.denoiser.data.Mnist;
+import dev.denoiser.model.Checkpoint;
+import dev.denoiser.model.ModelCard;
+import dev.denoiser.model.ModelException;
+import dev.denoiser.model.ModelZoo;
+import dev.denoiser.model.NetModel;
+import dev.denoiser.model.OnnxExporter;
+import dev.denoiser.model.Publisher;
+import dev.denoiser.model.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code export}: turns a training checkpoint (for example one left by an interrupted
+ * {@code train}) into a published model directory: model.onnx, card.json with metrics, PNGs.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+    description = "Export a training checkpoint to ONNX with its card.")
+public final class ExportCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, description = "A checkpoint.bin written by train.") Path checkpoint;
+  @Option(names = "--name", required = true, description = "Model name (directory under --out).") String name;
+  @Option(names = "--out", defaultValue = "models", description = "Models directory.") Path out;
+  @Option(names = "--model-version", defaultValue = "1", description = "Model version for the card.") long version;
+  @Option(names = "--data-dir", description = "MNIST directory (for the card's metrics).") Path dataDir;
+  @Option(names = "--eval-images", defaultValue = "10000", description = "Test images for the metrics.") int evalImages;
+
+  @Override
+  public Integer call() {
+    PrintWriter w = spec.commandLine().getOut();
+    try {
+      Path dir = out.resolve(name);
+      OnnxExporter.checkWritable(dir);
+      Checkpoint ck = Checkpoint.read(checkpoint);
+      var test = Mnist.locate(dataDir).test().head(evalImages);
+      try (NetModel model = NetModel.of(ck.spec(), ck.params())) {
+        Trainer.Result r = new Trainer.Result(model, ck.config(), ck.epochLoss(), ck.curve(),
+            ck.seconds() > 0 ? ck.images() / ck.seconds() : 0, ck.images(), ck.seconds());
+        ModelZoo.Recipe recipe = ModelZoo.recipe(name);
+        String note = recipe != null && recipe.net().equals(ck.spec()) ? recipe.notes() : "";
+        if (ck.epochsDone() < ck.config().epochs()) {
+          note = (note + " Exported after " + ck.epochsDone() + " of " + ck.config().epochs()
+              + " epochs.").strip();
+        }
+        ModelCard card = Publisher.publish(name, r, test, dir, version, note);
+        w.println("wrote " + dir.resolve(ModelCard.MODEL_FILE) + " (sha256 " + card.sha256() + ")");
+      }
+      return 0;
+    } catch (DataException | ModelException e) {
+      throw new Main.UserError(e.getMessage(), e);
+    }
+  }
+}

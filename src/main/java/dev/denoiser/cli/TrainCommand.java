@@ -1,0 +1,144 @@
+package dev.denoiser.cli;
+
+import dev.denoiser.data.DataException;
+import dev.denoiser.data.ImageSet;
+import dev.denoiser.data.Mnist;
+import dev.denoiser.data.Noise;
+import dev.denoiser.model.Checkpoint;
+import dev.denoiser.model.ModelCard;
+import dev.denoiser.model.ModelException;
+import dev.denoiser.model.ModelZoo;
+import dev.denoiser.model.NetSpec;
+import dev.denoiser.model.OnnxExporter;
+import dev.denoiser.model.OnnxImporter;
+import io.vertx.core.json.JsonObject;
+import dev.denoiser.model.ProgressBarListener;
+import dev.denoiser.model.Publisher;
+import dev.denoiser.model.TrainConfig;
+import dev.denoiser.model.Trainer;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code train NAME}: trains a denoising autoencoder on MNIST with DJL (PyTorch engine), then
+ * publishes {@code OUT/NAME/} (model.onnx, card.json, samples.png, loss.png). NAME is one of the
+ * shipped recipes (see {@link ModelZoo}) or any name with {@code --arch}. A checkpoint is kept in
+ * {@code OUT/NAME/checkpoints/} after every epoch; running the same command again resumes it.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a denoising autoencoder on MNIST and export it to ONNX.")
+public final class TrainCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", defaultValue = ModelZoo.DEFAULT_MODEL,
+      description = "Model name (a shipped recipe: ${COMPLETION-CANDIDATES}, or any name with --arch).",
+      completionCandidates = Names.class)
+  String name;
+
+  @Option(names = "--arch", description = "Architecture: linear, conv-transpose, conv-upsample, conv-unpool, vae.")
+  String arch;
+
+  @Option(names = "--c1", description = "Channels (or hidden units) of the first level.") Integer c1;
+  @Option(names = "--c2", description = "Channels of the second level.") Integer c2;
+  @Option(names = "--latent", description = "Latent size (linear, vae).") Integer latent;
+  @Option(names = "--skip", description = "Input-to-output skip of conv models: 0 none, 1 one conv, k two convs via k channels.") Integer skip;
+  @Option(names = "--epochs") Integer epochs;
+  @Option(names = "--batch-size") Integer batch;
+  @Option(names = "--lr", description = "Adam learning rate.") Double lr;
+  @Option(names = "--noise", description = "gaussian:SIGMA, gaussian:LO..HI, sp:AMOUNT, mix:SIGMA:AMOUNT.") String noise;
+  @Option(names = "--seed") Long seed;
+  @Option(names = "--threads", description = "PyTorch intra-op threads.") Integer threads;
+  @Option(names = "--limit", description = "Use only the first N training images (0 = all).") Integer limit;
+  @Option(names = "--kl-weight", description = "Weight of the VAE's KL term.") Double kl;
+  @Option(names = "--model-version", description = "Model version written to the card.", defaultValue = "1") long version;
+  @Option(names = "--data-dir", description = "MNIST directory (default: -Dmnist.dir, $MNIST_DIR, .cache/mnist).") Path dataDir;
+  @Option(names = "--out", description = "Models directory.", defaultValue = "models") Path out;
+  @Option(names = "--eval-images", description = "Test images for the card's metrics.", defaultValue = "10000") int evalImages;
+  @Option(names = "--fresh", description = "Ignore an existing checkpoint.") boolean fresh;
+  @Option(names = "--init-from", description = "Start from the weights of an exported model.onnx "
+      + "(fine-tuning); its network is used unless --arch or sizes say otherwise.") Path initFrom;
+
+  @Override
+  public Integer call() {
+    PrintWriter w = spec.commandLine().getOut();
+    try {
+      ModelZoo.Recipe base = ModelZoo.recipe(name);
+      if (base == null && arch == null && initFrom == null) {
+        throw new Main.UserError("unknown model '" + name + "': use one of "
+            + String.join(", ", ModelZoo.names()) + ", or give --arch or --init-from");
+      }
+      OnnxImporter.Imported init = initFrom == null ? null : OnnxImporter.read(initFrom);
+      NetSpec net = net(init != null ? new ModelZoo.Recipe(init.spec(),
+          base != null ? base.config() : TrainConfig.defaults(Noise.gaussian(0.5)),
+          base != null ? base.notes() : null, true) : base);
+      TrainConfig cfg = config(base, init);
+      Path dir = out.resolve(name);
+      Path ck = dir.resolve("checkpoints").resolve(Checkpoint.FILE);
+      OnnxExporter.checkWritable(dir);
+      if (fresh) {
+        Files.deleteIfExists(ck);
+      }
+      Mnist mnist = Mnist.locate(dataDir);
+      ImageSet train = mnist.train();
+      ImageSet test = mnist.test().head(evalImages);
+      w.printf(Locale.ROOT, "training %s: %s, %s%n", name, net.toJson().encode(), cfg.toJson().encode());
+      w.flush();
+      Trainer.Result r;
+      try (ProgressBarListener bar = new ProgressBarListener(name)) {
+        r = Trainer.train(net, init == null ? null : init.weights(), cfg, train, bar, ck);
+      }
+      try (var model = r.model()) {
+        JsonObject extra = init == null ? null : new JsonObject()
+            .put("initFrom", initFrom.getFileName().toString())
+            .put("initFromSha256", OnnxExporter.sha256(initFrom))
+            .put("initFromModel", init.metadata().getOrDefault("name", ""));
+        ModelCard card = Publisher.publish(name, r, test, dir, version,
+            base != null && base.net().equals(net) ? base.notes() : null, extra);
+        w.printf(Locale.ROOT, "training throughput: %.0f images/s (batch %d, %d threads)%n",
+            r.imagesPerSecond(), cfg.batchSize(), cfg.threads());
+        w.printf(Locale.ROOT, "wrote %s (sha256 %s)%n", dir.resolve(ModelCard.MODEL_FILE), card.sha256());
+        w.println("metrics: " + card.json().getJsonObject("metrics").encode());
+      }
+      return 0;
+    } catch (DataException | ModelException e) {
+      throw new Main.UserError(e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new Main.UserError("cannot write under " + out + ": " + e.getMessage(), e);
+    }
+  }
+
+  private NetSpec net(ModelZoo.Recipe base) {
+    NetSpec b = base != null ? base.net() : new NetSpec(arch, 32, 32, 16, arch.startsWith("conv") ? 8 : 0);
+    return new NetSpec(arch != null ? arch : b.architecture(), c1 != null ? c1 : b.c1(),
+        c2 != null ? c2 : b.c2(), latent != null ? latent : b.latentDim(),
+        skip != null ? skip : b.skip());
+  }
+
+  /** The recipe's config (or defaults) with the options given; noise falls back to init's. */
+  private TrainConfig config(ModelZoo.Recipe base, OnnxImporter.Imported init) {
+    TrainConfig b = base != null ? base.config() : TrainConfig.defaults(Noise.gaussian(0.5));
+    if (noise == null && init != null && init.metadata().containsKey("noise")) {
+      noise = init.metadata().get("noise");
+    }
+    return new TrainConfig(epochs != null ? epochs : b.epochs(),
+        batch != null ? batch : b.batchSize(), lr != null ? lr : b.learningRate(),
+        noise != null ? Noise.parse(noise) : b.noise(), seed != null ? seed : b.seed(),
+        threads != null ? threads : b.threads(), limit != null ? limit : b.limit(),
+        kl != null ? kl : b.klWeight());
+  }
+
+  /** The shipped recipe names, for the help text. */
+  static final class Names implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return ModelZoo.names().iterator();
+    }
+  }
+}

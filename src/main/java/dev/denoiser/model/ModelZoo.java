@@ -1,0 +1,67 @@
+package dev.denoiser.model;
+
+import dev.denoiser.data.Noise;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The shipped models: for each name under {@code models/}, the network and the training recipe it
+ * was made with. {@code train NAME} reproduces one; {@code --arch} and the size options override.
+ */
+public final class ModelZoo {
+  /**
+   * A recipe: network, training config, the notes its card carries, and whether it is meant as a
+   * denoiser (and so has to beat the 3x3 median at sigma 0.5) or only for its latent.
+   */
+  public record Recipe(NetSpec net, TrainConfig config, String notes, boolean denoiser) {}
+
+  /** The noise the convolutional denoisers are trained on: one model for sigma 0.1 to 0.5. */
+  public static final String WIDE_NOISE = "gaussian:0.05..0.6";
+  public static final String DEFAULT_MODEL = "conv-upsample";
+
+  private static final Map<String, Recipe> RECIPES = new LinkedHashMap<>();
+
+  static {
+    Noise wide = Noise.parse(WIDE_NOISE);
+    Noise half = Noise.gaussian(0.5);
+    put("linear", new NetSpec("linear", 256, 1, 32, 0), cfg(half, 8), "A linear autoencoder "
+        + "with a 32-d code can do no better than PCA with 32 components (about 17.5 dB at sigma "
+        + "0.5); the hidden ReLU layers take this one a little past that, not much.", true);
+    put("conv-transpose", new NetSpec("conv-transpose", 32, 32, 0, 1), cfg(wide, 3), "Its input "
+        + "skip is a single 3x3 conv (skip=1) where conv-upsample has two (skip=8) and more "
+        + "epochs: compare the two decoders' checkerboard figures, not their PSNR.", true);
+    put("conv-upsample", new NetSpec("conv-upsample", 32, 32, 0, 8), cfg(wide, 14), "The default "
+        + "denoiser: one model for Gaussian noise from sigma 0.1 to 0.5 (trained with one sigma "
+        + "per image drawn from [0.05, 0.6]).", true);
+    put("conv-unpool", new NetSpec("conv-unpool", 16, 32, 0, 1), cfg(wide, 2), "The latent does "
+        + "not determine the output: the decoder also reads the pooling indices (where each "
+        + "maximum was), which are not in the latent. Served all the same; use its latent as a "
+        + "descriptor only.", true);
+    put("vae", new NetSpec("vae", 32, 32, 16, 0), cfg(half, 3), "Inference and the exported "
+        + "graph decode mu (no sampling); the published latent is mu.", true);
+    put("vae-2d", new NetSpec("vae", 32, 32, 2, 0), cfg(half, 2), "Two latent dimensions, for "
+        + "the page's live scatter plot. Two numbers cannot describe a digit's shape in detail: "
+        + "it scores below the 3x3 median at sigma 0.5; use vae or conv-upsample to denoise.",
+        false);
+  }
+
+  private ModelZoo() {}
+
+  private static TrainConfig cfg(Noise noise, int epochs) {
+    return TrainConfig.defaults(noise).withEpochs(epochs);
+  }
+
+  private static void put(String name, NetSpec net, TrainConfig cfg, String notes, boolean denoiser) {
+    RECIPES.put(name, new Recipe(net, cfg, notes, denoiser));
+  }
+
+  public static Set<String> names() {
+    return RECIPES.keySet();
+  }
+
+  /** The recipe of a shipped model, or null. */
+  public static Recipe recipe(String name) {
+    return RECIPES.get(name);
+  }
+}

@@ -1,0 +1,174 @@
+package dev.denoiser.model;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a network as an ONNX model (IR 8, opset 17) with the service's contract: input
+ * {@code noisy} [N,1,H,W] float32 in [0,1], outputs {@code denoised} [N,1,H,W] (sigmoid of the
+ * logits) and {@code latent} [N,D]. N is dynamic ({@code dim_param} "N"); fully convolutional
+ * models also have dynamic "H" and "W". The card's name, architecture, version, net, training,
+ * noise and metrics go into the model's metadata props too.
+ */
+public final class OnnxExporter {
+  public static final int OPSET = 17;
+  public static final int IR_VERSION = 8;
+  public static final String PRODUCER = "stream-denoiser";
+
+  private OnnxExporter() {}
+
+  /** The serialised ONNX model. */
+  public static byte[] toBytes(NetSpec spec, Weights w, Map<String, String> metadata) {
+    Architecture arch = spec.arch();
+    w.check(arch.params(spec), "weights for " + spec.architecture());
+    GraphProto.Builder g = GraphProto.newBuilder().setName(spec.architecture());
+    boolean dyn = arch.fullyConvolutional();
+    Object h = dyn ? "H" : 28;
+    Object wd = dyn ? "W" : 28;
+    g.addInput(valueInfo(ModelCard.INPUT, "N", 1, h, wd));
+    OnnxOps ops = new OnnxOps(g, w);
+    Architecture.Result<String> r = arch.forward(ops, ModelCard.INPUT, spec);
+    ops.node("Sigmoid", List.of(r.logits()), List.of(ModelCard.OUTPUT_DENOISED));
+    ops.node("Identity", List.of(r.latent()), List.of(ModelCard.OUTPUT_LATENT));
+    g.addOutput(valueInfo(ModelCard.OUTPUT_DENOISED, "N", 1, h, wd));
+    g.addOutput(valueInfo(ModelCard.OUTPUT_LATENT, "N", arch.latentDim(spec)));
+    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION)
+        .setProducerName(PRODUCER).setProducerVersion("0.1.0").setModelVersion(1)
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+        .setGraph(g);
+    metadata.forEach((k, v) ->
+        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    return m.build().toByteArray();
+  }
+
+  private static ValueInfoProto valueInfo(String name, Object... dims) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (Object d : dims) {
+      TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
+      if (d instanceof String s) {
+        dim.setDimParam(s);
+      } else {
+        dim.setDimValue(((Number) d).longValue());
+      }
+      shape.addDim(dim);
+    }
+    TypeProto.Tensor t = TypeProto.Tensor.newBuilder()
+        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape).build();
+    return ValueInfoProto.newBuilder().setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t)).build();
+  }
+
+  /** A card with the typed fields this network implies, on top of {@code extra}. */
+  public static ModelCard card(String name, NetSpec spec, long version, JsonObject extra) {
+    Architecture a = spec.arch();
+    int size = a.fullyConvolutional() ? 0 : 28;
+    JsonObject j = extra == null ? new JsonObject() : extra.copy();
+    j.put("net", spec.toJson()).put("description", a.description())
+        .put("inputs", new JsonObject().put(ModelCard.INPUT, "[N,1,H,W] float32 in [0,1]"))
+        .put("outputs", new JsonObject()
+            .put(ModelCard.OUTPUT_DENOISED, "[N,1,H,W] float32 in [0,1]")
+            .put(ModelCard.OUTPUT_LATENT, "[N," + a.latentDim(spec) + "] float32"))
+        .put("format", "onnx").put("opset", OPSET);
+    return new ModelCard(name, spec.architecture(), version, null, size, size,
+        a.fullyConvolutional() ? a.sizeMultiple() : 1, a.latentDim(spec), j);
+  }
+
+  /**
+   * Writes {@code dir/model.onnx} and {@code dir/card.json} (each via a temporary file and a
+   * rename) and returns the card as written, with its sha256 filled in.
+   */
+  public static ModelCard export(NetSpec spec, Weights w, ModelCard card, Path dir) {
+    Map<String, String> meta = new LinkedHashMap<>();
+    JsonObject j = card.toJson();
+    meta.put("name", card.name());
+    meta.put("architecture", spec.architecture());
+    meta.put("version", String.valueOf(card.version()));
+    meta.put("net", spec.toJson().encode());
+    for (String k : List.of("noise", "training", "metrics")) {
+      if (j.getValue(k) != null) {
+        meta.put(k, String.valueOf(j.getValue(k)));
+      }
+    }
+    byte[] bytes = toBytes(spec, w, meta);
+    ModelCard out = card.withSha256(sha256(bytes));
+    try {
+      Files.createDirectories(dir);
+      writeAtomically(dir.resolve(ModelCard.MODEL_FILE), bytes);
+      writeAtomically(dir.resolve(ModelCard.FILE),
+          (out.toJson().encodePrettily() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (IOException | SecurityException e) {
+      throw new ModelException("cannot write the model to " + dir + ": " + e, e);
+    }
+    return out;
+  }
+
+  /** Fails with a one-line error unless {@code dir} exists or can be made, and is writable. */
+  public static void checkWritable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException | SecurityException e) {
+      throw new ModelException("cannot create output directory " + dir + ": " + e);
+    }
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new ModelException("output directory " + dir + " is not writable");
+    }
+  }
+
+  static void writeAtomically(Path file, byte[] bytes) throws IOException {
+    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    try {
+      Files.write(tmp, bytes);
+      try {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      } catch (UnsupportedOperationException e) {
+        // not a POSIX file system: keep the default permissions
+      }
+      moveAtomically(tmp, file);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Renames {@code tmp} over {@code file} atomically where the file system can. */
+  static void moveAtomically(Path tmp, Path file) throws IOException {
+    try {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  public static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String sha256(Path file) {
+    try {
+      return sha256(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new ModelException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.denoiser.model;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@link Ops} that emit ONNX nodes (opset 17) into a graph instead of computing: a tensor is the
+ * name of a value in the graph. Parameters become float32 initializers named as in the
+ * {@link Weights}. The transposed convolution is a real {@code ConvTranspose} (the weights are
+ * already stored in its [in,out,kH,kW] layout), upsampling is {@code Resize} (nearest, asymmetric,
+ * floor), pooling is {@code MaxPool} with its {@code Indices} output feeding {@code MaxUnpool}.
+ */
+final class OnnxOps implements Ops<String> {
+  private final GraphProto.Builder graph;
+  private final Weights weights;
+  private final Set<String> initialized = new HashSet<>();
+  private int counter;
+
+  OnnxOps(GraphProto.Builder graph, Weights weights) {
+    this.graph = graph;
+    this.weights = weights;
+  }
+
+  private String fresh(String op) {
+    return op.toLowerCase(java.util.Locale.ROOT) + "_" + (counter++);
+  }
+
+  /** Adds a node with one fresh output and returns the output's name. */
+  String node(String op, List<String> inputs, AttributeProto... attrs) {
+    String out = fresh(op);
+    node(op, inputs, List.of(out), attrs);
+    return out;
+  }
+
+  void node(String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
+    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(fresh(op + "_node"))
+        .addAllInput(inputs).addAllOutput(outputs);
+    for (AttributeProto a : attrs) {
+      n.addAttribute(a);
+    }
+    graph.addNode(n);
+  }
+
+  private String param(String name) {
+    if (initialized.add(name)) {
+      Weights.Tensor t = weights.get(name);
+      graph.addInitializer(floatTensor(name, t.shape(), t.data()));
+    }
+    return name;
+  }
+
+  static TensorProto floatTensor(String name, long[] shape, float[] data) {
+    ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asFloatBuffer().put(data);
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+        .setDataType(TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(buf.array()));
+    for (long d : shape) {
+      t.addDims(d);
+    }
+    return t.build();
+  }
+
+  private String constLongs(long... values) {
+    String name = fresh("const");
+    ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    buf.asLongBuffer().put(values);
+    graph.addInitializer(TensorProto.newBuilder().setName(name).addDims(values.length)
+        .setDataType(TensorProto.DataType.INT64.getNumber())
+        .setRawData(ByteString.copyFrom(buf.array())));
+    return name;
+  }
+
+  static AttributeProto ints(String name, long... v) {
+    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.INTS);
+    for (long x : v) {
+      a.addInts(x);
+    }
+    return a.build();
+  }
+
+  static AttributeProto integer(String name, long v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
+        .setI(v).build();
+  }
+
+  static AttributeProto string(String name, String v) {
+    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFrom(v, StandardCharsets.UTF_8)).build();
+  }
+
+  @Override
+  public String conv(String x, String layer, int stride) {
+    return node("Conv", List.of(x, param(layer + ".w"), param(layer + ".b")),
+        ints("kernel_shape", 3, 3), ints("strides", stride, stride), ints("pads", 1, 1, 1, 1));
+  }
+
+  @Override
+  public String convTranspose(String x, String layer) {
+    return node("ConvTranspose", List.of(x, param(layer + ".w"), param(layer + ".b")),
+        ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1),
+        ints("output_padding", 1, 1));
+  }
+
+  @Override
+  public String upsample(String x) {
+    String scales = fresh("scales");
+    graph.addInitializer(floatTensor(scales, new long[] {4}, new float[] {1, 1, 2, 2}));
+    return node("Resize", List.of(x, "", scales), string("mode", "nearest"),
+        string("coordinate_transformation_mode", "asymmetric"), string("nearest_mode", "floor"));
+  }
+
+  @Override
+  public Pooled<String> maxPool(String x) {
+    String values = fresh("pooled");
+    String indices = fresh("indices");
+    node("MaxPool", List.of(x), List.of(values, indices), ints("kernel_shape", 2, 2),
+        ints("strides", 2, 2));
+    return new Pooled<>(values, indices);
+  }
+
+  @Override
+  public String unpool(String x, Pooled<String> pooled) {
+    return node("MaxUnpool", List.of(x, pooled.indices()), ints("kernel_shape", 2, 2),
+        ints("strides", 2, 2));
+  }
+
+  @Override
+  public String dense(String x, String layer) {
+    return node("Gemm", List.of(x, param(layer + ".w"), param(layer + ".b")), integer("transB", 1));
+  }
+
+  @Override
+  public String relu(String x) {
+    return node("Relu", List.of(x));
+  }
+
+  @Override
+  public String flatten(String x) {
+    return node("Flatten", List.of(x), integer("axis", 1));
+  }
+
+  @Override
+  public String reshape(String x, int c, int h, int w) {
+    return node("Reshape", List.of(x, constLongs(-1, c, h, w)));
+  }
+
+  @Override
+  public String globalAvgPool(String x) {
+    return flatten(node("GlobalAveragePool", List.of(x)));
+  }
+
+  @Override
+  public String add(String a, String b) {
+    return node("Add", List.of(a, b));
+  }
+
+  @Override
+  public String sample(String mu, String logvar) {
+    return mu;
+  }
+}

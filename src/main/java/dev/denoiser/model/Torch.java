@@ -1,0 +1,59 @@
+package dev.denoiser.model;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+
+/**
+ * Access to DJL's PyTorch engine with fixed thread counts (set before the engine starts, so runs
+ * are repeatable). The native library comes from the {@code pytorch-native-cpu} jar; nothing is
+ * downloaded at run time.
+ */
+public final class Torch {
+  public static final String ENGINE = "PyTorch";
+  private static volatile Engine engine;
+
+  private Torch() {}
+
+  /** The PyTorch engine, started on first use with one inter-op thread. */
+  public static Engine engine() {
+    Engine e = engine;
+    if (e == null) {
+      synchronized (Torch.class) {
+        if (engine == null) {
+          System.setProperty("ai.djl.offline", "true");
+          if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+          }
+          if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(defaultThreads()));
+          }
+          try {
+            engine = Engine.getEngine(ENGINE);
+          } catch (RuntimeException | UnsatisfiedLinkError ex) {
+            throw new ModelException("cannot start DJL's PyTorch engine: " + ex.getMessage(), ex);
+          }
+        }
+        e = engine;
+      }
+    }
+    return e;
+  }
+
+  /** Cores available, at most 2: the machines this is trained on are small and shared. */
+  public static int defaultThreads() {
+    return Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+  }
+
+  /** Sets PyTorch's intra-op thread count (results depend on it in the last bits). */
+  public static void threads(int n) {
+    engine();
+    if (n > 0 && JniUtils.getNumThreads() != n) {
+      JniUtils.setNumThreads(n);
+    }
+  }
+
+  public static NDManager newManager() {
+    return engine().newBaseManager();
+  }
+}
