@@ -53,6 +53,18 @@ public final class Torch {
     }
   }
 
+  /**
+   * Turns autograd off on the calling thread. PyTorch's grad mode is per thread and starts on, and
+   * DJL turns it off only on the thread that started the engine; a gradient collector restores the
+   * mode it found. A trainer on another thread (a worker pool, a test runner after ONNX Runtime
+   * started PyTorch as its helper engine) would otherwise update parameters in place with grad
+   * mode on, which PyTorch refuses.
+   */
+  public static void noGradOnThisThread() {
+    engine();
+    JniUtils.setGradMode(false);
+  }
+
   public static NDManager newManager() {
     return engine().newBaseManager();
   }

@@ -50,6 +50,7 @@ public final class Trainer {
           + data.height() + "x" + data.width());
     }
     Torch.threads(cfg.threads());
+    Torch.noGradOnThisThread();
     int n = cfg.limit() > 0 ? Math.min(cfg.limit(), data.count()) : data.count();
     int start = 0;
     long priorImages = 0;
