@@ -130,7 +130,9 @@ class ScaleOutTest {
         try (FrameFeed feed = new FrameFeed(bootstrap, noisy, FrameFeed.keysCovering(PARTITIONS, 4), RATE)) {
           feed.start();
           int port = Integer.parseInt(victim.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 10));
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
           while (feed.sent() < RATE * 4 || published(port) <= 0) {
+            assertTrue(System.nanoTime() < deadline, "replica b published nothing within 120 s; see " + victim.log);
             Thread.sleep(100);
           }
           long killedAt = System.currentTimeMillis();
