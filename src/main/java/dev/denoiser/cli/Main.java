@@ -1,5 +1,8 @@
 package dev.denoiser.cli;
 
+import dev.denoiser.deploy.BrokerCommand;
+import dev.denoiser.deploy.HealthCommand;
+import dev.denoiser.deploy.PrepareCommand;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.loadgen.LoadGenCommand;
 import java.io.PrintWriter;
@@ -8,7 +11,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The command line: {@code serve} (the default), {@code train}, {@code eval}, {@code export},
- * {@code bench}. Expected failures (bad input, missing data) print one line and exit non-zero;
+ * {@code bench}, {@code loadgen}, and for deployments {@code broker}, {@code health} and
+ * {@code prepare}. Expected failures (bad input, missing data) print one line and exit non-zero;
  * only bugs print a stack trace.
  */
 @Command(
@@ -17,7 +21,8 @@ import picocli.CommandLine.Command;
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
     subcommands = {ServeCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class,
-        BenchCommand.class, LoadGenCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        BenchCommand.class, LoadGenCommand.class, BrokerCommand.class, HealthCommand.class,
+        PrepareCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

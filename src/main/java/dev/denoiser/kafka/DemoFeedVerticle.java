@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.frame.MediaType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

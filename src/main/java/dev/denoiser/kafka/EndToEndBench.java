@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.frame.MediaType;
@@ -68,7 +69,7 @@ final class EndToEndBench {
     KafkaOptions o = KafkaOptions.from(settings, bootstrap);
     TopicSetup.ensure(o);
     NoisyDigits noisy = new NoisyDigits(size, 0.3, size);
-    byte[][] digits = noisy.pool(500);
+    byte[][] digits = noisy.pool(500).frames();
     Map<String, Long> sentAt = new ConcurrentHashMap<>();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(o.producerConfig("bench-feed"));
         KafkaConsumer<String, byte[]> reader = reader(o, g)) {

@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.NoisyDigits;
 import ai.djl.Device;
 import dev.denoiser.config.Settings;
 import dev.denoiser.frame.Frame;

@@ -6,7 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Options every load generator shares: how many feeds, how fast, how long, and where the CSV goes. */
 public final class LoadOptions {
-  @Option(names = "--clients", defaultValue = "32", description = "Concurrent feeds (default ${DEFAULT-VALUE}).")
+  @Option(names = {"--clients", "--streams"}, defaultValue = "32",
+      description = "Concurrent feeds: WebSocket connections, or Kafka streams (record keys) (default ${DEFAULT-VALUE}).")
   int clients;
 
   @Option(names = "--rate", defaultValue = "30", description = "Target frames/s per feed (default ${DEFAULT-VALUE}).")
@@ -27,11 +28,16 @@ public final class LoadOptions {
   @Option(names = "--noise", defaultValue = "0.3", description = "Gaussian noise sigma added to the digits (default ${DEFAULT-VALUE}).")
   double noise;
 
-  @Option(names = "--p99-slo-ms", defaultValue = "25", description = "p99 the verdict holds the run to (default ${DEFAULT-VALUE} ms).")
-  double p99SloMs;
+  @Option(names = "--p99-slo-ms", description = "p99 the verdict holds the run to (default: 25 ms for ws, 250 ms for kafka).")
+  Double p99SloMs;
 
   @Option(names = "--csv", defaultValue = "target/loadgen.csv", description = "CSV file; one row per run is appended (default ${DEFAULT-VALUE}).")
   Path csv;
+
+  /** The p99 objective: {@code --p99-slo-ms}, else the transport's default. */
+  double p99SloMs(double transportDefault) {
+    return p99SloMs != null ? p99SloMs : transportDefault;
+  }
 
   /** Accepts 20s, 500ms, 2m or ISO-8601 (PT20S). */
   public static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {

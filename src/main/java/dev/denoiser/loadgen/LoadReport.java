@@ -14,12 +14,14 @@ import java.util.stream.Collectors;
  * dropped, unanswered, errors) cover the whole run; latencies (milliseconds) and throughput
  * (answered frames per second) cover the measured window. The verdict is {@code ok} when nothing
  * failed or went unanswered, p99 is within the objective and at least 95% of the target rate came
- * back answered (dropped frames do not count as served).
+ * back answered (dropped frames do not count as served). {@code duplicates} counts answers beyond
+ * the first for one frame (Kafka at-least-once after a rebalance); {@code maxLag} is the largest
+ * consumer-group lag seen on the input topic during the run (-1: not measured).
  */
 public record LoadReport(
     String transport, String mode, int clients, double ratePerClient, double seconds,
     long sent, long answered, long answeredMeasured, long dropped, long unanswered, Map<String, Long> errors,
-    double p50Ms, double p99Ms, double p999Ms, double maxMs, double p99SloMs) {
+    double p50Ms, double p99Ms, double p999Ms, double maxMs, double p99SloMs, long duplicates, long maxLag) {
 
   public double targetRate() {
     return clients * ratePerClient;
@@ -45,7 +47,9 @@ public record LoadReport(
         transport, mode, clients, ratePerClient, targetRate(), sent, answered, dropped, errorCount(), throughput(),
         p50Ms, p99Ms, p999Ms, maxMs, verdict());
     String errs = errors.isEmpty() ? "" : "errors: " + errors + "\n";
-    return head + row + errs;
+    String extra = duplicates > 0 || maxLag >= 0
+        ? "duplicates: " + duplicates + (maxLag >= 0 ? ", max consumer-group lag: " + maxLag + " records" : "") + "\n" : "";
+    return head + row + errs + extra;
   }
 
   public String verdict() {
@@ -53,12 +57,12 @@ public record LoadReport(
   }
 
   static final String CSV_HEADER = "transport,mode,clients,rate_per_client,target_per_s,seconds,sent,answered,dropped,"
-      + "unanswered,errors,answered_per_s,p50_ms,p99_ms,p999_ms,max_ms,ok";
+      + "unanswered,errors,answered_per_s,p50_ms,p99_ms,p999_ms,max_ms,ok,duplicates,max_lag";
 
   public String csvRow() {
-    return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.1f,%.1f,%d,%d,%d,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%s",
+    return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.1f,%.1f,%d,%d,%d,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%s,%d,%s",
         transport, mode, clients, ratePerClient, targetRate(), seconds, sent, answered, dropped, unanswered,
-        errorCount(), throughput(), p50Ms, p99Ms, p999Ms, maxMs, ok());
+        errorCount(), throughput(), p50Ms, p99Ms, p999Ms, maxMs, ok(), duplicates, maxLag >= 0 ? Long.toString(maxLag) : "");
   }
 
   /** Appends this run to {@code csv}, writing the header first if the file is new. */

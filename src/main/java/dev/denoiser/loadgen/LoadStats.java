@@ -23,6 +23,8 @@ public final class LoadStats {
   private final LongAdder answeredMeasured = new LongAdder();
   private final LongAdder dropped = new LongAdder();
   private final LongAdder unanswered = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
+  private final AtomicLong maxLag = new AtomicLong(-1);
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
 
   /** Sets the measured window, once the feeds are connected and about to start. */
@@ -59,6 +61,16 @@ public final class LoadStats {
     unanswered.add(n);
   }
 
+  /** An answer to a frame that was already answered. */
+  public void duplicate() {
+    duplicates.increment();
+  }
+
+  /** A consumer-group lag sample; the report keeps the largest. */
+  public void lag(long records) {
+    maxLag.accumulateAndGet(records, Math::max);
+  }
+
   /** An error message, refused connection or unexpected close, by code. */
   public void error(String code) {
     errors.computeIfAbsent(code, c -> new AtomicLong()).incrementAndGet();
@@ -76,7 +88,8 @@ public final class LoadStats {
         answeredMeasured.sum(), dropped.sum(),
         unanswered.sum(), Map.copyOf(toMap()), h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0,
         h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0,
-        h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, p99SloMs);
+        h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, p99SloMs,
+        duplicates.sum(), maxLag.get());
   }
 
   private Map<String, Long> toMap() {

@@ -1,5 +1,6 @@
 package dev.denoiser.loadgen;
 
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.stream.StreamReply;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -19,7 +20,7 @@ import io.vertx.core.json.JsonObject;
 final class WsLoadClient {
   private static final int RING = 1 << 16;
   private final Vertx vertx;
-  private final NoisyDigits frames;
+  private final NoisyDigits.Pool frames;
   private final LoadStats stats;
   private final long periodNanos;
   private final long maxFrames;
@@ -33,7 +34,7 @@ final class WsLoadClient {
   private long timer = -1;
   private boolean closing;
 
-  WsLoadClient(Vertx vertx, NoisyDigits frames, LoadStats stats, double rate, long maxFrames) {
+  WsLoadClient(Vertx vertx, NoisyDigits.Pool frames, LoadStats stats, double rate, long maxFrames) {
     this.vertx = vertx;
     this.frames = frames;
     this.stats = stats;

@@ -1,5 +1,6 @@
 package dev.denoiser.loadgen;
 
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.cli.Main;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Option;
 @Command(name = "ws", mixinStandardHelpOptions = true,
     description = "WebSocket load: N concurrent /v1/stream clients at a target frames/s each.")
 public final class WsLoadCommand implements Callable<Integer> {
+  static final double P99_SLO_MS = 25;
+
   @Mixin
   LoadOptions load;
 
@@ -54,7 +57,7 @@ public final class WsLoadCommand implements Callable<Integer> {
     if (load.clients < 1 || load.rate <= 0) {
       throw new Main.UserError("--clients must be at least 1 and --rate above 0");
     }
-    NoisyDigits frames = new NoisyDigits(256, load.noise, 42);
+    NoisyDigits.Pool frames = new NoisyDigits(42, load.noise, 28).pool(256);
     Vertx vertx = Vertx.vertx();
     try {
       WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions()
@@ -82,7 +85,7 @@ public final class WsLoadCommand implements Callable<Integer> {
       List<Future<Void>> finished = new ArrayList<>();
       feeds.forEach(f -> finished.add(f.finish(drainMillis)));
       Future.join(finished).toCompletionStage().toCompletableFuture().get(drainMillis + 30_000, TimeUnit.MILLISECONDS);
-      LoadReport report = stats.report("ws", mode, load.clients, load.rate, load.p99SloMs);
+      LoadReport report = stats.report("ws", mode, load.clients, load.rate, load.p99SloMs(P99_SLO_MS));
       System.out.print(report.table());
       report.appendCsv(load.csv);
       return report.ok() ? 0 : 3;
@@ -91,7 +94,7 @@ public final class WsLoadCommand implements Callable<Integer> {
     }
   }
 
-  private WebSocketConnectOptions connectOptions(NoisyDigits frames) {
+  private WebSocketConnectOptions connectOptions(NoisyDigits.Pool frames) {
     StringBuilder q = new StringBuilder("mode=").append(enc(mode)).append("&format=gray8&width=").append(frames.width())
         .append("&height=").append(frames.height());
     if (model != null) {

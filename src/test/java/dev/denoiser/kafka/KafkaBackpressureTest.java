@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.NoisyDigits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

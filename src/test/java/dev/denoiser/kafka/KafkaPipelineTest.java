@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.data.NoisyDigits;
 import static dev.denoiser.kafka.TestKafka.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

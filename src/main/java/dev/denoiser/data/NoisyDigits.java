@@ -1,14 +1,12 @@
-package dev.denoiser.kafka;
+package dev.denoiser.data;
 
-import dev.denoiser.data.ImageSet;
-import dev.denoiser.data.SampleDigits;
 import java.util.Random;
 
 /**
- * Noisy MNIST test digits for the demo feed and the benchmark: digit {@code i % 500} of
- * {@link SampleDigits}, scaled (nearest neighbour) to {@code size x size}, plus Gaussian noise of
- * standard deviation {@code sigma}, clipped to [0,1], as 8-bit gray bytes. The noise comes from a
- * seed, so a run is repeatable.
+ * Noisy MNIST test digits as 8-bit gray frames, for the demo feed, the benchmarks and the load
+ * generators: digit {@code i % 500} of {@link SampleDigits}, scaled (nearest neighbour) to
+ * {@code size x size}, plus Gaussian noise of standard deviation {@code sigma} (pixels in [0,1]),
+ * clipped. The noise comes from a seed, so a run is repeatable.
  */
 public final class NoisyDigits {
   private final ImageSet digits = SampleDigits.load();
@@ -22,6 +20,7 @@ public final class NoisyDigits {
     this.size = size;
   }
 
+  /** Height and width of the frames. */
   public int size() {
     return size;
   }
@@ -44,11 +43,26 @@ public final class NoisyDigits {
   }
 
   /** {@code n} noisy frames made once, for feeds that must not spend their CPU on noise. */
-  public byte[][] pool(int n) {
+  public Pool pool(int n) {
     byte[][] p = new byte[n][];
     for (int i = 0; i < n; i++) {
       p[i] = gray8(i);
     }
-    return p;
+    return new Pool(p, size);
+  }
+
+  /** Frames made in advance; {@link #frame(long)} cycles through them. */
+  public record Pool(byte[][] frames, int size) {
+    public byte[] frame(long i) {
+      return frames[(int) Math.floorMod(i, (long) frames.length)];
+    }
+
+    public int height() {
+      return size;
+    }
+
+    public int width() {
+      return size;
+    }
   }
 }
