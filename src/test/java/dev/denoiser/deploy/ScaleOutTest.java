@@ -203,7 +203,14 @@ class ScaleOutTest {
     void awaitStableGroup(Admin admin, int members) throws Exception {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       while (System.nanoTime() < end) {
-        ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+        ConsumerGroupDescription d;
+        try {
+          d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+          // the coordinator may not know the group yet, or answer late on a busy machine
+          Thread.sleep(200);
+          continue;
+        }
         int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
         if (d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == PARTITIONS) {
           return;
@@ -246,11 +253,20 @@ class ScaleOutTest {
     }
   }
 
-  /** denoiser_kafka_published_total of the replica on {@code port}. */
+  /**
+   * denoiser_kafka_published_total of the replica on {@code port}, or 0 when the scrape does not
+   * answer in time (three replicas and a broker on two cores can be slow to answer; the caller
+   * polls again).
+   */
   static double published(int port) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r;
+    try {
+      r = HttpClient.newHttpClient().send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(15)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (java.net.http.HttpTimeoutException e) {
+      return 0;
+    }
     return r.body().lines().filter(l -> l.startsWith("denoiser_kafka_published_total")).mapToDouble(l ->
         Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
