@@ -18,6 +18,7 @@ import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.stream.StreamEndpoint;
 import dev.denoiser.stream.WebPage;
+import dev.denoiser.trainer.TrainerRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The main verticle: builds the shared parts (device, model registry, metrics, inference client),
  * then deploys the roles in order (batcher, inference workers, HTTP, then the Kafka role of
- * {@link KafkaRole}) and hands each its config.
+ * {@link KafkaRole}, then, with {@code trainer.enabled}, the trainer of {@link TrainerRole}) and
+ * hands each its config.
  * {@link #drain()} undeploys them in reverse order, so sources stop taking work first and the
  * batcher and workers finish what was already accepted.
  */
@@ -45,6 +47,7 @@ public final class ServiceVerticle extends VerticleBase {
   private final Deque<String> deployments = new ArrayDeque<>();
   private ServiceContext svc;
   private HttpVerticle http;
+  private TrainerRole trainer;
 
   public ServiceVerticle(Settings settings, ServiceMetrics metrics) {
     this.settings = settings;
@@ -54,6 +57,11 @@ public final class ServiceVerticle extends VerticleBase {
   /** The shared parts, available once started. */
   public ServiceContext context() {
     return svc;
+  }
+
+  /** The trainer role, or null without {@code trainer.enabled}. */
+  public TrainerRole trainer() {
+    return trainer;
   }
 
   /** The HTTP port bound. */
@@ -79,6 +87,11 @@ public final class ServiceVerticle extends VerticleBase {
         new InferenceClient(vertx, registry, policy.deadlineMillis()),
         new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)), policy, new AtomicBoolean());
     Path modelsDir = Path.of(settings.getString(Setting.MODELS_DIR));
+    try {
+      trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry) : null;
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> registry.loadAll(modelsDir))
         .compose(n -> {
           if (n == 0) {
@@ -98,6 +111,7 @@ public final class ServiceVerticle extends VerticleBase {
           return deploy(() -> http, new DeploymentOptions());
         })
         .compose(id -> KafkaRole.deploy(vertx, svc, this::deploy))
+        .compose(kafka -> trainer == null ? Future.succeededFuture("") : trainer.deploy(vertx, kafka, this::deploy))
         .onSuccess(id -> {
           svc.started().set(true);
           LOG.info("serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",
@@ -112,6 +126,9 @@ public final class ServiceVerticle extends VerticleBase {
     // accepted and close with 1001, before the batcher and workers drain.
     contributors.add(new StreamEndpoint(svc));
     contributors.add(new WebPage());
+    if (trainer != null) {
+      contributors.add(trainer.adminApi());
+    }
     return contributors;
   }
 
