@@ -1,7 +1,6 @@
 package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
-import dev.denoiser.kafka.KafkaHeaders;
 import dev.denoiser.metrics.ServiceMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -144,8 +143,8 @@ public final class ModelsTopicFollower extends VerticleBase {
         return true;
       }
       installer.install(env.card(), env.onnx());
-      LOG.info("models topic: {} version {} from {} installed (sha256 header {})", name,
-          env.card().version(), where, KafkaHeaders.text(r.headers(), ModelEnvelope.SHA256_HEADER));
+      LOG.info("models topic: {} version {} from {} installed (sha256 {})", name, env.card().version(), where,
+          env.card().sha256());
       return true;
     } catch (DenoiserException e) {
       if (e.getMessage().startsWith("model envelope rejected")) {
