@@ -24,9 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,7 +42,7 @@ public final class ServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceVerticle.class);
   private final Settings settings;
   private final ServiceMetrics metrics;
-  private final Deque<String> deployments = new ArrayDeque<>();
+  private Deployments deployments;
   private ServiceContext svc;
   private HttpVerticle http;
   private TrainerRole trainer;
@@ -71,6 +69,7 @@ public final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deployments = new Deployments(vertx);
     Device device;
     try {
       device = new DeviceSelector().select(settings.getString(Setting.INFERENCE_DEVICE));
@@ -133,7 +132,7 @@ public final class ServiceVerticle extends VerticleBase {
   }
 
   private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {
-    return vertx.deployVerticle(v, o).onSuccess(deployments::push);
+    return deployments.deploy(v, o);
   }
 
   /** Undeploys the roles newest first, each draining its in-flight work, then closes the models. */
@@ -141,15 +140,7 @@ public final class ServiceVerticle extends VerticleBase {
     if (svc != null) {
       svc.started().set(false);
     }
-    Future<Void> chain = Future.succeededFuture();
-    while (!deployments.isEmpty()) {
-      String id = deployments.pop();
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
-        LOG.warn("undeploy failed: {}", e.toString());
-        return Future.succeededFuture();
-      }));
-    }
-    return chain;
+    return deployments == null ? Future.succeededFuture() : deployments.drain();
   }
 
   @Override

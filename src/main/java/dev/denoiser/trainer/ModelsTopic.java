@@ -125,25 +125,16 @@ public final class ModelsTopic {
   }
 
   /**
-   * A consumer without a group (partitions are assigned, not subscribed) that can fetch whole
-   * envelopes: the models topic follower.
+   * A consumer that can fetch whole envelopes and commits by hand: without a group ({@code group}
+   * null) for the models topic follower, which assigns partitions itself; in {@code group} for the
+   * trainer's control and reference input.
    */
-  static Map<String, Object> followerConfig(Map<String, Object> common, String clientId, long maxBytes) {
-    Map<String, Object> c = consumer(common, clientId, maxBytes);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return c;
-  }
-
-  /** A consumer in group {@code group} that commits by hand: the trainer's control and reference input. */
-  static Map<String, Object> groupConfig(Map<String, Object> common, String group, String clientId, long maxBytes) {
-    Map<String, Object> c = consumer(common, clientId, maxBytes);
-    c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return c;
-  }
-
-  private static Map<String, Object> consumer(Map<String, Object> common, String clientId, long maxBytes) {
+  static Map<String, Object> consumerConfig(Map<String, Object> common, String group, String clientId, long maxBytes) {
     Map<String, Object> c = new HashMap<>(common);
+    if (group != null) {
+      c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    }
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -12,11 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +35,7 @@ public final class ModelsTopicFollower extends VerticleBase {
   private final long maxBytes;
   private final ModelInstaller installer;
   private final ServiceMetrics metrics;
-  private volatile boolean stopping;
-  private volatile KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
+  private Poller poller;
 
   /** {@code common}: bootstrap servers and client properties shared by every client. */
   public ModelsTopicFollower(Map<String, Object> common, String topic, long maxBytes, ModelInstaller installer,
@@ -59,22 +55,28 @@ public final class ModelsTopicFollower extends VerticleBase {
       ModelsTopic.ensureModels(common, topic, maxBytes);
       return null;
     }).compose(v -> {
-      thread = new Thread(() -> loop(ctx, caughtUp), "denoiser-models-topic");
-      thread.setDaemon(true);
-      thread.start();
+      poller = new Poller(ctx, caughtUp);
+      poller.startThread();
       long timer = vertx.setTimer(CATCH_UP_TIMEOUT_MS, id -> caughtUp.tryFail(new IllegalStateException(
           "models topic " + topic + " not read to its end within " + CATCH_UP_TIMEOUT_MS / 1000 + " s")));
       return caughtUp.future().onComplete(ar -> vertx.cancelTimer(timer));
     });
   }
 
-  private void loop(Context ctx, Promise<Void> caughtUp) {
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(ModelsTopic.followerConfig(common,
-        "models-follower-" + UUID.randomUUID(), maxBytes))) {
-      consumer = c;
-      if (stopping) {
-        return;
-      }
+  /** Reads the topic from the beginning; completes {@code caughtUp} at the end offsets of the start. */
+  private final class Poller extends PollingThread {
+    private final Context ctx;
+    private final Promise<Void> caughtUp;
+
+    Poller(Context ctx, Promise<Void> caughtUp) {
+      super("denoiser-models-topic", ModelsTopic.consumerConfig(common, null, "models-follower-" + UUID.randomUUID(),
+          maxBytes));
+      this.ctx = ctx;
+      this.caughtUp = caughtUp;
+    }
+
+    @Override
+    void poll(KafkaConsumer<String, byte[]> c) {
       List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(60)).stream()
           .map(p -> new TopicPartition(topic, p.partition())).toList();
       c.assign(parts);
@@ -83,13 +85,9 @@ public final class ModelsTopicFollower extends VerticleBase {
       LOG.info("following models topic {} from the beginning ({} record(s) to catch up)", topic,
           ends.values().stream().mapToLong(Long::longValue).sum());
       boolean caught = false;
-      while (!stopping) {
+      while (!stopping()) {
         List<ConsumerRecord<String, byte[]>> batch = new ArrayList<>();
-        try {
-          c.poll(Duration.ofMillis(500)).forEach(batch::add);
-        } catch (WakeupException e) {
-          break;
-        }
+        c.poll(Duration.ofMillis(500)).forEach(batch::add);
         handle(batch);
         if (!caught && parts.stream().allMatch(p -> c.position(p) >= ends.get(p))) {
           caught = true;
@@ -97,13 +95,12 @@ public final class ModelsTopicFollower extends VerticleBase {
           ctx.runOnContext(v -> caughtUp.tryComplete());
         }
       }
-    } catch (WakeupException e) {
-      // stopping
-    } catch (RuntimeException e) {
-      if (!stopping) {
-        LOG.error("models topic follower stopped: {}", e.toString());
-        ctx.runOnContext(v -> caughtUp.tryFail(e));
-      }
+    }
+
+    @Override
+    void died(Exception e) {
+      super.died(e);
+      ctx.runOnContext(v -> caughtUp.tryFail(e));
     }
   }
 
@@ -161,15 +158,6 @@ public final class ModelsTopicFollower extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    stopping = true;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    Thread t = thread;
-    return t == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      t.join(TimeUnit.SECONDS.toMillis(30));
-      return null;
-    });
+    return poller == null ? Future.succeededFuture() : poller.stop(vertx);
   }
 }

@@ -4,11 +4,9 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
-import dev.denoiser.frame.MediaType;
-import dev.denoiser.kafka.KafkaHeaders;
+import dev.denoiser.kafka.RecordDecoder;
 import java.io.IOException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Headers;
 
 /**
  * Turns a record of the reference topic into a frame of the {@link ReferenceBuffer}. Records are
@@ -35,18 +33,7 @@ final class ReferenceCollector {
    * @throws DenoiserException with the reason the frame was refused
    */
   void add(ConsumerRecord<String, byte[]> r) throws IOException {
-    byte[] value = r.value();
-    if (value == null || value.length == 0) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, "record has no value");
-    }
-    Headers h = r.headers();
-    MediaType type = MediaType.parse(KafkaHeaders.text(h, KafkaHeaders.CONTENT_TYPE));
-    Integer w = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.WIDTH) : null;
-    Integer hh = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.HEIGHT) : null;
-    if (type.raw() && (w == null || hh == null)) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, type.mime() + " records need width and height headers");
-    }
-    Frame f = codec.decode(type, value, w, hh, r.key(), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
+    Frame f = RecordDecoder.frame(codec, r);
     if (f.height() != ReferenceBuffer.SIZE || f.width() != ReferenceBuffer.SIZE) {
       throw new DenoiserException(ErrorCode.UNSUPPORTED_SHAPE, "reference frames must be 28x28, got "
           + f.height() + "x" + f.width());

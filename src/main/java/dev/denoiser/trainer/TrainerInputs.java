@@ -1,17 +1,13 @@
 package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,22 +19,18 @@ import org.slf4j.LoggerFactory;
  * is acted on once by the trainer group, even if it was sent while no trainer ran. A bad record is
  * logged with its coordinates and counted, and the stream goes on.
  */
-final class TrainerInputs {
+final class TrainerInputs extends PollingThread {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerInputs.class);
-  private final Map<String, Object> config;
   private final String controlTopic;
   private final ReferenceCollector references;
   private final String referenceTopic;
   private final Triggers triggers;
   private final TrainerMetrics metrics;
-  private volatile boolean stopping;
-  private volatile KafkaConsumer<String, byte[]> consumer;
-  private Thread thread;
 
   /** {@code references}/{@code referenceTopic} may be null: no reference frames. */
   TrainerInputs(Map<String, Object> config, String controlTopic, String referenceTopic, ReferenceCollector references,
       Triggers triggers, TrainerMetrics metrics) {
-    this.config = config;
+    super("denoiser-trainer-inputs", config);
     this.controlTopic = controlTopic;
     this.referenceTopic = references == null ? null : referenceTopic;
     this.references = references;
@@ -46,48 +38,30 @@ final class TrainerInputs {
     this.metrics = metrics;
   }
 
-  void start() {
-    thread = new Thread(this::loop, "denoiser-trainer-inputs");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
+  @Override
+  void poll(KafkaConsumer<String, byte[]> c) throws Exception {
     List<String> topics = new ArrayList<>(List.of(controlTopic));
     if (referenceTopic != null) {
       topics.add(referenceTopic);
     }
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
-      consumer = c;
-      if (stopping) {
-        return;
+    c.subscribe(topics);
+    LOG.info("trainer reads control messages from {}{}", controlTopic,
+        referenceTopic == null ? "" : " and reference frames from " + referenceTopic);
+    while (!stopping()) {
+      ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
+      boolean frames = false;
+      for (ConsumerRecord<String, byte[]> r : records) {
+        if (r.topic().equals(controlTopic)) {
+          control(r);
+        } else {
+          frames |= reference(r);
+        }
       }
-      c.subscribe(topics);
-      LOG.info("trainer reads control messages from {}{}", controlTopic,
-          referenceTopic == null ? "" : " and reference frames from " + referenceTopic);
-      while (!stopping) {
-        ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
-        if (records.isEmpty()) {
-          continue;
-        }
-        boolean frames = false;
-        for (ConsumerRecord<String, byte[]> r : records) {
-          if (r.topic().equals(controlTopic)) {
-            control(r);
-          } else {
-            frames |= reference(r);
-          }
-        }
-        if (frames) {
-          references.buffer().flush();
-        }
+      if (frames) {
+        references.buffer().flush();
+      }
+      if (!records.isEmpty()) {
         c.commitSync();
-      }
-    } catch (WakeupException e) {
-      // stopping
-    } catch (Exception e) {
-      if (!stopping) {
-        LOG.error("trainer input consumer stopped: {}", e.toString());
       }
     }
   }
@@ -118,19 +92,5 @@ final class TrainerInputs {
       LOG.error("reference frame at {}-{}@{} not stored: {}", r.topic(), r.partition(), r.offset(), e.toString());
       return false;
     }
-  }
-
-  /** Stops the thread (blocking up to 30 s); returns on a worker. */
-  Future<Void> stop(Vertx vertx) {
-    stopping = true;
-    KafkaConsumer<String, byte[]> c = consumer;
-    if (c != null) {
-      c.wakeup();
-    }
-    Thread t = thread;
-    return t == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      t.join(TimeUnit.SECONDS.toMillis(30));
-      return null;
-    });
   }
 }

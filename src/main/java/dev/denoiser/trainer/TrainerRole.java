@@ -116,7 +116,7 @@ public final class TrainerRole {
       ModelsTopic.ensurePlain(kafka.adminConfig(), topics);
       ReferenceCollector collector = refs == null ? null
           : new ReferenceCollector(new FrameCodec(s.getLong(Setting.FRAME_MAX_PIXELS)), refs);
-      inputs = new TrainerInputs(ModelsTopic.groupConfig(kafka.adminConfig(), kafka.groupId() + "-trainer",
+      inputs = new TrainerInputs(ModelsTopic.consumerConfig(kafka.adminConfig(), kafka.groupId() + "-trainer",
           kafka.groupId() + "-trainer-inputs", 1 << 20), control, refTopic, collector, triggers, trainerMetrics);
     }
     if (kafka != null && !modelsTopic.isEmpty()) {

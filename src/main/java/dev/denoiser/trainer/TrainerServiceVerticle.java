@@ -8,8 +8,7 @@ import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import dev.denoiser.service.Deployments;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +24,7 @@ public final class TrainerServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerServiceVerticle.class);
   private final Settings settings;
   private final ServiceMetrics metrics;
-  private final Deque<String> deployments = new ArrayDeque<>();
+  private Deployments deployments;
   private TrainerRole role;
   private TrainerHttpVerticle http;
 
@@ -44,6 +43,7 @@ public final class TrainerServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deployments = new Deployments(vertx);
     try {
       role = TrainerRole.create(settings, metrics, null);
     } catch (RuntimeException e) {
@@ -69,20 +69,12 @@ public final class TrainerServiceVerticle extends VerticleBase {
   }
 
   private Future<String> deploy(Supplier<Deployable> v, DeploymentOptions o) {
-    return vertx.deployVerticle(v, o).onSuccess(deployments::push);
+    return deployments.deploy(v, o);
   }
 
   /** Undeploys newest first: HTTP, then the trainer (cancelling its run), then the follower. */
   public Future<Void> drain() {
-    Future<Void> chain = Future.succeededFuture();
-    while (!deployments.isEmpty()) {
-      String id = deployments.pop();
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
-        LOG.warn("undeploy failed: {}", e.toString());
-        return Future.succeededFuture();
-      }));
-    }
-    return chain;
+    return deployments == null ? Future.succeededFuture() : deployments.drain();
   }
 
   @Override

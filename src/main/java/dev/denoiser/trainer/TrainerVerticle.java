@@ -53,7 +53,7 @@ public final class TrainerVerticle extends VerticleBase {
       LOG.info("trainer: scheduled runs of {} every {}", scheduled, schedule);
     }
     if (inputs != null) {
-      inputs.start();
+      inputs.startThread();
     }
     pump();
     return Future.succeededFuture();
