@@ -71,6 +71,7 @@ public final class TrainingRun {
 
   synchronized void start() {
     state = State.RUNNING;
+    phase = "starting";
     started = Instant.now();
   }
 

@@ -52,4 +52,31 @@ class TrainerServiceTest {
       }
     }
   }
+
+  @Test
+  void theScheduleQueuesRunsOfTheConfiguredModels() throws Exception {
+    Path models = tmp.resolve("models");
+    AdminTrainTest.copyShipped(models, AdminTrainTest.MODEL);
+    Metered metered = Metered.create();
+    // epochs 0: the candidate is the serving model itself, so the run costs no training
+    TrainerServiceVerticle trainer = new TrainerServiceVerticle(Settings.of(new JsonObject()
+        .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
+        .put(Setting.MODELS_DIR.key(), models.toString()).put(Setting.TRAINER_SCHEDULE.key(), "1s")
+        .put(Setting.TRAINER_MODELS.key(), AdminTrainTest.MODEL).put(Setting.TRAINER_EPOCHS.key(), 0)
+        .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 50)), metered.serviceMetrics());
+    try {
+      ServiceHarness.await(metered.vertx().deployVerticle(trainer));
+      RunBook book = trainer.role().triggers().book();
+      ModelsTopicSwapTest.await(() -> book.list().stream().filter(r -> r.state().done()).count() >= 2,
+          "two scheduled runs end");
+      for (TrainingRun r : book.list()) {
+        assertEquals("schedule", r.trigger());
+        assertEquals(AdminTrainTest.MODEL, r.model());
+      }
+      TrainingRun first = book.list().get(book.list().size() - 1);
+      assertEquals(TrainingRun.State.PROMOTED, first.state(), first.toJson().encodePrettily());
+    } finally {
+      ServiceHarness.await(trainer.drain().compose(v -> metered.vertx().close()));
+    }
+  }
 }
