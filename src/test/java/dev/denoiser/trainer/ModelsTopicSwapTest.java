@@ -96,6 +96,24 @@ class ModelsTopicSwapTest {
     }
   }
 
+  @Test
+  void modelsOfSeveralMegabytesTravelTheTopic() throws Exception {
+    int channels = 60_000;
+    Path models = tmp.resolve("big");
+    TestModels.write(models, "big", 1, 1, 0, 0, channels);
+    JsonObject cfg = SharedBroker.names("big").put(Setting.MODELS_DEFAULT.key(), "big")
+        .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
+    try (ServiceHarness svc = ServiceHarness.start(models, cfg);
+        TopicDistributor publisher = new TopicDistributor(Map.of("bootstrap.servers", SharedBroker.bootstrap()),
+            cfg.getString(Setting.KAFKA_TOPIC_MODELS.key()), 16L << 20)) {
+      byte[] big = TestModels.onnx(2, 0, 0, channels, "denoised");
+      assertTrue(big.length > 4 << 20, "over the broker's default 1 MB record limit: " + big.length);
+      publisher.publish(new ModelCard("big", "test-conv", 2, ModelLoader.sha256(big), 0, 0, 1, channels,
+          new JsonObject()), big);
+      await(() -> svc.svc().registry().card("big").version() == 2, "the 4 MB version arrives and swaps in");
+    }
+  }
+
   private void refusesCorruptRecords(ServiceHarness svc, KafkaProducer<String, byte[]> producer, String topic)
       throws Exception {
     long serving = svc.svc().registry().card(MODEL).version();
