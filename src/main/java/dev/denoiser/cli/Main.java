@@ -10,9 +10,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The command line: {@code serve} (the default), {@code train}, {@code eval}, {@code export},
- * {@code bench}, {@code loadgen}, and for deployments {@code broker}, {@code health} and
- * {@code prepare}. Expected failures (bad input, missing data) print one line and exit non-zero;
+ * The command line: {@code serve} (the default), {@code trainer}, {@code train}, {@code eval},
+ * {@code export}, {@code bench}, {@code loadgen}, and for deployments {@code broker},
+ * {@code health} and {@code prepare}. Expected failures (bad input, missing data) print one line
+ * and exit non-zero;
  * only bugs print a stack trace.
  */
 @Command(
@@ -20,9 +21,9 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {ServeCommand.class, TrainCommand.class, EvalCommand.class, ExportCommand.class,
-        BenchCommand.class, LoadGenCommand.class, BrokerCommand.class, HealthCommand.class,
-        PrepareCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ServeCommand.class, TrainerCommand.class, TrainCommand.class, EvalCommand.class,
+        ExportCommand.class, BenchCommand.class, LoadGenCommand.class, BrokerCommand.class,
+        HealthCommand.class, PrepareCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

@@ -52,7 +52,26 @@ public enum Setting {
   KAFKA_STATS_INTERVAL_MS("kafka.statsIntervalMillis", 5_000, "How often the Kafka throughput line is logged (0: never)."),
   KAFKA_DEMO_ENABLED("kafka.demo.enabled", "auto", "Demo feed of noisy MNIST digits into kafka.topic.noisy: auto (on with the embedded broker), true or false."),
   KAFKA_DEMO_RATE("kafka.demo.framesPerSecond", 100, "Frames per second the demo feed publishes."),
-  KAFKA_DEMO_NOISE("kafka.demo.noise", 0.3, "Standard deviation of the Gaussian noise the demo feed adds to the digits (pixels in [0,1]).");
+  KAFKA_DEMO_NOISE("kafka.demo.noise", 0.3, "Standard deviation of the Gaussian noise the demo feed adds to the digits (pixels in [0,1])."),
+  KAFKA_TOPIC_MODELS("kafka.topic.models", "models", "Compacted topic of promoted models (key = model name, value = model envelope); every replica follows it from the beginning. Empty: models come only from models.dir."),
+  KAFKA_TOPIC_CONTROL("kafka.topic.control", "models.control", "Trainer control topic: JSON {\"model\": name, \"params\": {...}} starts a training run."),
+  KAFKA_TOPIC_REFERENCE("kafka.topic.reference", "frames.reference", "Clean 28x28 reference frames (as frames.noisy) the trainer collects; empty: none."),
+  KAFKA_MODELS_MAX_BYTES("kafka.models.maxBytes", 16L << 20, "Largest model envelope: the models topic's max.message.bytes, the producer's max.request.size and the consumers' fetch sizes."),
+  TRAINER_ENABLED("trainer.enabled", false, "Run the trainer role inside serve (what serve --with-trainer sets)."),
+  TRAINER_THREADS("trainer.threads", 0, "PyTorch threads of a training run (0: cores - 1, at least 1, so serving keeps a core)."),
+  TRAINER_SCHEDULE("trainer.schedule", "", "Interval between scheduled training runs (e.g. 6h, 30m, 90s, PT1H); empty: no schedule."),
+  TRAINER_MODELS("trainer.models", "", "Comma-separated models the schedule retrains; empty: models.default."),
+  TRAINER_QUEUE_SIZE("trainer.queueSize", 4, "Runs that may wait behind the running one; more are refused with 409 TRAINER_BUSY."),
+  TRAINER_EPOCHS("trainer.epochs", 1, "Default epochs of a run."),
+  TRAINER_LIMIT("trainer.limit", 10_000, "Default number of MNIST training images of a run (0: all 60,000)."),
+  TRAINER_LEARNING_RATE("trainer.learningRate", 5e-4, "Default Adam learning rate of a run (fine-tuning)."),
+  TRAINER_BATCH_SIZE("trainer.batchSize", 128, "Default batch size of a run."),
+  TRAINER_MNIST_DIR("trainer.mnistDir", "", "MNIST directory; empty: -Dmnist.dir, $MNIST_DIR, else .cache/mnist."),
+  TRAINER_DATA_DIR("trainer.dataDir", "data/trainer", "Directory of the trainer's persisted reference-frame buffer."),
+  TRAINER_REFERENCE_CAPACITY("trainer.reference.capacity", 10_000, "Reference frames kept (a ring: the oldest is overwritten)."),
+  TRAINER_REFERENCE_HOLDOUT_EVERY("trainer.reference.holdoutEvery", 5, "Every Nth reference frame is held out for the gate and never trained on."),
+  TRAINER_GATE_TOLERANCE("trainer.gate.tolerance", 0.05, "Promote a candidate only if its holdout PSNR is at least the serving model's minus this many dB."),
+  TRAINER_GATE_HOLDOUT_IMAGES("trainer.gate.holdoutImages", 1000, "MNIST test images in the gate's holdout (the first N, fixed noise seed).");
 
   private final String key;
   private final Object defaultValue;

@@ -28,6 +28,10 @@ public enum ErrorCode {
   FORBIDDEN(403),
   /** The service is shutting down and takes no new work. */
   SHUTTING_DOWN(503),
+  /** The trainer's queue is full: a run is going and as many wait as it takes. */
+  TRAINER_BUSY(409),
+  /** No training run with that id (runs are kept in memory, the last few hundred). */
+  RUN_NOT_FOUND(404),
   INTERNAL(500);
 
   private final int httpStatus;

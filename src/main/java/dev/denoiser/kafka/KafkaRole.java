@@ -3,6 +3,8 @@ package dev.denoiser.kafka;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.service.ServiceContext;
+import dev.denoiser.trainer.ModelInstaller;
+import dev.denoiser.trainer.ModelsTopicFollower;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deploys the Kafka role of a replica, in this order: the embedded broker (only when
- * {@code kafka.bootstrap.servers} is empty), the topics, {@code kafka.instances} ingest verticles,
+ * {@code kafka.bootstrap.servers} is empty), the topics, the models topic follower (unless
+ * {@code kafka.topic.models} is empty), {@code kafka.instances} ingest verticles,
  * the demo feed (by default only with the embedded broker) and the throughput log. The service
  * undeploys its roles newest first, so on shutdown the feed stops, the ingest drains and commits,
  * and only then the broker stops.
@@ -33,8 +36,11 @@ public final class KafkaRole {
 
   private KafkaRole() {}
 
-  /** Deploys the role if {@code kafka.enabled}; fails if the broker, the topics or a consumer cannot start. */
-  public static Future<Void> deploy(Vertx vertx, ServiceContext svc, Deployer deployer) {
+  /**
+   * Deploys the role if {@code kafka.enabled}; fails if the broker, the topics or a consumer cannot
+   * start. Returns the options in use (with the embedded broker's address), or null when disabled.
+   */
+  public static Future<KafkaOptions> deploy(Vertx vertx, ServiceContext svc, Deployer deployer) {
     Settings s = svc.settings();
     if (!s.getBoolean(Setting.KAFKA_ENABLED)) {
       return Future.succeededFuture();
@@ -54,7 +60,8 @@ public final class KafkaRole {
       KafkaOptions o = KafkaOptions.from(s, servers);
       AtomicInteger instance = new AtomicInteger();
       Future<String> chain = vertx.executeBlocking(() -> TopicSetup.ensure(o))
-          .compose(created -> deployer.deploy(() -> new KafkaIngestVerticle(svc, o, metrics, instance.getAndIncrement()),
+          .compose(created -> followModels(svc, o, deployer))
+          .compose(id -> deployer.deploy(() -> new KafkaIngestVerticle(svc, o, metrics, instance.getAndIncrement()),
               new DeploymentOptions().setInstances(o.instances())));
       if (demoEnabled(s, embedded)) {
         chain = chain.compose(id -> deployer.deploy(() -> new DemoFeedVerticle(o,
@@ -66,8 +73,23 @@ public final class KafkaRole {
       }
       return chain.onSuccess(id -> LOG.info("kafka: {} -> {} + {} (dead letters: {}) on {}{}", o.noisyTopic(),
           o.denoisedTopic(), o.latentTopic(), o.dlqTopic(), servers,
-          embedded ? "; try: kcat -b " + servers + " -C -t " + o.denoisedTopic() + " -f '%k %h\\n'" : "")).mapEmpty();
+          embedded ? "; try: kcat -b " + servers + " -C -t " + o.denoisedTopic() + " -f '%k %h\\n'" : "")).map(id -> o);
     });
+  }
+
+  /**
+   * The models topic follower (before the ingest, so frames meet the newest models): its start-up
+   * completes once the topic is read to its end, which holds readiness back until then.
+   */
+  private static Future<String> followModels(ServiceContext svc, KafkaOptions o, Deployer deployer) {
+    Settings s = svc.settings();
+    String topic = s.getString(Setting.KAFKA_TOPIC_MODELS).trim();
+    if (topic.isEmpty()) {
+      return Future.succeededFuture("");
+    }
+    ModelInstaller installer = new ModelInstaller(Path.of(s.getString(Setting.MODELS_DIR)), svc.registry(), svc.metrics());
+    return deployer.deploy(() -> new ModelsTopicFollower(o.adminConfig(), topic, s.getLong(Setting.KAFKA_MODELS_MAX_BYTES),
+        installer, svc.metrics()), new DeploymentOptions());
   }
 
   static boolean demoEnabled(Settings s, boolean embedded) {

@@ -16,7 +16,7 @@ import org.apache.kafka.common.header.Headers;
  * that do not decode or do not match the size, a frame over {@code frame.maxPixels}, an unknown
  * {@code model}, or a shape the model cannot take.
  */
-final class RecordDecoder {
+public final class RecordDecoder {
   private final FrameCodec codec;
   private final InferenceClient client;
 
@@ -26,6 +26,22 @@ final class RecordDecoder {
   }
 
   FrameRequest decode(ConsumerRecord<String, byte[]> r) {
+    Frame frame = frame(codec, r);
+    MediaType type = MediaType.parse(KafkaHeaders.text(r.headers(), KafkaHeaders.CONTENT_TYPE));
+    String model = KafkaHeaders.text(r.headers(), KafkaHeaders.MODEL);
+    model = model == null || model.isBlank() ? null : model.trim();
+    client.check(frame, model);
+    return new FrameRequest(frame, model, type);
+  }
+
+  /**
+   * The frame of a record in the input format (value = image bytes, {@code content-type},
+   * {@code width}/{@code height} for raw formats, optional {@code frame-id}); also used for the
+   * trainer's reference frames.
+   *
+   * @throws DenoiserException INVALID_FRAME, UNSUPPORTED_MEDIA_TYPE or PAYLOAD_TOO_LARGE
+   */
+  public static Frame frame(FrameCodec codec, ConsumerRecord<String, byte[]> r) {
     Headers h = r.headers();
     byte[] value = r.value();
     if (value == null || value.length == 0) {
@@ -38,10 +54,6 @@ final class RecordDecoder {
       throw new DenoiserException(ErrorCode.INVALID_FRAME,
           type.mime() + " records need '" + KafkaHeaders.WIDTH + "' and '" + KafkaHeaders.HEIGHT + "' headers");
     }
-    Frame frame = codec.decode(type, value, width, height, r.key(), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
-    String model = KafkaHeaders.text(h, KafkaHeaders.MODEL);
-    model = model == null || model.isBlank() ? null : model.trim();
-    client.check(frame, model);
-    return new FrameRequest(frame, model, type);
+    return codec.decode(type, value, width, height, r.key(), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
   }
 }

@@ -18,14 +18,13 @@ import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.stream.StreamEndpoint;
 import dev.denoiser.stream.WebPage;
+import dev.denoiser.trainer.TrainerRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,7 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The main verticle: builds the shared parts (device, model registry, metrics, inference client),
  * then deploys the roles in order (batcher, inference workers, HTTP, then the Kafka role of
- * {@link KafkaRole}) and hands each its config.
+ * {@link KafkaRole}, then, with {@code trainer.enabled}, the trainer of {@link TrainerRole}) and
+ * hands each its config.
  * {@link #drain()} undeploys them in reverse order, so sources stop taking work first and the
  * batcher and workers finish what was already accepted.
  */
@@ -42,9 +42,10 @@ public final class ServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceVerticle.class);
   private final Settings settings;
   private final ServiceMetrics metrics;
-  private final Deque<String> deployments = new ArrayDeque<>();
+  private Deployments deployments;
   private ServiceContext svc;
   private HttpVerticle http;
+  private TrainerRole trainer;
 
   public ServiceVerticle(Settings settings, ServiceMetrics metrics) {
     this.settings = settings;
@@ -56,6 +57,11 @@ public final class ServiceVerticle extends VerticleBase {
     return svc;
   }
 
+  /** The trainer role, or null without {@code trainer.enabled}. */
+  public TrainerRole trainer() {
+    return trainer;
+  }
+
   /** The HTTP port bound. */
   public int httpPort() {
     return http.port();
@@ -63,6 +69,7 @@ public final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    deployments = new Deployments(vertx);
     Device device;
     try {
       device = new DeviceSelector().select(settings.getString(Setting.INFERENCE_DEVICE));
@@ -79,6 +86,11 @@ public final class ServiceVerticle extends VerticleBase {
         new InferenceClient(vertx, registry, policy.deadlineMillis()),
         new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)), policy, new AtomicBoolean());
     Path modelsDir = Path.of(settings.getString(Setting.MODELS_DIR));
+    try {
+      trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry) : null;
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
     return vertx.executeBlocking(() -> registry.loadAll(modelsDir))
         .compose(n -> {
           if (n == 0) {
@@ -98,6 +110,7 @@ public final class ServiceVerticle extends VerticleBase {
           return deploy(() -> http, new DeploymentOptions());
         })
         .compose(id -> KafkaRole.deploy(vertx, svc, this::deploy))
+        .compose(kafka -> trainer == null ? Future.succeededFuture("") : trainer.deploy(vertx, kafka, this::deploy))
         .onSuccess(id -> {
           svc.started().set(true);
           LOG.info("serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",
@@ -112,11 +125,14 @@ public final class ServiceVerticle extends VerticleBase {
     // accepted and close with 1001, before the batcher and workers drain.
     contributors.add(new StreamEndpoint(svc));
     contributors.add(new WebPage());
+    if (trainer != null) {
+      contributors.add(trainer.adminApi());
+    }
     return contributors;
   }
 
   private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {
-    return vertx.deployVerticle(v, o).onSuccess(deployments::push);
+    return deployments.deploy(v, o);
   }
 
   /** Undeploys the roles newest first, each draining its in-flight work, then closes the models. */
@@ -124,15 +140,7 @@ public final class ServiceVerticle extends VerticleBase {
     if (svc != null) {
       svc.started().set(false);
     }
-    Future<Void> chain = Future.succeededFuture();
-    while (!deployments.isEmpty()) {
-      String id = deployments.pop();
-      chain = chain.compose(v -> vertx.undeploy(id).recover(e -> {
-        LOG.warn("undeploy failed: {}", e.toString());
-        return Future.succeededFuture();
-      }));
-    }
-    return chain;
+    return deployments == null ? Future.succeededFuture() : deployments.drain();
   }
 
   @Override

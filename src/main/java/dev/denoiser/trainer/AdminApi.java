@@ -1,0 +1,81 @@
+package dev.denoiser.trainer;
+
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import dev.denoiser.http.BearerAuth;
+import dev.denoiser.http.HttpErrors;
+import dev.denoiser.http.RouteContributor;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The trainer's admin API, behind the bearer token ({@code auth.token}):
+ *
+ * <ul>
+ *   <li>{@code POST /v1/admin/models/{name}/train}, optional JSON body of {@link TrainParams}:
+ *       queues a run; 202 with the run (and {@code Location}); 400 {@code BAD_REQUEST} for bad
+ *       JSON or parameters, 404 {@code MODEL_NOT_FOUND}, 409 {@code TRAINER_BUSY}.
+ *   <li>{@code GET /v1/admin/runs}: {@code {"runs": [...]}}, newest first.
+ *   <li>{@code GET /v1/admin/runs/{id}}: one run (progress, result), or 404 {@code RUN_NOT_FOUND}.
+ * </ul>
+ */
+public final class AdminApi implements RouteContributor {
+  public static final String PREFIX = "/v1/admin";
+  private final Triggers triggers;
+  private final BearerAuth auth;
+
+  public AdminApi(Triggers triggers, String token) {
+    this.triggers = triggers;
+    this.auth = new BearerAuth(token);
+  }
+
+  @Override
+  public void mount(Vertx vertx, Router router) {
+    router.route(PREFIX + "/*").handler(auth);
+    router.post(PREFIX + "/models/:name/train").handler(ctx -> train(vertx, ctx));
+    router.get(PREFIX + "/runs").handler(ctx -> json(ctx, 200, new JsonObject().put("runs",
+        new JsonArray(triggers.book().list().stream().map(TrainingRun::toJson).toList()))));
+    router.get(PREFIX + "/runs/:id").handler(ctx -> json(ctx, 200, triggers.book().get(ctx.pathParam("id")).toJson()));
+  }
+
+  private void train(Vertx vertx, RoutingContext ctx) {
+    JsonObject params = body(ctx);
+    String model = ctx.pathParam("name");
+    vertx.executeBlocking(() -> triggers.submit(model, params, "admin")).onComplete(ar -> {
+      if (ar.succeeded()) {
+        TrainingRun run = ar.result();
+        ctx.response().putHeader("Location", PREFIX + "/runs/" + run.id());
+        json(ctx, 202, run.toJson());
+      } else if (ar.cause() instanceof DenoiserException e) {
+        HttpErrors.send(ctx, e);
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    Buffer b = ctx.body() == null ? null : ctx.body().buffer();
+    if (b == null || b.length() == 0 || b.toString().isBlank()) {
+      return null;
+    }
+    try {
+      Object v = io.vertx.core.json.Json.decodeValue(b);
+      if (v instanceof JsonObject j) {
+        return j;
+      }
+    } catch (DecodeException e) {
+      // falls through
+    }
+    throw new DenoiserException(ErrorCode.BAD_REQUEST, "the body must be a JSON object of training parameters");
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encodePrettily());
+  }
+}

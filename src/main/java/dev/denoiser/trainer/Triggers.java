@@ -1,0 +1,40 @@
+package dev.denoiser.trainer;
+
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.error.ErrorCode;
+import dev.denoiser.model.ModelCard;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The one way a run starts, for the admin call, the control topic and the schedule alike: the
+ * model must be a plain name with a model in {@code models.dir} ({@code MODEL_NOT_FOUND}), the
+ * parameters must parse over the defaults ({@code BAD_REQUEST}), and the queue must have room
+ * ({@code TRAINER_BUSY}). Blocking (it looks at the file system).
+ */
+public final class Triggers {
+  private final RunBook book;
+  private final Path modelsDir;
+  private final TrainParams defaults;
+
+  public Triggers(RunBook book, Path modelsDir, TrainParams defaults) {
+    this.book = book;
+    this.modelsDir = modelsDir;
+    this.defaults = defaults;
+  }
+
+  public RunBook book() {
+    return book;
+  }
+
+  /** Queues a run of {@code model} with {@code params} (null = defaults) from {@code trigger}. */
+  public TrainingRun submit(String model, JsonObject params, String trigger) {
+    ModelNames.check(model, ErrorCode.BAD_REQUEST);
+    if (!Files.isRegularFile(modelsDir.resolve(model).resolve(ModelCard.FILE))) {
+      throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND, "no model '" + model + "' to train in " + modelsDir
+          + " (the trainer fine-tunes a model that is being served)");
+    }
+    return book.submit(model, TrainParams.fromJson(params, defaults), trigger);
+  }
+}
