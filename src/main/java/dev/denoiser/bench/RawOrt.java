@@ -21,8 +21,7 @@ public final class RawOrt implements AutoCloseable {
   private final OrtSession session;
 
   public RawOrt(Path onnx, int intraOpThreads) throws OrtException {
-    ai.djl.engine.Engine.getEngine("OnnxRuntime"); // let DJL create the shared environment first
-    env = OrtEnvironment.getEnvironment();
+    env = dev.denoiser.inference.OrtEnv.get();
     OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
     opts.setIntraOpNumThreads(intraOpThreads);
     opts.setInterOpNumThreads(1);

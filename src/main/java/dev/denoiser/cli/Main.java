@@ -35,7 +35,23 @@ public final class Main implements Runnable {
     System.setProperty("java.awt.headless", "true");
     CommandLine cl = commandLine();
     // serve is the default command
-    return cl.execute(args.length == 0 ? new String[] {"serve"} : args);
+    return cl.execute(withDefaultCommand(args));
+  }
+
+  /** serve is the default command: no arguments, or options only ({@code --set k=v}), run it. */
+  static String[] withDefaultCommand(String[] args) {
+    if (args.length == 0) {
+      return new String[] {"serve"};
+    }
+    String first = args[0];
+    boolean topLevel = first.equals("-h") || first.equals("--help") || first.equals("-V") || first.equals("--version");
+    if (first.startsWith("-") && !topLevel) {
+      String[] out = new String[args.length + 1];
+      out[0] = "serve";
+      System.arraycopy(args, 0, out, 1, args.length);
+      return out;
+    }
+    return args;
   }
 
   public static CommandLine commandLine() {

@@ -6,19 +6,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /**
- * {@code prepare}: loads the inference engine once, so that DJL unpacks the native libraries it
- * brings (ONNX Runtime's engine and the PyTorch library DJL loads beside it, about 430 MB) into its
- * cache ({@code DJL_CACHE_DIR}, else {@code ~/.djl.ai}), then exits. Container image builds run it
- * so that replicas start without writing them, with a read-only root file system.
+ * {@code prepare}: loads both engines once, so that DJL unpacks their native libraries (ONNX
+ * Runtime's for serving, PyTorch's, about 430 MB, for the trainer) into its cache
+ * ({@code DJL_CACHE_DIR}, else {@code ~/.djl.ai}), then exits. Container image builds run it so
+ * that replicas and trainers start without writing them, with a read-only root file system.
  */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-    description = "Unpack the inference engine's native libraries into the DJL cache (for image builds), then exit.")
+    description = "Unpack the ONNX Runtime and PyTorch native libraries into the DJL cache (for image builds), then exit.")
 public final class PrepareCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    Engine engine = Engine.getEngine("OnnxRuntime");
-    System.out.println("engine " + engine.getEngineName() + " " + engine.getVersion() + " ready; DJL cache: "
-        + Utils.getEngineCacheDir());
+    dev.denoiser.inference.OrtEnv.get();
+    Engine ort = Engine.getEngine("OnnxRuntime");
+    Engine torch = dev.denoiser.model.Torch.engine();
+    System.out.println("engines " + ort.getEngineName() + " " + ort.getVersion() + " and " + torch.getEngineName()
+        + " " + torch.getVersion() + " ready; DJL cache: " + Utils.getEngineCacheDir());
     return 0;
   }
 }

@@ -36,8 +36,7 @@ public final class ModelLoader {
   public ModelLoader(Device device, int intraOpThreads) {
     this.device = device;
     this.intraOpThreads = intraOpThreads;
-    // DJL creates the process-wide OrtEnvironment with its threading options; it must come first.
-    ai.djl.engine.Engine.getEngine("OnnxRuntime");
+    OrtEnv.get();
   }
 
   public Device device() {
@@ -95,7 +94,7 @@ public final class ModelLoader {
   }
 
   private static void checkSignature(ModelCard card, byte[] bytes) {
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnv.get();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
         OrtSession s = env.createSession(bytes, so)) {
       Map<String, NodeInfo> in = s.getInputInfo();
