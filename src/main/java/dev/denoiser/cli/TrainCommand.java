@@ -49,9 +49,12 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--c2", description = "Channels of the second level.") Integer c2;
   @Option(names = "--latent", description = "Latent size (linear, vae).") Integer latent;
   @Option(names = "--skip", description = "Input-to-output skip of conv models: 0 none, 1 one conv, k two convs via k channels.") Integer skip;
+  @Option(names = "--mid", description = "conv-upsample: extra 3x3 convolutions at the bottleneck.") Integer mid;
+  @Option(names = "--unet", negatable = true, description = "conv-upsample: add the first encoder level to the first decoder level.") Boolean unet;
   @Option(names = "--epochs") Integer epochs;
   @Option(names = "--batch-size") Integer batch;
   @Option(names = "--lr", description = "Adam learning rate.") Double lr;
+  @Option(names = "--lr-final", description = "Learning rate at the last step, reached by cosine decay (default: the recipe's, or --lr: constant).") Double lrFinal;
   @Option(names = "--noise", description = "gaussian:SIGMA, gaussian:LO..HI, sp:AMOUNT, mix:SIGMA:AMOUNT.") String noise;
   @Option(names = "--seed") Long seed;
   @Option(names = "--threads", description = "PyTorch intra-op threads.") Integer threads;
@@ -118,7 +121,8 @@ public final class TrainCommand implements Callable<Integer> {
     NetSpec b = base != null ? base.net() : new NetSpec(arch, 32, 32, 16, arch.startsWith("conv") ? 8 : 0);
     return new NetSpec(arch != null ? arch : b.architecture(), c1 != null ? c1 : b.c1(),
         c2 != null ? c2 : b.c2(), latent != null ? latent : b.latentDim(),
-        skip != null ? skip : b.skip());
+        skip != null ? skip : b.skip(), mid != null ? mid : b.mid(),
+        unet != null ? unet : b.unet());
   }
 
   /** The recipe's config (or defaults) with the options given; noise falls back to init's. */
@@ -127,11 +131,14 @@ public final class TrainCommand implements Callable<Integer> {
     if (noise == null && init != null && init.metadata().containsKey("noise")) {
       noise = init.metadata().get("noise");
     }
+    double rate = lr != null ? lr : b.learningRate();
+    double last = lrFinal != null ? lrFinal
+        : lr == null ? b.finalLearningRate() : Math.min(rate, b.finalLearningRate() * rate / b.learningRate());
     return new TrainConfig(epochs != null ? epochs : b.epochs(),
-        batch != null ? batch : b.batchSize(), lr != null ? lr : b.learningRate(),
+        batch != null ? batch : b.batchSize(), rate,
         noise != null ? Noise.parse(noise) : b.noise(), seed != null ? seed : b.seed(),
         threads != null ? threads : b.threads(), limit != null ? limit : b.limit(),
-        kl != null ? kl : b.klWeight());
+        kl != null ? kl : b.klWeight(), last);
   }
 
   /** The shipped recipe names, for the help text. */

@@ -31,6 +31,12 @@ final class Adam {
 
   /** One update from the gradients the last backward pass left, which it then zeroes. */
   void step() {
+    step(lr);
+  }
+
+  /** {@link #step()} with the given learning rate (for a schedule). */
+  void step(double rate) {
+    float lr = (float) rate;
     step++;
     float c1 = 1 - (float) Math.pow(BETA1, step);
     float c2 = 1 - (float) Math.pow(BETA2, step);

@@ -16,7 +16,8 @@ import java.util.SplittableRandom;
  * with the engine's autograd, built only from operations the PyTorch engine implements: the
  * transposed convolution is a zero-insertion followed by an ordinary convolution with the kernel
  * flipped and its in/out axes swapped (DJL's PyTorch engine has no deconvolution), and max
- * pooling with indices is an argmax over each 2x2 window turned into a one-hot mask.
+ * pooling with indices is an argmax over each 2x2 window turned into a one-hot mask. Upsampling
+ * followed by a convolution runs in the equivalent sub-pixel form ({@link SubPixel}).
  */
 public final class DjlOps implements Ops<NDArray> {
   private static final Shape ONE = new Shape(1, 1);
@@ -72,6 +73,12 @@ public final class DjlOps implements Ops<NDArray> {
     long h = s.get(2);
     long w = s.get(3);
     return x.reshape(n, c, h, 1, w, 1).broadcast(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w);
+  }
+
+  /** The sub-pixel form (see {@link SubPixel}): no upsampled map, no one-channel full-res conv. */
+  @Override
+  public NDArray upsampleConv(NDArray x, String layer) {
+    return SubPixel.upsampleConv(x, p(layer + ".w"), p(layer + ".b"));
   }
 
   @Override

@@ -31,9 +31,11 @@ public final class ModelZoo {
     put("conv-transpose", new NetSpec("conv-transpose", 32, 32, 0, 1), cfg(wide, 3), "Its input "
         + "skip is a single 3x3 conv (skip=1) where conv-upsample has two (skip=8) and more "
         + "epochs: compare the two decoders' checkerboard figures, not their PSNR.", true);
-    put("conv-upsample", new NetSpec("conv-upsample", 32, 32, 0, 8), cfg(wide, 14), "The default "
-        + "denoiser: one model for Gaussian noise from sigma 0.1 to 0.5 (trained with one sigma "
-        + "per image drawn from [0.05, 0.6]).", true);
+    put("conv-upsample", new NetSpec("conv-upsample", 32, 64, 0, 8, 2, true),
+        cfg(wide, 12).withFinalLearningRate(1e-4), "The default denoiser: one model for Gaussian "
+        + "noise from sigma 0.1 to 0.5 (trained with one sigma per image drawn from [0.05, 0.6]). "
+        + "Two extra convolutions at the bottleneck and the first encoder level added to the "
+        + "first decoder level (U-Net style) give it the most context of the zoo.", true);
     put("conv-unpool", new NetSpec("conv-unpool", 16, 32, 0, 1), cfg(wide, 2), "The latent does "
         + "not determine the output: the decoder also reads the pooling indices (where each "
         + "maximum was), which are not in the latent. Served all the same; use its latent as a "

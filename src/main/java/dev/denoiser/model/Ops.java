@@ -22,6 +22,15 @@ public interface Ops<T> {
   /** Nearest-neighbour upsampling by 2. */
   T upsample(T x);
 
+  /**
+   * Nearest-neighbour upsampling by 2, then a 3x3 stride-1 convolution (padding 1): by definition
+   * {@code conv(upsample(x), layer, 1)}, which is what the exported graph contains. An
+   * implementation may compute the same function more cheaply.
+   */
+  default T upsampleConv(T x, String layer) {
+    return conv(upsample(x), layer, 1);
+  }
+
   /** 2x2 max pooling, stride 2, keeping the argmax (the first maximum wins ties). */
   Pooled<T> maxPool(T x);
 

@@ -8,6 +8,8 @@ import io.vertx.core.json.JsonObject;
  * training images (0 = all) in batches of {@code batchSize}, inputs corrupted by {@code noise},
  * targets clean. {@code seed} fixes initialisation, shuffling and noise; {@code threads} fixes
  * PyTorch's thread count. {@code klWeight} scales the VAE's KL term (ignored otherwise).
+ * {@code finalLearningRate}: the learning rate follows a cosine from {@code learningRate} at the
+ * first step down to this at the last; equal to {@code learningRate} it stays constant.
  */
 public record TrainConfig(
     int epochs,
@@ -17,17 +19,34 @@ public record TrainConfig(
     long seed,
     int threads,
     int limit,
-    double klWeight) {
+    double klWeight,
+    double finalLearningRate) {
 
   public TrainConfig {
     if (epochs < 0 || batchSize <= 0 || !(learningRate > 0) || threads < 0 || limit < 0
-        || !(klWeight >= 0)) {
+        || !(klWeight >= 0) || !(finalLearningRate > 0) || finalLearningRate > learningRate) {
       throw new ModelException("bad training config: epochs=" + epochs + " batch=" + batchSize
-          + " lr=" + learningRate + " threads=" + threads + " limit=" + limit);
+          + " lr=" + learningRate + " final lr=" + finalLearningRate + " threads=" + threads
+          + " limit=" + limit);
     }
     if (noise == null) {
       throw new ModelException("bad training config: no noise");
     }
+  }
+
+  /** A config with a constant learning rate. */
+  public TrainConfig(int epochs, int batchSize, double learningRate, Noise noise, long seed,
+      int threads, int limit, double klWeight) {
+    this(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight, learningRate);
+  }
+
+  /** The learning rate for step {@code step} (from 0) of {@code total}. */
+  public double learningRateAt(long step, long total) {
+    if (finalLearningRate == learningRate || total <= 1) {
+      return learningRate;
+    }
+    double t = Math.min(1.0, step / (double) (total - 1));
+    return finalLearningRate + (learningRate - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * t));
   }
 
   /**
@@ -39,28 +58,41 @@ public record TrainConfig(
   }
 
   public TrainConfig withEpochs(int e) {
-    return new TrainConfig(e, batchSize, learningRate, noise, seed, threads, limit, klWeight);
+    return new TrainConfig(e, batchSize, learningRate, noise, seed, threads, limit, klWeight,
+        finalLearningRate);
   }
 
   public TrainConfig withLimit(int l) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, l, klWeight);
+    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, l, klWeight,
+        finalLearningRate);
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, s, threads, limit, klWeight);
+    return new TrainConfig(epochs, batchSize, learningRate, noise, s, threads, limit, klWeight,
+        finalLearningRate);
+  }
+
+  /** This config with the learning rate annealed (cosine) to {@code lr} at the last step. */
+  public TrainConfig withFinalLearningRate(double lr) {
+    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
+        lr);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("epochs", epochs).put("batchSize", batchSize)
-        .put("learningRate", learningRate).put("noise", noise.spec()).put("seed", seed)
+        .put("learningRate", learningRate).put("finalLearningRate", finalLearningRate)
+        .put("learningRateSchedule", finalLearningRate == learningRate ? "constant" : "cosine")
+        .put("noise", noise.spec()).put("seed", seed)
         .put("threads", threads).put("limit", limit).put("klWeight", klWeight)
         .put("optimizer", "adam").put("loss", "binary cross-entropy (clean target)");
   }
 
   public static TrainConfig fromJson(JsonObject j) {
+    double lr = j.getDouble("learningRate", 2e-3);
     return new TrainConfig(j.getInteger("epochs", 10), j.getInteger("batchSize", 128),
-        j.getDouble("learningRate", 2e-3), dev.denoiser.data.Noise.parse(j.getString("noise")),
+        lr, dev.denoiser.data.Noise.parse(j.getString("noise")),
         j.getLong("seed", 1L), j.getInteger("threads", Torch.defaultThreads()),
-        j.getInteger("limit", 0), j.getDouble("klWeight", 1.0));
+        j.getInteger("limit", 0), j.getDouble("klWeight", 1.0),
+        j.getDouble("finalLearningRate", lr));
   }
 }

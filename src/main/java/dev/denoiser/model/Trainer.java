@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a denoising autoencoder with DJL on the PyTorch engine: input = clean + noise, target =
- * clean, loss = binary cross-entropy on the logits (plus KL for the VAE), Adam. Runs are
+ * clean, loss = binary cross-entropy on the logits (plus KL for the VAE), Adam (learning rate
+ * constant or cosine-annealed over the whole run, see {@link TrainConfig}). Runs are
  * reproducible: initialisation, shuffling, noise and VAE sampling all come from generators seeded
  * by the config's seed and the epoch, and the thread count is fixed. With a checkpoint path, the
  * state is saved after every epoch and a run resumes from it when it exists.
@@ -140,6 +141,7 @@ public final class Trainer {
     final int n;
     final int epoch;
     final TrainListener listener;
+    final int stepsPerEpoch;
     final List<Double> curve = new ArrayList<>();
     long images;
     long nanos;
@@ -155,6 +157,7 @@ public final class Trainer {
       this.n = n;
       this.epoch = epoch;
       this.listener = listener;
+      this.stepsPerEpoch = (n + cfg.batchSize() - 1) / cfg.batchSize();
     }
 
     double meanLoss() {
@@ -213,7 +216,7 @@ public final class Trainer {
           throw new ModelException("training diverged (loss " + value + ") in epoch "
               + (epoch + 1) + "; lower the learning rate");
         }
-        adam.step();
+        adam.step(cfg.learningRateAt(adam.steps(), (long) cfg.epochs() * stepsPerEpoch));
         return value;
       }
     }

@@ -14,8 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported graph, run by ONNX Runtime, computes what the DJL forward pass computes: max abs
- * difference at most 1e-4 on real digits and on random inputs, and at a second (non-square,
- * larger) size for the fully convolutional architectures.
+ * difference at most 1e-4 on real digits and on random inputs, and at larger sizes (square and
+ * not) for the fully convolutional architectures. DjlOps computes upsampling + convolution in
+ * the sub-pixel form while the graph holds Resize + Conv, so this also checks that the two agree,
+ * with and without the bottleneck convolutions, the U-Net skip and the input skip.
  */
 class OnnxParityTest {
   static final double TOL = 1e-4;
@@ -26,6 +28,8 @@ class OnnxParityTest {
         Arguments.of(new NetSpec("conv-transpose", 8, 16, 0, 0)),
         Arguments.of(new NetSpec("conv-transpose", 8, 16, 0, 1)),
         Arguments.of(new NetSpec("conv-upsample", 8, 16, 0, 1)),
+        Arguments.of(new NetSpec("conv-upsample", 8, 16, 0, 0, 2, true)),
+        Arguments.of(new NetSpec("conv-upsample", 12, 8, 0, 4, 1, true)),
         Arguments.of(new NetSpec("conv-unpool", 8, 16, 0, 1)),
         Arguments.of(new NetSpec("vae", 8, 16, 4, 0)));
   }
@@ -44,6 +48,7 @@ class OnnxParityTest {
         compare(model, ort, random(n * 28 * 28, 3), n, 28, 28);
         if (spec.arch().fullyConvolutional()) {
           compare(model, ort, random(3 * 64 * 48, 4), 3, 64, 48);
+          compare(model, ort, random(2 * 64 * 64, 5), 2, 64, 64);
         }
       }
     }

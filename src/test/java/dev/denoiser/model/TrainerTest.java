@@ -3,6 +3,7 @@ package dev.denoiser.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.data.ImageSet;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Short training runs on the shipped sample digits: the loss goes down, a fixed seed gives
  * bit-identical weights, and stopping after an epoch then resuming from the checkpoint ends where
- * an uninterrupted run ends.
+ * an uninterrupted run ends (with a constant and with a cosine learning rate).
  */
 class TrainerTest {
   static final NetSpec SMALL = new NetSpec("conv-upsample", 8, 16, 0, 1);
@@ -87,6 +88,34 @@ class TrainerTest {
       assertTrue(sameWeights(straight, m.weights()));
       assertEquals(2, resumed.epochLoss().size());
       assertEquals(2, Checkpoint.read(ck).epochsDone());
+    }
+  }
+
+  @Test
+  void anInterruptedCosineRunResumesToTheSameWeights(@TempDir Path dir) {
+    NetSpec unet = new NetSpec("conv-upsample", 8, 8, 0, 0, 1, true);
+    TrainConfig cosine = cfg(2, 4).withFinalLearningRate(1e-4);
+    Weights straight;
+    try (NetModel m = Trainer.train(unet, cosine, DATA, TrainListener.NONE, null).model()) {
+      straight = m.weights();
+    }
+    try (NetModel m = Trainer.train(unet, cfg(2, 4), DATA, TrainListener.NONE, null).model()) {
+      assertFalse(sameWeights(straight, m.weights()), "the schedule changed nothing");
+    }
+    Path ck = dir.resolve(Checkpoint.FILE);
+    TrainListener stopInEpochTwo = new TrainListener() {
+      @Override
+      public void epochStarted(int epoch, int epochs, int steps) {
+        if (epoch == 1) {
+          throw new IllegalStateException("interrupted");
+        }
+      }
+    };
+    assertThrows(IllegalStateException.class,
+        () -> Trainer.train(unet, cosine, DATA, stopInEpochTwo, ck));
+    assertEquals(1, Checkpoint.read(ck).epochsDone());
+    try (NetModel m = Trainer.train(unet, cosine, DATA, TrainListener.NONE, ck).model()) {
+      assertTrue(sameWeights(straight, m.weights()));
     }
   }
 
