@@ -63,7 +63,9 @@ public final class CoreBench {
         .put(Setting.MODELS_DIR.key(), opt.modelsDir().toString())
         .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), opt.threads())
         .put(Setting.BATCH_QUEUE_SIZE.key(), 4096)
-        .put(Setting.BATCH_MAX_SIZE.key(), 64));
+        .put(Setting.BATCH_MAX_SIZE.key(), 64)
+        // the serving core alone: no broker, demo feed or directory polling sharing the cores
+        .put(Setting.KAFKA_ENABLED.key(), false).put(Setting.MODELS_WATCH_MS.key(), 0));
     Vertx vertx = Vertx.vertx();
     ServiceVerticle service = new ServiceVerticle(settings, ServiceMetrics.inMemory());
     Stats bus1 = null;
