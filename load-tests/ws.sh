@@ -6,6 +6,7 @@
 #
 #   load-tests/ws.sh                 # models from ./models (or a synthetic stand-in, see README)
 #   MODELS_DIR=/path/to/models DURATION=20s RATES="30 60 90 120" load-tests/ws.sh
+#   MODEL=conv-upsample-fast load-tests/ws.sh                          # another served model
 #   SERVER_SET="--set batching.maxBatchSize=32" load-tests/ws.sh        # server settings (replace the default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ WARMUP=${WARMUP:-5s}
 RATES=${RATES:-"30 45 60 90 120 180 240"}
 CSV=${CSV:-target/load-tests/ws-$(date +%Y%m%d-%H%M%S).csv}
 MODELS_DIR=${MODELS_DIR:-models}
+MODEL=${MODEL:-conv-upsample}            # the served model the clients ask for
 
 [ -f "$JAR" ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 2; }
 if [ ! -f "$MODELS_DIR/conv-upsample/model.onnx" ]; then
@@ -45,13 +47,13 @@ echo "server ready on port $PORT (models: $MODELS_DIR); load average: $(cut -d' 
 
 loadgen() {
   java -jar "$JAR" loadgen ws --url "ws://127.0.0.1:$PORT/v1/stream" --clients "$CLIENTS" \
-    --warmup "$WARMUP" --duration "$DURATION" --csv "$CSV" "$@" || true
+    --model "$MODEL" --warmup "$WARMUP" --duration "$DURATION" --csv "$CSV" "$@" || true
 }
 
 echo "== warm-up runs (JIT), not recorded"
 for mode in lossless live; do
   java -jar "$JAR" loadgen ws --url "ws://127.0.0.1:$PORT/v1/stream" --clients "$CLIENTS" --rate 30 \
-    --mode "$mode" --warmup 0s --duration 8s --csv target/load-tests/warmup.csv > /dev/null || true
+    --model "$MODEL" --mode "$mode" --warmup 0s --duration "${JIT_WARMUP:-20s}" --csv target/load-tests/warmup.csv > /dev/null || true
 done
 
 echo "== target: $CLIENTS clients x 30 frames/s"
