@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs") Integer epochs;
   @Option(names = "--batch-size") Integer batch;
   @Option(names = "--lr", description = "Adam learning rate.") Double lr;
-  @Option(names = "--lr-final", description = "Learning rate at the last step, reached by cosine decay (default: the recipe's, or --lr: constant).") Double lrFinal;
+  @Option(names = "--lr-final", description = "Learning rate at the last step, reached by cosine decay (default: the recipe's, scaled by --lr / the recipe's rate; equal to --lr means constant).") Double lrFinal;
   @Option(names = "--noise", description = "gaussian:SIGMA, gaussian:LO..HI, sp:AMOUNT, mix:SIGMA:AMOUNT.") String noise;
   @Option(names = "--seed") Long seed;
   @Option(names = "--threads", description = "PyTorch intra-op threads.") Integer threads;
