@@ -58,8 +58,22 @@ public final class NetModel implements AutoCloseable {
     return params;
   }
 
-  /** The forward pass; {@code sampler} non-null only while training a VAE. */
+  /**
+   * The forward pass; {@code sampler} non-null only while training a VAE. An operation's result
+   * belongs to its first operand's manager, so what is computed from a parameter alone (a flipped
+   * or folded kernel, a repeated bias) would pile up on this model's manager, step after step.
+   * While {@code x}'s manager is open the parameters are therefore lent to it, which frees those
+   * arrays with the step's other temporaries and hands the parameters back.
+   */
   public Architecture.Result<NDArray> forward(NDArray x, SplittableRandom sampler) {
+    NDManager scope = x.getManager();
+    if (scope != manager) {
+      for (NDArray p : params.values()) {
+        if (p.getManager() == manager) {
+          p.tempAttach(scope);
+        }
+      }
+    }
     return arch().forward(new DjlOps(params, sampler), x, spec);
   }
 

@@ -13,6 +13,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -117,6 +119,25 @@ class TrainerTest {
     try (NetModel m = Trainer.train(unet, cosine, DATA, TrainListener.NONE, ck).model()) {
       assertTrue(sameWeights(straight, m.weights()));
     }
+  }
+
+  /** Arrays derived from the parameters each step (folded, flipped kernels) do not pile up. */
+  @ParameterizedTest
+  @ValueSource(strings = {"conv-upsample", "conv-transpose"})
+  void trainingAndPredictingLeaveNothingOnTheModelsManager(String arch) {
+    NetSpec spec = "conv-upsample".equals(arch) ? new NetSpec(arch, 8, 8, 0, 4, 1, true)
+        : new NetSpec(arch, 8, 8, 0, 1);
+    int[] arrays = new int[2];
+    for (int e = 1; e <= 2; e++) {
+      try (NetModel m = Trainer.train(spec, cfg(2 * e - 1, 5), DATA, TrainListener.NONE, null).model()) {
+        for (int i = 0; i < 3 * e; i++) {
+          m.predict(DATA.image(i), 1, 28, 28);
+        }
+        arrays[e - 1] = m.manager().getManagedArrays().size();
+      }
+    }
+    assertEquals(arrays[0], arrays[1], "1 epoch and 3 predictions left " + arrays[0]
+        + " arrays, 3 epochs and 6 predictions " + arrays[1]);
   }
 
   @Test
