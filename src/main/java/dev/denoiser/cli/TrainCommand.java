@@ -59,6 +59,8 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed") Long seed;
   @Option(names = "--threads", description = "PyTorch intra-op threads.") Integer threads;
   @Option(names = "--limit", description = "Use only the first N training images (0 = all).") Integer limit;
+  @Option(names = "--loss", description = "bce (binary cross-entropy, the default) or psnr "
+      + "(minus the mean per-image PSNR; for fine-tuning with --init-from).") String loss;
   @Option(names = "--kl-weight", description = "Weight of the VAE's KL term.") Double kl;
   @Option(names = "--model-version", description = "Model version written to the card.", defaultValue = "1") long version;
   @Option(names = "--data-dir", description = "MNIST directory (default: -Dmnist.dir, $MNIST_DIR, .cache/mnist).") Path dataDir;
@@ -138,7 +140,8 @@ public final class TrainCommand implements Callable<Integer> {
         batch != null ? batch : b.batchSize(), rate,
         noise != null ? Noise.parse(noise) : b.noise(), seed != null ? seed : b.seed(),
         threads != null ? threads : b.threads(), limit != null ? limit : b.limit(),
-        kl != null ? kl : b.klWeight(), last);
+        kl != null ? kl : b.klWeight(), last,
+        loss != null ? TrainConfig.Loss.parse(loss) : b.loss());
   }
 
   /** The shipped recipe names, for the help text. */

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
  * PyTorch's thread count. {@code klWeight} scales the VAE's KL term (ignored otherwise).
  * {@code finalLearningRate}: the learning rate follows a cosine from {@code learningRate} at the
  * first step down to this at the last; equal to {@code learningRate} it stays constant.
+ * {@code loss}: what the optimiser minimises (see {@link Loss}).
  */
 public record TrainConfig(
     int epochs,
@@ -20,7 +21,50 @@ public record TrainConfig(
     int threads,
     int limit,
     double klWeight,
-    double finalLearningRate) {
+    double finalLearningRate,
+    Loss loss) {
+
+  /**
+   * The training objective. {@code bce}: mean per-pixel binary cross-entropy between the
+   * sigmoid output and the clean image (the classic tutorials' loss; stable from a random start).
+   * {@code psnr}: minus the mean per-image PSNR of the output against the clean image, the very
+   * number {@code eval} reports. Squared-error objectives can collapse to a blank output when a
+   * small network starts from random weights at high noise, so {@code psnr} is meant for
+   * fine-tuning a model first trained with {@code bce} ({@code train --init-from}).
+   */
+  public enum Loss {
+    BCE("bce", "binary cross-entropy (clean target)"),
+    PSNR("psnr", "minus mean per-image PSNR in dB (clean target)");
+
+    private final String id;
+    private final String description;
+
+    Loss(String id, String description) {
+      this.id = id;
+      this.description = description;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    public String description() {
+      return description;
+    }
+
+    /** "bce" or "psnr"; also reads the descriptions written by earlier cards. */
+    public static Loss parse(String s) {
+      for (Loss l : values()) {
+        if (l.id.equals(s) || l.description.equals(s)) {
+          return l;
+        }
+      }
+      if (s == null || s.startsWith("binary cross-entropy")) {
+        return BCE;
+      }
+      throw new ModelException("unknown loss '" + s + "': use bce or psnr");
+    }
+  }
 
   public TrainConfig {
     if (epochs < 0 || batchSize <= 0 || !(learningRate > 0) || threads < 0 || limit < 0
@@ -32,6 +76,16 @@ public record TrainConfig(
     if (noise == null) {
       throw new ModelException("bad training config: no noise");
     }
+    if (loss == null) {
+      throw new ModelException("bad training config: no loss");
+    }
+  }
+
+  /** A config with the cross-entropy loss. */
+  public TrainConfig(int epochs, int batchSize, double learningRate, Noise noise, long seed,
+      int threads, int limit, double klWeight, double finalLearningRate) {
+    this(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
+        finalLearningRate, Loss.BCE);
   }
 
   /** A config with a constant learning rate. */
@@ -59,23 +113,29 @@ public record TrainConfig(
 
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        finalLearningRate);
+        finalLearningRate, loss);
   }
 
   public TrainConfig withLimit(int l) {
     return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, l, klWeight,
-        finalLearningRate);
+        finalLearningRate, loss);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(epochs, batchSize, learningRate, noise, s, threads, limit, klWeight,
-        finalLearningRate);
+        finalLearningRate, loss);
   }
 
   /** This config with the learning rate annealed (cosine) to {@code lr} at the last step. */
   public TrainConfig withFinalLearningRate(double lr) {
     return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        lr);
+        lr, loss);
+  }
+
+  /** This config minimising {@code l}. */
+  public TrainConfig withLoss(Loss l) {
+    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
+        finalLearningRate, l);
   }
 
   public JsonObject toJson() {
@@ -84,7 +144,7 @@ public record TrainConfig(
         .put("learningRateSchedule", finalLearningRate == learningRate ? "constant" : "cosine")
         .put("noise", noise.spec()).put("seed", seed)
         .put("threads", threads).put("limit", limit).put("klWeight", klWeight)
-        .put("optimizer", "adam").put("loss", "binary cross-entropy (clean target)");
+        .put("optimizer", "adam").put("loss", loss.description());
   }
 
   public static TrainConfig fromJson(JsonObject j) {
@@ -93,6 +153,6 @@ public record TrainConfig(
         lr, dev.denoiser.data.Noise.parse(j.getString("noise")),
         j.getLong("seed", 1L), j.getInteger("threads", Torch.defaultThreads()),
         j.getInteger("limit", 0), j.getDouble("klWeight", 1.0),
-        j.getDouble("finalLearningRate", lr));
+        j.getDouble("finalLearningRate", lr), Loss.parse(j.getString("loss")));
   }
 }

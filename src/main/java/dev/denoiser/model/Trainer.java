@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Trains a denoising autoencoder with DJL on the PyTorch engine: input = clean + noise, target =
- * clean, loss = binary cross-entropy on the logits (plus KL for the VAE), Adam (learning rate
+ * clean, loss = binary cross-entropy on the logits (plus KL for the VAE) or minus the mean
+ * per-image PSNR ({@link TrainConfig.Loss}), Adam (learning rate
  * constant or cosine-annealed over the whole run, see {@link TrainConfig}). Runs are
  * reproducible: initialisation, shuffling, noise and VAE sampling all come from generators seeded
  * by the config's seed and the epoch, and the thread count is fixed. With a checkpoint path, the
@@ -49,6 +50,10 @@ public final class Trainer {
     if (!arch.fullyConvolutional() && (data.height() != 28 || data.width() != 28)) {
       throw new ModelException(arch.name() + " trains on 28x28 images, got "
           + data.height() + "x" + data.width());
+    }
+    if (cfg.loss() == TrainConfig.Loss.PSNR && arch.variational()) {
+      throw new ModelException("the psnr loss is for plain autoencoders; train " + arch.name()
+          + " with bce (its KL term is weighed against a cross-entropy)");
     }
     Torch.threads(cfg.threads());
     Torch.noGradOnThisThread();
@@ -116,6 +121,27 @@ public final class Trainer {
     Weights w = new Weights();
     arrays.forEach((k, v) -> w.put(k, v.getShape().getShape(), v.toFloatArray()));
     return w;
+  }
+
+  /** Floor of the per-image MSE in the PSNR loss: caps one image's PSNR at 50 dB. */
+  static final float PSNR_FLOOR = 1e-5f;
+
+  /** The loss of one batch under {@code cfg}'s objective. */
+  static NDArray loss(Architecture.Result<NDArray> r, NDArray target, boolean vae, TrainConfig cfg) {
+    if (cfg.loss() == TrainConfig.Loss.PSNR) {
+      return psnrLoss(r.logits(), target);
+    }
+    return loss(r, target, vae, cfg.klWeight());
+  }
+
+  /**
+   * Minus the mean per-image PSNR (dB, peak 1) of sigmoid(logits) against target: 10 log10 of
+   * each image's MSE, averaged over the batch.
+   */
+  static NDArray psnrLoss(NDArray logits, NDArray target) {
+    NDArray err = logits.getNDArrayInternal().sigmoid().sub(target);
+    NDArray mse = err.square().reshape(err.getShape().get(0), -1).mean(new int[] {1});
+    return mse.add(PSNR_FLOOR).log().mean().mul((float) (10 / Math.log(10)));
   }
 
   /** The loss of one batch: mean per-pixel BCE, or per-image BCE + KL for the VAE. */
@@ -208,7 +234,7 @@ public final class Trainer {
         NDArray loss;
         try (GradientCollector gc = model.gradients()) {
           Architecture.Result<NDArray> r = model.forward(x, sampler);
-          loss = loss(r, t, model.arch().variational(), cfg.klWeight());
+          loss = loss(r, t, model.arch().variational(), cfg);
           gc.backward(loss);
         }
         double value = loss.getFloat();

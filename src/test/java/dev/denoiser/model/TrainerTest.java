@@ -140,6 +140,64 @@ class TrainerTest {
         + " arrays, 3 epochs and 6 predictions " + arrays[1]);
   }
 
+  /** Mean per-image PSNR (dB) of the model's output on the first n sample digits at noise. */
+  static double meanPsnr(NetModel m, int n, Noise noise) {
+    float[] clean = DATA.floats(0, n);
+    float[] noisy = new float[clean.length];
+    noise.applyImages(clean, noisy, n, 784, new java.util.SplittableRandom(77));
+    return Metrics.meanPsnrSsim(m.predict(noisy, n, 28, 28).denoised(), clean, n, 28, 28)[0];
+  }
+
+  @Test
+  void thePsnrLossIsMinusTheMeanPsnrEvalReports() {
+    int n = 16;
+    float[] clean = DATA.floats(0, n);
+    float[] noisy = new float[clean.length];
+    Noise.gaussian(0.3).applyImages(clean, noisy, n, 784, new java.util.SplittableRandom(3));
+    try (NetModel m = NetModel.init(SMALL, 2);
+        ai.djl.ndarray.NDManager sub = m.manager().newSubManager()) {
+      ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(n, 1, 28, 28);
+      double loss = Trainer.psnrLoss(m.forward(sub.create(noisy, shape), null).logits(),
+          sub.create(clean, shape)).getFloat();
+      double eval = Metrics.meanPsnrSsim(m.predict(noisy, n, 28, 28).denoised(), clean, n, 28, 28)[0];
+      assertEquals(-eval, loss, 1e-3);
+    }
+  }
+
+  @Test
+  void fineTuningWithThePsnrLossRaisesThePsnr() {
+    Noise noise = Noise.gaussian(0.3);
+    Trainer.Result bce = Trainer.train(SMALL, cfg(2, 8), DATA, TrainListener.NONE, null);
+    double before;
+    Weights start;
+    try (NetModel m = bce.model()) {
+      before = meanPsnr(m, 128, noise);
+      start = m.weights();
+    }
+    TrainConfig psnr = new TrainConfig(2, 64, 5e-4, noise, 8, 1, 0, 1.0, 5e-4,
+        TrainConfig.Loss.PSNR);
+    Trainer.Result tuned = Trainer.train(SMALL, start, psnr, DATA, TrainListener.NONE, null);
+    try (NetModel m = tuned.model()) {
+      double after = meanPsnr(m, 128, noise);
+      assertTrue(tuned.epochLoss().get(1) < 0, "loss in minus dB: " + tuned.epochLoss());
+      assertTrue(after > before + 0.05, before + " dB -> " + after + " dB");
+    }
+  }
+
+  @Test
+  void theLossIsPartOfTheConfigAndOldCardsMeanCrossEntropy() {
+    TrainConfig psnr = cfg(1, 1).withLoss(TrainConfig.Loss.PSNR);
+    assertEquals(TrainConfig.Loss.PSNR, TrainConfig.fromJson(psnr.toJson()).loss());
+    assertEquals(TrainConfig.Loss.BCE, TrainConfig.fromJson(cfg(1, 1).toJson()).loss());
+    io.vertx.core.json.JsonObject old = cfg(1, 1).toJson().put("loss", "binary cross-entropy");
+    assertEquals(TrainConfig.Loss.BCE, TrainConfig.fromJson(old).loss());
+    assertEquals(TrainConfig.Loss.PSNR, TrainConfig.Loss.parse("psnr"));
+    assertThrows(ModelException.class, () -> TrainConfig.Loss.parse("mse"));
+    ModelException e = assertThrows(ModelException.class, () -> Trainer.train(
+        new NetSpec("vae", 8, 8, 2, 0), psnr, DATA, TrainListener.NONE, null));
+    assertTrue(e.getMessage().contains("psnr"), e.getMessage());
+  }
+
   @Test
   void vaeTrainsWithTheKlTerm() {
     NetSpec vae = new NetSpec("vae", 8, 8, 2, 0);
