@@ -64,7 +64,7 @@ public enum Setting {
   TRAINER_QUEUE_SIZE("trainer.queueSize", 4, "Runs that may wait behind the running one; more are refused with 409 TRAINER_BUSY."),
   TRAINER_EPOCHS("trainer.epochs", 1, "Default epochs of a run."),
   TRAINER_LIMIT("trainer.limit", 10_000, "Default number of MNIST training images of a run (0: all 60,000)."),
-  TRAINER_LEARNING_RATE("trainer.learningRate", 5e-4, "Default Adam learning rate of a run (fine-tuning)."),
+  TRAINER_LEARNING_RATE("trainer.learningRate", 1e-4, "Default Adam learning rate of a run (fine-tuning)."),
   TRAINER_BATCH_SIZE("trainer.batchSize", 128, "Default batch size of a run."),
   TRAINER_MNIST_DIR("trainer.mnistDir", "", "MNIST directory; empty: -Dmnist.dir, $MNIST_DIR, else .cache/mnist."),
   TRAINER_DATA_DIR("trainer.dataDir", "data/trainer", "Directory of the trainer's persisted reference-frame buffer."),

@@ -85,8 +85,12 @@ final class RefreshJob {
       }
       run.phase("loading data");
       TrainingData.Sets sets = data.assemble(p.limit());
+      // Fine-tuning keeps the objective the serving model was made with (the default's is the PSNR
+      // loss); from scratch, cross-entropy, which does not collapse from random weights.
+      JsonObject made = serving.card().json().getJsonObject("training", new JsonObject());
       TrainConfig cfg = new TrainConfig(p.epochs(), p.batchSize(), p.learningRate(), trainNoise, p.seed(),
-          threads, 0, serving.card().json().getJsonObject("training", new JsonObject()).getDouble("klWeight", 1.0));
+          threads, 0, made.getDouble("klWeight", 1.0), p.learningRate(),
+          p.fromScratch() ? TrainConfig.Loss.BCE : TrainConfig.Loss.parse(made.getString("loss")));
       run.phase("training");
       Trainer.Result r = Models.train(spec, init, cfg, sets.train(), new RunProgress(run), null);
       metrics.speed(r.imagesPerSecond());
