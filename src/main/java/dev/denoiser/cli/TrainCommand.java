@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
  * publishes {@code OUT/NAME/} (model.onnx, card.json, samples.png, loss.png). NAME is one of the
  * shipped recipes (see {@link ModelZoo}) or any name with {@code --arch}. A checkpoint is kept in
  * {@code OUT/NAME/checkpoints/} after every epoch; running the same command again resumes it.
+ * A recipe that fine-tunes another shipped model starts from {@code OUT/THAT/model.onnx}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train a denoising autoencoder on MNIST and export it to ONNX.")
@@ -78,6 +79,13 @@ public final class TrainCommand implements Callable<Integer> {
       if (base == null && arch == null && initFrom == null) {
         throw new Main.UserError("unknown model '" + name + "': use one of "
             + String.join(", ", ModelZoo.names()) + ", or give --arch or --init-from");
+      }
+      if (initFrom == null && arch == null && base != null && base.initFrom() != null) {
+        initFrom = out.resolve(base.initFrom()).resolve(ModelCard.MODEL_FILE);
+        if (!Files.isRegularFile(initFrom)) {
+          throw new Main.UserError(name + " is fine-tuned from " + base.initFrom() + ", and "
+              + initFrom + " does not exist: run 'train " + base.initFrom() + "' first");
+        }
       }
       OnnxImporter.Imported init = initFrom == null ? null : OnnxImporter.read(initFrom);
       NetSpec net = net(init != null ? new ModelZoo.Recipe(init.spec(),

@@ -88,5 +88,17 @@ class CliErrorsTest {
         "x", "--out", tmp.toString()), "cannot read checkpoint");
     assertOneLineError(run("train", "x", "--init-from", tmp.resolve("absent.onnx").toString(),
         "--out", tmp.toString()), "no model file");
+    assertOneLineError(run("train", "x", "--loss", "mse", "--arch", "conv-upsample", "--out",
+        tmp.toString()), "unknown loss 'mse'");
+  }
+
+  /** The default recipe fine-tunes conv-upsample-bce: without it, training says what to run. */
+  @Test
+  void aFineTuningRecipeNeedsItsStartingModel() {
+    ModelZoo.Recipe r = ModelZoo.recipe(ModelZoo.DEFAULT_MODEL);
+    assertEquals("conv-upsample-bce", r.initFrom());
+    assertEquals(TrainConfig.Loss.PSNR, r.config().loss());
+    assertOneLineError(run("train", ModelZoo.DEFAULT_MODEL, "--out", tmp.toString()),
+        "run 'train conv-upsample-bce' first");
   }
 }
