@@ -59,7 +59,8 @@ public final class Publisher {
     card = OnnxExporter.export(spec, model.weights(), card, dir);
     try {
       samples(onnx, test, noise, dir.resolve("samples.png"));
-      Png.curve(dir.resolve("loss.png"), r.curve(), name + ": training loss every "
+      String what = r.config().loss() == TrainConfig.Loss.PSNR ? "minus mean PSNR (dB)" : "training loss";
+      Png.curve(dir.resolve("loss.png"), r.curve(), name + ": " + what + " every "
           + Trainer.CURVE_EVERY + " steps");
     } catch (IOException e) {
       throw new ModelException("cannot write the PNGs to " + dir + ": " + e.getMessage(), e);
