@@ -44,23 +44,19 @@ public record TrainConfig(
       this.description = description;
     }
 
-    public String id() {
-      return id;
-    }
-
     public String description() {
       return description;
     }
 
-    /** "bce" or "psnr"; also reads the descriptions written by earlier cards. */
+    /** "bce" or "psnr", or a card's description; none (a config without the field) is bce. */
     public static Loss parse(String s) {
+      if (s == null) {
+        return BCE;
+      }
       for (Loss l : values()) {
         if (l.id.equals(s) || l.description.equals(s)) {
           return l;
         }
-      }
-      if (s == null || s.startsWith("binary cross-entropy")) {
-        return BCE;
       }
       throw new ModelException("unknown loss '" + s + "': use bce or psnr");
     }

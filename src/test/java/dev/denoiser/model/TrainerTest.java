@@ -189,7 +189,8 @@ class TrainerTest {
     TrainConfig psnr = cfg(1, 1).withLoss(TrainConfig.Loss.PSNR);
     assertEquals(TrainConfig.Loss.PSNR, TrainConfig.fromJson(psnr.toJson()).loss());
     assertEquals(TrainConfig.Loss.BCE, TrainConfig.fromJson(cfg(1, 1).toJson()).loss());
-    io.vertx.core.json.JsonObject old = cfg(1, 1).toJson().put("loss", "binary cross-entropy");
+    io.vertx.core.json.JsonObject old = cfg(1, 1).toJson();
+    old.remove("loss");
     assertEquals(TrainConfig.Loss.BCE, TrainConfig.fromJson(old).loss());
     assertEquals(TrainConfig.Loss.PSNR, TrainConfig.Loss.parse("psnr"));
     assertThrows(ModelException.class, () -> TrainConfig.Loss.parse("mse"));
