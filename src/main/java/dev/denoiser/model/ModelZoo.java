@@ -45,9 +45,9 @@ public final class ModelZoo {
         + "the noisiest images, whose errors dominate a per-pixel loss, to the cleaner ones, and "
         + "gains about 1 dB at sigma 0.1 for 0.2 dB lost at sigma 0.5.", true,
         "conv-upsample-bce"));
-    put("conv-upsample-bce", best, cfg(wide, 36).withFinalLearningRate(1e-5), "The default's "
+    put("conv-upsample-bce", best, cfg(wide, 48).withFinalLearningRate(1e-5), "The default's "
         + "first stage, trained with binary cross-entropy only (one sigma per image drawn from "
-        + "[0.05, 0.6], 36 epochs, cosine 2e-3 to 1e-5): 32, 64 channels, two extra convolutions at the "
+        + "[0.05, 0.6], 48 epochs, cosine 2e-3 to 1e-5): 32, 64 channels, two extra convolutions at the "
         + "bottleneck, the first encoder level added to the first decoder level (U-Net style) and "
         + "a 32-channel full-resolution input path (skip=32). The best of the zoo at sigma 0.5; "
         + "the same cost per frame as conv-upsample.", true);
