@@ -35,7 +35,7 @@ public final class ModelZoo {
         + "with a 32-d code can do no better than PCA with 32 components (about 17.5 dB at sigma "
         + "0.5); the hidden ReLU layers take this one a little past that, not much.", true);
     put("conv-transpose", new NetSpec("conv-transpose", 32, 32, 0, 1), cfg(wide, 3), "Its input "
-        + "skip is a single 3x3 conv (skip=1) where conv-upsample has two (skip=8) and more "
+        + "skip is a single 3x3 conv (skip=1) where conv-upsample-fast has two (skip=8) and more "
         + "epochs: compare the two decoders' checkerboard figures, not their PSNR.", true);
     NetSpec best = new NetSpec("conv-upsample", 32, 64, 0, 32, 2, true);
     RECIPES.put(DEFAULT_MODEL, new Recipe(best, new TrainConfig(3, 128, 3e-4, wide, 1, 1, 0, 1.0,
@@ -47,13 +47,13 @@ public final class ModelZoo {
         "conv-upsample-bce"));
     put("conv-upsample-bce", best, cfg(wide, 48).withFinalLearningRate(1e-5), "The default's "
         + "first stage, trained with binary cross-entropy only (one sigma per image drawn from "
-        + "[0.05, 0.6], 48 epochs, cosine 2e-3 to 1e-5): 32, 64 channels, two extra convolutions at the "
-        + "bottleneck, the first encoder level added to the first decoder level (U-Net style) and "
-        + "a 32-channel full-resolution input path (skip=32). The best of the zoo at sigma 0.5; "
-        + "the same cost per frame as conv-upsample.", true);
+        + "[0.05, 0.6], 48 epochs, cosine 2e-3 to 1e-5): 32, 64 channels, two extra convolutions "
+        + "at the bottleneck, the first encoder level added to the first decoder level (U-Net "
+        + "style) and a 32-channel full-resolution input path (skip=32). The best of the zoo at "
+        + "sigma 0.5; the same cost per frame as conv-upsample.", true);
     put("conv-upsample-fast", new NetSpec("conv-upsample", 32, 32, 0, 8), cfg(wide, 14), "The "
         + "previous default: the same decoder without bottleneck convolutions or U-Net skip, at "
-        + "32, 32 channels. About 0.7 dB below conv-upsample at sigma 0.5 for about half the "
+        + "32, 32 channels. About 1 dB below conv-upsample at sigma 0.5 for about half the "
         + "compute per frame; choose it when a small CPU must keep latency low at high frame "
         + "rates.", true);
     put("conv-unpool", new NetSpec("conv-unpool", 16, 32, 0, 1), cfg(wide, 2), "The latent does "
