@@ -2,6 +2,7 @@ package dev.denoiser.cli;
 
 import dev.denoiser.data.DataException;
 import dev.denoiser.data.ImageSet;
+import dev.denoiser.data.NaturalImages;
 import dev.denoiser.data.Mnist;
 import dev.denoiser.data.Noise;
 import dev.denoiser.model.Checkpoint;
@@ -67,6 +68,16 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--data-dir", description = "MNIST directory (default: -Dmnist.dir, $MNIST_DIR, .cache/mnist).") Path dataDir;
   @Option(names = "--out", description = "Models directory.", defaultValue = "models") Path out;
   @Option(names = "--eval-images", description = "Test images for the card's metrics.", defaultValue = "10000") int evalImages;
+  @Option(names = "--images", description = "Natural-image models: train on every PNG/JPEG in "
+      + "this folder (a customer's own frames) instead of the default photos.") Path images;
+  @Option(names = "--natural-dir", description = "Natural-image models: where fetch-natural.sh "
+      + "put the photos (default: $NATURAL_DIR or .cache/natural).") Path naturalDir;
+  @Option(names = "--patch-size", description = "Natural-image models: training patch side.",
+      defaultValue = "64") int patchSize;
+  @Option(names = "--patches", description = "Natural-image models: patches cut per run.",
+      defaultValue = "48000") int patches;
+  @Option(names = "--channels", description = "Natural-image models: 1 (gray) or 3 (RGB).")
+  Integer channels;
   @Option(names = "--fresh", description = "Ignore an existing checkpoint.") boolean fresh;
   @Option(names = "--init-from", description = "Start from the weights of an exported model.onnx "
       + "(fine-tuning); its network is used unless --arch or sizes say otherwise.") Path initFrom;
@@ -97,6 +108,9 @@ public final class TrainCommand implements Callable<Integer> {
       OnnxExporter.checkWritable(dir);
       if (fresh) {
         Files.deleteIfExists(ck);
+      }
+      if (net.arch().residual()) {
+        return trainNatural(w, net, cfg, dir, ck, init);
       }
       Mnist mnist = Mnist.locate(dataDir);
       ImageSet train = mnist.train();
@@ -132,7 +146,40 @@ public final class TrainCommand implements Callable<Integer> {
     return new NetSpec(arch != null ? arch : b.architecture(), c1 != null ? c1 : b.c1(),
         c2 != null ? c2 : b.c2(), latent != null ? latent : b.latentDim(),
         skip != null ? skip : b.skip(), mid != null ? mid : b.mid(),
-        unet != null ? unet : b.unet());
+        unet != null ? unet : b.unet(), channels != null ? channels : b.channels());
+  }
+
+  /** Trains a residual natural-image network on patches of photos and publishes it. */
+  private int trainNatural(PrintWriter w, NetSpec net, TrainConfig cfg, Path dir, Path ck,
+      OnnxImporter.Imported init) {
+    NaturalImages photos = images != null ? NaturalImages.folder(images, net.channels())
+        : NaturalImages.training(naturalDir, net.channels());
+    ImageSet train = photos.patches(patchSize, patches, cfg.seed());
+    w.printf(Locale.ROOT, "training %s: %s, %s on %d patches of %dx%d from %d photos%n", name,
+        net.toJson().encode(), cfg.toJson().encode(), train.count(), patchSize, patchSize,
+        photos.photos().size());
+    w.flush();
+    Trainer.Result r;
+    try (ProgressBarListener bar = new ProgressBarListener(name, "patches")) {
+      r = Trainer.train(net, init == null ? null : init.weights(), cfg, train, bar, ck);
+    }
+    ModelZoo.Recipe base = ModelZoo.recipe(name);
+    try (var model = r.model()) {
+      JsonObject extra = new JsonObject().put("trainSet", images != null
+              ? "the PNG/JPEG images of a folder (" + photos.photos().size() + ")"
+              : photos.photos().size() + " photos of opencv-doc and scikit-image (test photos excluded)")
+          .put("patchSize", patchSize).put("patches", train.count());
+      if (init != null) {
+        extra.put("initFrom", initFrom.getFileName().toString())
+            .put("initFromSha256", OnnxExporter.sha256(initFrom));
+      }
+      ModelCard card = Publisher.publishNatural(name, r, dir, version,
+          base != null && base.net().equals(net) ? base.notes() : null, extra);
+      w.printf(Locale.ROOT, "training throughput: %.0f patches/s of %dx%d (batch %d, %d threads)%n",
+          r.imagesPerSecond(), patchSize, patchSize, cfg.batchSize(), cfg.threads());
+      w.printf(Locale.ROOT, "wrote %s (sha256 %s)%n", dir.resolve(ModelCard.MODEL_FILE), card.sha256());
+    }
+    return 0;
   }
 
   /** The recipe's config (or defaults) with the options given; noise falls back to init's. */

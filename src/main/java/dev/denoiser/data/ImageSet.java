@@ -3,23 +3,31 @@ package dev.denoiser.data;
 import java.util.Arrays;
 
 /**
- * Grayscale images of one size with their labels, as the unsigned bytes of the IDX files
- * (0 = black, 255 = white). Pixels come out as float32 in [0,1], row-major; nothing is copied until
+ * Images of one size with their labels, as unsigned bytes (0 = black, 255 = white): gray like
+ * the IDX files, or with {@code channels} planes per image (RGB: the R plane, then G, then B, as
+ * in an NCHW tensor). Pixels come out as float32 in [0,1], row-major; nothing is copied until
  * asked for.
  */
-public record ImageSet(int count, int height, int width, byte[] pixels, byte[] labels) {
+public record ImageSet(int count, int height, int width, byte[] pixels, byte[] labels,
+    int channels) {
   public ImageSet {
-    if ((long) count * height * width != pixels.length) {
-      throw new DataException("image set of " + count + " x " + height + "x" + width
-          + " does not match " + pixels.length + " pixel bytes");
+    if (channels < 1 || (long) count * channels * height * width != pixels.length) {
+      throw new DataException("image set of " + count + " x " + channels + "x" + height + "x"
+          + width + " does not match " + pixels.length + " pixel bytes");
     }
     if (labels != null && labels.length != count) {
       throw new DataException(count + " images but " + labels.length + " labels");
     }
   }
 
+  /** A gray (one-channel) set. */
+  public ImageSet(int count, int height, int width, byte[] pixels, byte[] labels) {
+    this(count, height, width, pixels, labels, 1);
+  }
+
+  /** Values per image: channels x height x width. */
   public int pixelsPerImage() {
-    return height * width;
+    return channels * height * width;
   }
 
   /** Image {@code i} as float32 in [0,1]. */
@@ -63,14 +71,16 @@ public record ImageSet(int count, int height, int width, byte[] pixels, byte[] l
   public ImageSet head(int n) {
     int k = Math.min(n, count);
     byte[] lab = labels == null ? null : Arrays.copyOf(labels, k);
-    return new ImageSet(k, height, width, Arrays.copyOf(pixels, k * pixelsPerImage()), lab);
+    return new ImageSet(k, height, width, Arrays.copyOf(pixels, k * pixelsPerImage()), lab,
+        channels);
   }
 
   /** Images {@code from} (inclusive) to {@code to} (exclusive). */
   public ImageSet slice(int from, int to) {
     byte[] lab = labels == null ? null : Arrays.copyOfRange(labels, from, to);
     int n = pixelsPerImage();
-    return new ImageSet(to - from, height, width, Arrays.copyOfRange(pixels, from * n, to * n), lab);
+    return new ImageSet(to - from, height, width, Arrays.copyOfRange(pixels, from * n, to * n),
+        lab, channels);
   }
 
   /** Builds a set from IDX image and (optional) label payloads, checking that they agree. */

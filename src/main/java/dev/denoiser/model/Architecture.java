@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * A named autoencoder architecture: the parameters it declares for a {@link NetSpec} and its
  * forward pass, written once against {@link Ops} so that training (DJL) and export (ONNX) run
- * the same graph. Inputs are [N,1,H,W] in [0,1]; {@link Result#logits} are pre-sigmoid.
+ * the same graph. Inputs are [N,C,H,W] in [0,1]; {@link Result#logits} are pre-sigmoid, or for a
+ * {@link #residual()} architecture the unclipped output.
  */
 public interface Architecture {
   /** What a forward pass produces: output logits [N,1,H,W], the published latent [N,D], and for
@@ -40,6 +41,15 @@ public interface Architecture {
   }
 
   default boolean variational() {
+    return false;
+  }
+
+  /**
+   * True when {@link Result#logits} is the denoised image itself (noisy input plus a learned
+   * residual, clipped to [0,1] at inference and in the exported graph) rather than pre-sigmoid
+   * logits; such models train on the squared error.
+   */
+  default boolean residual() {
     return false;
   }
 }

@@ -9,7 +9,8 @@ public final class Architectures {
 
   static {
     for (Architecture a : new Architecture[] {
-      new LinearAe(), new ConvTransposeAe(), new ConvUpsampleAe(), new ConvUnpoolAe(), new Vae()
+      new LinearAe(), new ConvTransposeAe(), new ConvUpsampleAe(), new ConvUnpoolAe(), new Vae(),
+      ResidualUNet.full(), ResidualUNet.half()
     }) {
       ALL.put(a.name(), a);
     }

@@ -68,6 +68,23 @@ public final class ModelZoo {
         false);
   }
 
+  /** Natural-image training noise: one sigma per patch in [0, 55] on the 0-255 scale. */
+  public static final String NATURAL_NOISE = "gaussian:0..0.2157";
+
+  static {
+    Noise natural = Noise.parse(NATURAL_NOISE);
+    TrainConfig nat = new TrainConfig(3, 16, 1e-3, natural, 1, 1, 0, 1.0, 1e-5,
+        TrainConfig.Loss.MSE);
+    RECIPES.put("natural-gray", new Recipe(new NetSpec(ResidualUNet.NAME, 16, 32, 0, 0, 2, true),
+        nat, "The default for natural frames: gray, blind (one model for sigma 0 to 55 on 0-255, "
+        + "no sigma input). A residual U-Net over three resolutions trained on 64x64 patches of "
+        + "the opencv-doc and scikit-image training photos (never the test photos).", true));
+    RECIPES.put("natural-fast", new Recipe(new NetSpec(ResidualUNet.HALF, 16, 32, 0, 0, 2, true),
+        nat.withEpochs(6), "The real-time tier for natural frames: gray, blind (sigma 0 to 55). "
+        + "No full-resolution feature maps: it works at H/2 and H/4 and adds a full-resolution "
+        + "residual from its last upsampling convolution.", true));
+  }
+
   private ModelZoo() {}
 
   private static TrainConfig cfg(Noise noise, int epochs) {

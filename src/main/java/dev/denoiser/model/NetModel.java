@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
  * forward pass is the architecture's, run through {@link DjlOps}. Close it to free native memory.
  */
 public final class NetModel implements AutoCloseable {
-  /** Denoised images [n,1,h,w] and latent codes [n,latentDim], row-major. */
+  /** Denoised images [n,c,h,w] and latent codes [n,latentDim], row-major. */
   public record Prediction(float[] denoised, float[] latent, int latentDim) {}
 
   private final NetSpec spec;
@@ -84,17 +84,22 @@ public final class NetModel implements AutoCloseable {
       throw new ModelException(problem);
     }
     try (NDManager sub = manager.newSubManager()) {
-      NDArray x = sub.create(pixels, new Shape(n, 1, h, w));
+      NDArray x = sub.create(pixels, new Shape(n, spec.channels(), h, w));
       boolean was = ai.djl.pytorch.jni.JniUtils.isGradMode();
       ai.djl.pytorch.jni.JniUtils.setGradMode(false);
       try {
         Architecture.Result<NDArray> r = forward(x, null);
-        return new Prediction(r.logits().getNDArrayInternal().sigmoid().toFloatArray(),
+        return new Prediction(output(r.logits()).toFloatArray(),
             r.latent().toFloatArray(), arch().latentDim(spec));
       } finally {
         ai.djl.pytorch.jni.JniUtils.setGradMode(was);
       }
     }
+  }
+
+  /** The denoised image from a forward pass's {@link Architecture.Result#logits}. */
+  NDArray output(NDArray logits) {
+    return arch().residual() ? logits.clip(0f, 1f) : logits.getNDArrayInternal().sigmoid();
   }
 
   /** Null if the network takes h x w inputs, else a one-line reason. */

@@ -13,20 +13,32 @@ import io.vertx.core.json.JsonObject;
  * carry the digit's shape while fine detail comes from the input, which is what lets one model
  * work at low and high noise. {@code conv-upsample} only: {@code mid} extra 3x3 convolutions
  * (c2 to c2, ReLU) at the H/4 x W/4 bottleneck, and {@code unet} adds the first encoder level's
- * activations to the first decoder level's (both c1 channels at H/2 x W/2), U-Net style. Stored in
- * the card and the ONNX metadata under {@code net} ({@code mid} and {@code unet} only when set).
+ * activations to the first decoder level's (both c1 channels at H/2 x W/2), U-Net style.
+ * {@code channels}: 1 (gray) or 3 (RGB, {@code unet-residual} only). Stored in the card and the
+ * ONNX metadata under {@code net} ({@code mid}, {@code unet} and {@code channels} only when set).
  */
 public record NetSpec(String architecture, int c1, int c2, int latentDim, int skip, int mid,
-    boolean unet) {
+    boolean unet, int channels) {
   public NetSpec {
     if (c1 <= 0 || c2 <= 0 || latentDim < 0 || skip < 0 || c1 > 4096 || c2 > 4096
         || latentDim > 4096 || skip > 4096 || mid < 0 || mid > 64) {
       throw new ModelException("impossible network sizes c1=" + c1 + " c2=" + c2
           + " latentDim=" + latentDim + " skip=" + skip + " mid=" + mid);
     }
-    if ((mid > 0 || unet) && !"conv-upsample".equals(architecture)) {
+    boolean natural = ResidualUNet.named(architecture);
+    if ((mid > 0 || unet) && !"conv-upsample".equals(architecture) && !natural) {
       throw new ModelException("mid and unet are options of conv-upsample, not " + architecture);
     }
+    if (channels != 1 && !(natural && channels == 3)) {
+      throw new ModelException("channels must be 1, or 3 for the unet-residual networks, got "
+          + channels + " for " + architecture);
+    }
+  }
+
+  /** A one-channel (gray) network. */
+  public NetSpec(String architecture, int c1, int c2, int latentDim, int skip, int mid,
+      boolean unet) {
+    this(architecture, c1, c2, latentDim, skip, mid, unet, 1);
   }
 
   /** A network without bottleneck convolutions or U-Net skip. */
@@ -47,6 +59,9 @@ public record NetSpec(String architecture, int c1, int c2, int latentDim, int sk
     if (unet) {
       j.put("unet", true);
     }
+    if (channels != 1) {
+      j.put("channels", channels);
+    }
     return j;
   }
 
@@ -56,7 +71,7 @@ public record NetSpec(String architecture, int c1, int c2, int latentDim, int sk
     }
     return new NetSpec(j.getString("architecture", ""), j.getInteger("c1", 0),
         j.getInteger("c2", 0), j.getInteger("latentDim", 0), skip(j.getValue("skip")),
-        j.getInteger("mid", 0), j.getBoolean("unet", false));
+        j.getInteger("mid", 0), j.getBoolean("unet", false), j.getInteger("channels", 1));
   }
 
   /** Early cards wrote the skip as a boolean (true = one convolution). */

@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * Writes a network as an ONNX model (IR 8, opset 17) with the service's contract: input
- * {@code noisy} [N,1,H,W] float32 in [0,1], outputs {@code denoised} [N,1,H,W] (sigmoid of the
- * logits) and {@code latent} [N,D]. N is dynamic ({@code dim_param} "N"); fully convolutional
+ * {@code noisy} [N,C,H,W] float32 in [0,1], outputs {@code denoised} [N,C,H,W] (sigmoid of the
+ * logits, or for a residual architecture its output clipped to [0,1]) and {@code latent} [N,D]. N is dynamic ({@code dim_param} "N"); fully convolutional
  * models also have dynamic "H" and "W". The card's name, architecture, version, net, training,
  * noise and metrics go into the model's metadata props too.
  */
@@ -43,12 +43,17 @@ public final class OnnxExporter {
     boolean dyn = arch.fullyConvolutional();
     Object h = dyn ? "H" : 28;
     Object wd = dyn ? "W" : 28;
-    g.addInput(valueInfo(ModelCard.INPUT, "N", 1, h, wd));
+    int c = spec.channels();
+    g.addInput(valueInfo(ModelCard.INPUT, "N", c, h, wd));
     OnnxOps ops = new OnnxOps(g, w);
     Architecture.Result<String> r = arch.forward(ops, ModelCard.INPUT, spec);
-    ops.node("Sigmoid", List.of(r.logits()), List.of(ModelCard.OUTPUT_DENOISED));
+    if (arch.residual()) {
+      ops.clip(r.logits(), 0f, 1f, ModelCard.OUTPUT_DENOISED);
+    } else {
+      ops.node("Sigmoid", List.of(r.logits()), List.of(ModelCard.OUTPUT_DENOISED));
+    }
     ops.node("Identity", List.of(r.latent()), List.of(ModelCard.OUTPUT_LATENT));
-    g.addOutput(valueInfo(ModelCard.OUTPUT_DENOISED, "N", 1, h, wd));
+    g.addOutput(valueInfo(ModelCard.OUTPUT_DENOISED, "N", c, h, wd));
     g.addOutput(valueInfo(ModelCard.OUTPUT_LATENT, "N", arch.latentDim(spec)));
     ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION)
         .setProducerName(PRODUCER).setProducerVersion("0.1.0").setModelVersion(1)
@@ -82,9 +87,11 @@ public final class OnnxExporter {
     int size = a.fullyConvolutional() ? 0 : 28;
     JsonObject j = extra == null ? new JsonObject() : extra.copy();
     j.put("net", spec.toJson()).put("description", a.description())
-        .put("inputs", new JsonObject().put(ModelCard.INPUT, "[N,1,H,W] float32 in [0,1]"))
+        .put("channels", spec.channels())
+        .put("inputs", new JsonObject().put(ModelCard.INPUT,
+            "[N," + spec.channels() + ",H,W] float32 in [0,1]"))
         .put("outputs", new JsonObject()
-            .put(ModelCard.OUTPUT_DENOISED, "[N,1,H,W] float32 in [0,1]")
+            .put(ModelCard.OUTPUT_DENOISED, "[N," + spec.channels() + ",H,W] float32 in [0,1]")
             .put(ModelCard.OUTPUT_LATENT, "[N," + a.latentDim(spec) + "] float32"))
         .put("format", "onnx").put("opset", OPSET);
     return new ModelCard(name, spec.architecture(), version, null, size, size,

@@ -111,6 +111,15 @@ final class OnnxOps implements Ops<String> {
         ints("output_padding", 1, 1));
   }
 
+  /** Clip(x, lo, hi) with scalar float bounds, into the named output. */
+  void clip(String x, float lo, float hi, String out) {
+    String min = fresh("min");
+    String max = fresh("max");
+    graph.addInitializer(floatTensor(min, new long[0], new float[] {lo}));
+    graph.addInitializer(floatTensor(max, new long[0], new float[] {hi}));
+    node("Clip", List.of(x, min, max), List.of(out));
+  }
+
   @Override
   public String upsample(String x) {
     String scales = fresh("scales");

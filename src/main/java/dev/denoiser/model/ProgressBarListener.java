@@ -10,10 +10,17 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class ProgressBarListener implements TrainListener, AutoCloseable {
   private final String name;
+  private final String unit;
   private ProgressBar bar;
 
   public ProgressBarListener(String name) {
+    this(name, "img");
+  }
+
+  /** A bar whose speed counts {@code unit} per second (e.g. "patches"). */
+  public ProgressBarListener(String name, String unit) {
     this.name = name;
+    this.unit = unit;
   }
 
   @Override
@@ -28,8 +35,8 @@ public final class ProgressBarListener implements TrainListener, AutoCloseable {
   public void stepDone(int epoch, int step, double loss, double imagesPerSecond) {
     if (bar != null) {
       bar.stepTo(step + 1L);
-      bar.setExtraMessage(String.format(java.util.Locale.ROOT, "loss %.4f, %.0f img/s", loss,
-          imagesPerSecond));
+      bar.setExtraMessage(String.format(java.util.Locale.ROOT, "loss %.5f, %.0f %s/s", loss,
+          imagesPerSecond, unit));
     }
   }
 

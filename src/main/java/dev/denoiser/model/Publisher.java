@@ -69,6 +69,42 @@ public final class Publisher {
     return card;
   }
 
+  /**
+   * Publishes a natural-image model: {@code model.onnx}, a card with {@code domain: natural}, its
+   * channels, noise range and training speed in patches/s, and {@code loss.png}. Its quality is
+   * measured on the held-out photos by {@code eval-natural}, not here.
+   */
+  public static ModelCard publishNatural(String name, Trainer.Result r, Path dir, long version,
+      String notes, JsonObject trainingExtra) {
+    NetModel model = r.model();
+    JsonObject training = r.config().toJson()
+        .put("patchesPerSecond", Math.round(r.imagesPerSecond()))
+        .put("pixelsPerSecond", Math.round(r.imagesPerSecond() * trainingExtra.getInteger("patchSize", 0)
+            * trainingExtra.getInteger("patchSize", 0)))
+        .put("patchesSeen", r.images()).put("seconds", Math.round(r.seconds()))
+        .put("epochLoss", new io.vertx.core.json.JsonArray(
+            r.epochLoss().stream().map(v -> Evaluator.round(v, 7)).toList()))
+        .mergeIn(trainingExtra);
+    JsonObject extra = new JsonObject().put("domain", "natural")
+        .put("noise", r.config().noise().spec())
+        .put("noiseRange255", noiseRange255(r.config().noise()))
+        .put("training", training).put("notes", notes == null ? "" : notes);
+    ModelCard card = OnnxExporter.export(model.spec(), model.weights(),
+        OnnxExporter.card(name, model.spec(), version, extra), dir);
+    try {
+      Png.curve(dir.resolve("loss.png"), r.curve(), name + ": mean squared error every "
+          + Trainer.CURVE_EVERY + " steps");
+    } catch (IOException e) {
+      throw new ModelException("cannot write loss.png to " + dir + ": " + e.getMessage(), e);
+    }
+    return card;
+  }
+
+  private static String noiseRange255(Noise n) {
+    return String.format(Locale.ROOT, "gaussian sigma %.0f..%.0f on 0-255", n.sigma() * 255,
+        n.sigmaMax() * 255);
+  }
+
   /** Metrics for the card: every standard noise and the training noise on all of {@code test}. */
   public static JsonObject measure(Path onnx, ImageSet test, Noise trained) {
     JsonObject m = new JsonObject().put("testSet", "MNIST test set").put("testImages", test.count())

@@ -30,11 +30,14 @@ public record TrainConfig(
    * {@code psnr}: minus the mean per-image PSNR of the output against the clean image, the very
    * number {@code eval} reports. Squared-error objectives can collapse to a blank output when a
    * small network starts from random weights at high noise, so {@code psnr} is meant for
-   * fine-tuning a model first trained with {@code bce} ({@code train --init-from}).
+   * fine-tuning a model first trained with {@code bce} ({@code train --init-from}). {@code mse}:
+   * the squared error of a residual architecture's output (noisy input plus a learned residual),
+   * which starts near the identity and so cannot collapse to a blank image.
    */
   public enum Loss {
     BCE("bce", "binary cross-entropy (clean target)"),
-    PSNR("psnr", "minus mean per-image PSNR in dB (clean target)");
+    PSNR("psnr", "minus mean per-image PSNR in dB (clean target)"),
+    MSE("mse", "mean squared error of the unclipped output (clean target)");
 
     private final String id;
     private final String description;
@@ -58,7 +61,7 @@ public record TrainConfig(
           return l;
         }
       }
-      throw new ModelException("unknown loss '" + s + "': use bce or psnr");
+      throw new ModelException("unknown loss '" + s + "': use bce, psnr or mse");
     }
   }
 

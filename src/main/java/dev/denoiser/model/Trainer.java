@@ -51,6 +51,14 @@ public final class Trainer {
       throw new ModelException(arch.name() + " trains on 28x28 images, got "
           + data.height() + "x" + data.width());
     }
+    if (arch.residual() != (cfg.loss() == TrainConfig.Loss.MSE)) {
+      throw new ModelException(arch.residual() ? arch.name() + " trains with the mse loss"
+          : "the mse loss is for residual architectures, not " + arch.name());
+    }
+    if (spec.channels() != data.channels()) {
+      throw new ModelException("a " + spec.channels() + "-channel network cannot train on "
+          + data.channels() + "-channel images");
+    }
     if (cfg.loss() == TrainConfig.Loss.PSNR && arch.variational()) {
       throw new ModelException("the psnr loss is for plain autoencoders; train " + arch.name()
           + " with bce (its KL term is weighed against a cross-entropy)");
@@ -128,6 +136,9 @@ public final class Trainer {
 
   /** The loss of one batch under {@code cfg}'s objective. */
   static NDArray loss(Architecture.Result<NDArray> r, NDArray target, boolean vae, TrainConfig cfg) {
+    if (cfg.loss() == TrainConfig.Loss.MSE) {
+      return r.logits().sub(target).square().mean();
+    }
     if (cfg.loss() == TrainConfig.Loss.PSNR) {
       return psnrLoss(r.logits(), target);
     }
@@ -227,7 +238,7 @@ public final class Trainer {
     }
 
     double step(float[] clean, float[] noisy, int b, SplittableRandom sampler) {
-      Shape shape = new Shape(b, 1, data.height(), data.width());
+      Shape shape = new Shape(b, data.channels(), data.height(), data.width());
       try (NDManager sub = model.manager().newSubManager()) {
         NDArray x = sub.create(noisy, shape);
         NDArray t = sub.create(clean, shape);
