@@ -210,7 +210,7 @@ public final class BatcherVerticle extends VerticleBase {
       Frame in = e.request().frame();
       long queueNanos = Math.max(0, r.startedNanos() - e.arrivedNanos());
       InferenceResult result = new InferenceResult(
-          new Frame(r.denoised()[i], in.height(), in.width(), in.streamId(), in.frameId()),
+          in.withPixels(r.denoised()[i], in.channels()),
           r.latent()[i], lane.model, r.modelVersion(), queueNanos / 1000, r.computeNanos() / 1000, entries.size());
       lane.meters.succeeded(queueNanos, now - e.arrivedNanos());
       e.item().reply(result);

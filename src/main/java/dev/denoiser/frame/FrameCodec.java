@@ -2,15 +2,8 @@ package dev.denoiser.frame;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import javax.imageio.ImageIO;
 
 /**
  * Bytes to {@link Frame} and back, for every {@link MediaType}, with the checks a service needs
@@ -37,7 +30,9 @@ public final class FrameCodec {
   public Frame decode(MediaType type, byte[] bytes, Integer width, Integer height, String streamId, String frameId) {
     return switch (type) {
       case PNG -> decodePng(bytes, streamId, frameId);
+      case JPEG -> decodeJpeg(bytes, streamId, frameId);
       case GRAY8 -> decodeGray8(bytes, requireSize(width, height), streamId, frameId);
+      case RGB8 -> decodeRgb8(bytes, requireSize(width, height), streamId, frameId);
       case FLOAT32 -> decodeFloat32(bytes, requireSize(width, height), streamId, frameId);
     };
   }
@@ -51,7 +46,7 @@ public final class FrameCodec {
     if (height <= 0 || width <= 0) {
       throw DenoiserException.of(ErrorCode.INVALID_FRAME, "frame size must be positive, got %dx%d", height, width);
     }
-    if (height * width > maxPixels) {
+    if (height > maxPixels || width > maxPixels || height * width > maxPixels) {
       throw DenoiserException.of(ErrorCode.PAYLOAD_TOO_LARGE,
           "frame of %dx%d = %d pixels is over the limit of %d pixels", height, width, height * width, maxPixels);
     }
@@ -80,11 +75,12 @@ public final class FrameCodec {
 
   private Frame decodeFloat32(byte[] bytes, int[] hw, String streamId, String frameId) {
     long n = (long) hw[0] * hw[1];
-    if (bytes.length != n * 4) {
+    if (bytes.length != n * 4 && bytes.length != n * 12) {
       throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "float32 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], n * 4, bytes.length);
+          "float32 frame of %dx%d needs %d bytes (gray) or %d (RGB planes), got %d", hw[0], hw[1],
+          n * 4, n * 12, bytes.length);
     }
-    float[] px = new float[(int) n];
+    float[] px = new float[bytes.length / 4];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(px);
     return fromFloats(px, hw[0], hw[1], streamId, frameId);
   }
@@ -95,9 +91,11 @@ public final class FrameCodec {
    */
   public Frame fromFloats(float[] px, int height, int width, String streamId, String frameId) {
     checkSize(height, width);
-    if (px.length != height * width) {
+    long n = (long) height * width;
+    if (px.length != n && px.length != 3 * n) {
       throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "frame of %dx%d needs %d values, got %d", height, width, height * width, px.length);
+          "frame of %dx%d needs %d values (gray) or %d (RGB planes), got %d", height, width, n,
+          3 * n, px.length);
     }
     for (int i = 0; i < px.length; i++) {
       float v = px[i];
@@ -111,7 +109,7 @@ public final class FrameCodec {
         px[i] = 1f;
       }
     }
-    return new Frame(px, height, width, streamId, frameId);
+    return new Frame(px, height, width, streamId, frameId, px.length == n ? 1 : 3);
   }
 
   private Frame decodePng(byte[] bytes, String streamId, String frameId) {
@@ -124,41 +122,38 @@ public final class FrameCodec {
     long w = Integer.toUnsignedLong(hdr.getInt());
     long h = Integer.toUnsignedLong(hdr.getInt());
     checkSize(h, w);
-    BufferedImage img;
-    try {
-      img = ImageIO.read(new ByteArrayInputStream(bytes));
-    } catch (IOException | RuntimeException e) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, "undecodable PNG: " + oneLine(e));
+    return Images.decode(bytes, "png", this::checkSize, streamId, frameId);
+  }
+
+  private Frame decodeJpeg(byte[] bytes, String streamId, String frameId) {
+    if (bytes.length < 4 || (bytes[0] & 0xff) != 0xff || (bytes[1] & 0xff) != 0xd8) {
+      throw new DenoiserException(ErrorCode.INVALID_FRAME, "not a JPEG image (bad signature)");
     }
-    if (img == null) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, "undecodable PNG");
+    return Images.decode(bytes, "jpeg", this::checkSize, streamId, frameId);
+  }
+
+  private Frame decodeRgb8(byte[] bytes, int[] hw, String streamId, String frameId) {
+    int n = hw[0] * hw[1];
+    if (bytes.length != 3L * n) {
+      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
+          "rgb8 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], 3L * n, bytes.length);
     }
-    int width = img.getWidth();
-    int height = img.getHeight();
-    float[] px = new float[width * height];
-    if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
-      byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
-      for (int i = 0; i < px.length; i++) {
-        px[i] = (data[i] & 0xff) / 255f;
-      }
-    } else {
-      int[] rgb = img.getRGB(0, 0, width, height, null, 0, width);
-      for (int i = 0; i < px.length; i++) {
-        int p = rgb[i];
-        float r = (p >> 16) & 0xff;
-        float g = (p >> 8) & 0xff;
-        float b = p & 0xff;
-        px[i] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
-      }
+    float[] px = new float[3 * n];
+    for (int i = 0; i < n; i++) {
+      px[i] = (bytes[3 * i] & 0xff) / 255f;
+      px[n + i] = (bytes[3 * i + 1] & 0xff) / 255f;
+      px[2 * n + i] = (bytes[3 * i + 2] & 0xff) / 255f;
     }
-    return new Frame(px, height, width, streamId, frameId);
+    return new Frame(px, hw[0], hw[1], streamId, frameId, 3);
   }
 
   /** Encodes a frame's pixels in {@code type}; raw formats carry no size (send it beside). */
   public static byte[] encode(Frame f, MediaType type) {
     return switch (type) {
-      case PNG -> encodePng(f);
-      case GRAY8 -> toGray8(f.pixels());
+      case PNG -> Images.encodePng(f);
+      case JPEG -> Images.encodeJpeg(f, 0.95f);
+      case GRAY8 -> toGray8(f.channels() == 1 ? f.pixels() : luma(f));
+      case RGB8 -> toRgb8(f);
       case FLOAT32 -> toFloat32(f.pixels());
     };
   }
@@ -177,23 +172,32 @@ public final class FrameCodec {
     return bb.array();
   }
 
-  private static byte[] encodePng(Frame f) {
-    BufferedImage img = new BufferedImage(f.width(), f.height(), BufferedImage.TYPE_BYTE_GRAY);
-    byte[] data = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+  /** BT.601 luma of a colour frame's planes. */
+  public static float[] luma(Frame f) {
+    int n = f.height() * f.width();
     float[] px = f.pixels();
-    for (int i = 0; i < px.length; i++) {
-      data[i] = (byte) toByte(px[i]);
+    float[] out = new float[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = 0.299f * px[i] + 0.587f * px[n + i] + 0.114f * px[2 * n + i];
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256 + px.length / 2);
-    try {
-      ImageIO.write(img, "png", out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
+    return out;
   }
 
-  private static int toByte(float v) {
+  /** Interleaved 8-bit RGB; a gray frame gets R = G = B. */
+  public static byte[] toRgb8(Frame f) {
+    int n = f.height() * f.width();
+    float[] px = f.pixels();
+    int g = f.channels() == 3 ? n : 0;
+    byte[] out = new byte[3 * n];
+    for (int i = 0; i < n; i++) {
+      out[3 * i] = (byte) toByte(px[i]);
+      out[3 * i + 1] = (byte) toByte(px[g + i]);
+      out[3 * i + 2] = (byte) toByte(px[2 * g + i]);
+    }
+    return out;
+  }
+
+  static int toByte(float v) {
     int b = Math.round(v * 255f);
     return b < 0 ? 0 : Math.min(b, 255);
   }
@@ -205,10 +209,5 @@ public final class FrameCodec {
       }
     }
     return true;
-  }
-
-  private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.replace('\n', ' ');
   }
 }

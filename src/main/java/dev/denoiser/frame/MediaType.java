@@ -8,19 +8,29 @@ import java.util.Locale;
  * The frame encodings the service reads and writes.
  *
  * <ul>
- *   <li>{@code image/png}: grayscale PNG; colour PNGs are converted to gray (ITU-R BT.601 luma) on
- *       the way in, and outputs are always 8-bit gray PNGs.
+ *   <li>{@code image/png}: gray or colour PNG (8 or 16 bits; alpha is dropped); a gray frame goes
+ *       out as an 8-bit gray PNG, a colour one as 8-bit RGB.
+ *   <li>{@code image/jpeg}: baseline JPEG, gray or colour, in and out (quality 95 out).
  *   <li>{@code application/x-gray8}: raw 8-bit gray, row-major, {@code width*height} bytes; the
- *       width and height travel beside it (query parameters, headers).
+ *       width and height travel beside it (query parameters, headers). A colour frame asked for
+ *       in gray8 goes out as its BT.601 luma.
+ *   <li>{@code application/x-rgb8}: raw 8-bit RGB, interleaved (R, G, B per pixel), row-major,
+ *       {@code 3*width*height} bytes; width and height beside it. A gray frame asked for in rgb8
+ *       goes out with R = G = B.
  *   <li>{@code application/x-float32}: raw little-endian float32 in [0,1], row-major,
- *       {@code 4*width*height} bytes; width and height beside it.
+ *       {@code 4*width*height} bytes for gray or {@code 12*width*height} for colour (the R plane,
+ *       then G, then B); width and height beside it.
  * </ul>
  */
 public enum MediaType {
   PNG("image/png", "png"),
+  JPEG("image/jpeg", "jpeg"),
   GRAY8("application/x-gray8", "gray8"),
+  RGB8("application/x-rgb8", "rgb8"),
   FLOAT32("application/x-float32", "float32");
 
+  private static final String KNOWN = "image/png, image/jpeg, application/x-gray8, "
+      + "application/x-rgb8 or application/x-float32";
   private final String mime;
   private final String shortName;
 
@@ -39,7 +49,7 @@ public enum MediaType {
 
   /** Raw formats need the width and height beside the bytes. */
   public boolean raw() {
-    return this != PNG;
+    return this != PNG && this != JPEG;
   }
 
   /**
@@ -51,16 +61,19 @@ public enum MediaType {
   public static MediaType parse(String contentType) {
     if (contentType == null || contentType.isBlank()) {
       throw new DenoiserException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "missing content type; use image/png, application/x-gray8 or application/x-float32");
+          "missing content type; use " + KNOWN);
     }
     String t = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (t.equals("image/jpg") || t.equals("jpg")) {
+      return JPEG;
+    }
     for (MediaType m : values()) {
       if (m.mime.equals(t) || m.shortName.equals(t)) {
         return m;
       }
     }
     throw new DenoiserException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-        "unsupported content type '" + contentType + "'; use image/png, application/x-gray8 or application/x-float32");
+        "unsupported content type '" + contentType + "'; use " + KNOWN);
   }
 
   /**
@@ -72,6 +85,9 @@ public enum MediaType {
     }
     for (String part : accept.split(",")) {
       String t = part.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      if (t.equals("image/jpg")) {
+        return JPEG;
+      }
       if (t.equals("*/*") || t.equals("image/*")) {
         return t.equals("image/*") ? PNG : fallback;
       }

@@ -19,7 +19,8 @@ import java.util.List;
  * The subset of the KServe v2 / Triton HTTP inference protocol that Triton and KServe clients
  * need: health, server and model metadata, model readiness, and {@code infer} with JSON tensors.
  *
- * <p>Infer takes one input {@code noisy}, datatype FP32, shape [N,1,H,W], data flat (row-major)
+ * <p>Infer takes one input {@code noisy}, datatype FP32, shape [N,C,H,W] (C = 1 gray, 3 RGB),
+ * data flat (row-major)
  * or nested; the N frames go through the batcher like any other requests and may share ONNX
  * Runtime runs with other callers. Outputs {@code denoised} [N,1,H,W] and {@code latent} [N,D],
  * or the subset named in {@code outputs}. Binary tensor data is not supported.
@@ -56,9 +57,9 @@ final class KServeApi {
         .put("name", c.name())
         .put("versions", new JsonArray().add(Long.toString(c.version())))
         .put("platform", "onnxruntime_onnx")
-        .put("inputs", new JsonArray().add(tensor(ModelCard.INPUT, -1, 1, h, w)))
+        .put("inputs", new JsonArray().add(tensor(ModelCard.INPUT, -1, c.channels(), h, w)))
         .put("outputs", new JsonArray()
-            .add(tensor(ModelCard.OUTPUT_DENOISED, -1, 1, h, w))
+            .add(tensor(ModelCard.OUTPUT_DENOISED, -1, c.channels(), h, w))
             .add(tensor(ModelCard.OUTPUT_LATENT, -1, c.latentDim())));
     DenoiseApi.json(ctx.response(), 200, body);
   }
@@ -128,9 +129,12 @@ final class KServeApi {
       throw new DenoiserException(ErrorCode.BAD_REQUEST, "input 'noisy' must have datatype FP32");
     }
     JsonArray shape = in.getJsonArray("shape");
-    if (shape == null || shape.size() != 4 || shape.getLong(1) != 1) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "input 'noisy' must have shape [N,1,H,W]");
+    if (shape == null || shape.size() != 4 || !(shape.getValue(1) instanceof Number)
+        || (shape.getLong(1) != 1 && shape.getLong(1) != 3)) {
+      throw new DenoiserException(ErrorCode.BAD_REQUEST,
+          "input 'noisy' must have shape [N,C,H,W] with C = 1 (gray) or 3 (RGB)");
     }
+    long c = shape.getLong(1);
     long n = shape.getLong(0);
     long h = shape.getLong(2);
     long w = shape.getLong(3);
@@ -138,12 +142,12 @@ final class KServeApi {
       throw new DenoiserException(ErrorCode.BAD_REQUEST, "batch dimension must be 1..4096, got " + n);
     }
     svc.codec().checkSize(h, w);
-    if (n * h * w > svc.codec().maxPixels()) {
+    if (n * c * h * w > svc.codec().maxPixels()) {
       throw new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE, "request holds more pixels than the frame limit");
     }
-    float[] data = flatten(in.getJsonArray("data"), n * h * w);
+    float[] data = flatten(in.getJsonArray("data"), n * c * h * w);
     List<Frame> frames = new ArrayList<>((int) n);
-    int hw = (int) (h * w);
+    int hw = (int) (c * h * w);
     for (int i = 0; i < n; i++) {
       float[] px = new float[hw];
       System.arraycopy(data, i * hw, px, 0, hw);
@@ -214,7 +218,7 @@ final class KServeApi {
             data.add(v);
           }
         });
-        shape = new JsonArray().add(n).add(1).add(f0.height()).add(f0.width());
+        shape = new JsonArray().add(n).add(f0.channels()).add(f0.height()).add(f0.width());
       } else {
         results.forEach(r -> {
           for (float v : r.latent()) {

@@ -14,31 +14,36 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * One ONNX Runtime run for a whole batch: packs N same-shape frames into one [N,1,H,W] float32
- * tensor named {@code noisy} and splits the {@code denoised} [N,1,H,W] and {@code latent} [N,D]
- * outputs back per frame. DJL's default stacking batchifier is not used (it needs a second engine
- * for NDArray ops); the buffer is built here, reusing one direct buffer per thread.
+ * One ONNX Runtime run for a whole batch: packs N same-shape model inputs (see
+ * {@link FrameShaper}) into one [N,C,H,W] float32 tensor named {@code noisy} and splits the
+ * {@code denoised} [N,C,H,W] and {@code latent} [N,D] outputs back per input. DJL's default
+ * stacking batchifier is not used (it needs a second engine for NDArray ops); the buffer is built
+ * here, reusing one direct buffer per thread.
  */
-final class FrameBatchTranslator implements NoBatchifyTranslator<List<Frame>, FrameBatchTranslator.Output> {
+final class FrameBatchTranslator implements NoBatchifyTranslator<FrameBatchTranslator.Input, FrameBatchTranslator.Output> {
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
-  /** Per-frame outputs; {@code denoised[i]} has the pixels of frame i, {@code latent[i]} its code. */
+  /** Inputs of one shape [channels, height, width]: {@code pieces[from..to)}. */
+  record Input(List<float[]> pieces, int from, int to, int channels, int height, int width) {}
+
+  /** Per-input outputs; {@code denoised[i]} has the pixels of input i, {@code latent[i]} its code. */
   record Output(float[][] denoised, float[][] latent) {}
 
   @Override
-  public NDList processInput(TranslatorContext ctx, List<Frame> frames) {
-    Frame first = frames.get(0);
-    int n = frames.size();
-    int hw = first.pixelCount();
-    FloatBuffer fb = buffer((long) n * hw);
-    for (Frame f : frames) {
-      if (!f.sameShape(first)) {
-        throw new IllegalArgumentException("a batch must hold frames of one shape");
+  public NDList processInput(TranslatorContext ctx, Input in) {
+    int n = in.to() - in.from();
+    int per = in.channels() * in.height() * in.width();
+    FloatBuffer fb = buffer((long) n * per);
+    for (int i = in.from(); i < in.to(); i++) {
+      float[] p = in.pieces().get(i);
+      if (p.length != per) {
+        throw new IllegalArgumentException("a batch must hold inputs of one shape");
       }
-      fb.put(f.pixels());
+      fb.put(p);
     }
     fb.flip();
-    NDArray x = ctx.getNDManager().create(fb, new Shape(n, 1, first.height(), first.width()), DataType.FLOAT32);
+    NDArray x = ctx.getNDManager().create(fb,
+        new Shape(n, in.channels(), in.height(), in.width()), DataType.FLOAT32);
     x.setName(ModelCard.INPUT);
     return new NDList(x);
   }

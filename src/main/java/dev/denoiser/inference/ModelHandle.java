@@ -25,7 +25,8 @@ public final class ModelHandle {
   private final ModelCard card;
   private final Model model;
   private final FrameBatchTranslator translator;
-  private final ConcurrentLinkedQueue<Predictor<List<Frame>, FrameBatchTranslator.Output>> predictors =
+  private final FrameShaper shaper;
+  private final ConcurrentLinkedQueue<Predictor<FrameBatchTranslator.Input, FrameBatchTranslator.Output>> predictors =
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger refs = new AtomicInteger(1);
 
@@ -33,6 +34,7 @@ public final class ModelHandle {
     this.card = card;
     this.model = model;
     this.translator = translator;
+    this.shaper = new FrameShaper(card, FrameShaper.Tiling.DEFAULT);
   }
 
   public ModelCard card() {
@@ -77,16 +79,27 @@ public final class ModelHandle {
    * @return per-frame denoised pixels and latent codes
    */
   public float[][][] run(List<Frame> frames) throws TranslateException {
-    Predictor<List<Frame>, FrameBatchTranslator.Output> p = predictors.poll();
+    FrameShaper.Plan plan = shaper.plan(frames);
+    int total = plan.pieces().size();
+    int step = shaper.piecesPerRun(plan);
+    float[][] den = new float[total][];
+    float[][] lat = new float[total][];
+    Predictor<FrameBatchTranslator.Input, FrameBatchTranslator.Output> p = predictors.poll();
     if (p == null) {
       p = model.newPredictor(translator);
     }
     try {
-      FrameBatchTranslator.Output out = p.predict(frames);
-      return new float[][][] {out.denoised(), out.latent()};
+      for (int from = 0; from < total; from += step) {
+        int to = Math.min(total, from + step);
+        FrameBatchTranslator.Output out = p.predict(new FrameBatchTranslator.Input(plan.pieces(),
+            from, to, plan.channels(), plan.height(), plan.width()));
+        System.arraycopy(out.denoised(), 0, den, from, to - from);
+        System.arraycopy(out.latent(), 0, lat, from, to - from);
+      }
     } finally {
       predictors.offer(p);
     }
+    return shaper.assemble(plan, den, lat);
   }
 
   private void closeNow() {

@@ -110,8 +110,9 @@ public final class ModelLoader {
       long[] z = shape(card, out.get(ModelCard.OUTPUT_LATENT));
       long h = card.dynamicSize() ? -1 : card.height();
       long w = card.dynamicSize() ? -1 : card.width();
-      expect(card, "noisy", x, new long[] {-1, 1, h, w});
-      expect(card, "denoised", y, new long[] {-1, 1, h, w});
+      long c = card.channels();
+      expect(card, "noisy", x, new long[] {-1, c, h, w});
+      expect(card, "denoised", y, new long[] {-1, c, h, w});
       expect(card, "latent", z, new long[] {-1, card.latentDim()});
     } catch (OrtException e) {
       throw reject(card.name(), "model.onnx does not parse: " + oneLine(e));

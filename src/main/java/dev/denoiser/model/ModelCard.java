@@ -45,6 +45,11 @@ public record ModelCard(
     }
   }
 
+  /** Channels of the model's input and output: 1 (gray) or 3 (RGB). */
+  public int channels() {
+    return json.getInteger("channels", 1);
+  }
+
   public boolean dynamicSize() {
     return height <= 0 || width <= 0;
   }
@@ -56,10 +61,7 @@ public record ModelCard(
           ? null
           : "model '" + name + "' takes " + height + "x" + width + " frames, got " + h + "x" + w;
     }
-    if (h % sizeMultiple != 0 || w % sizeMultiple != 0) {
-      return "model '" + name + "' takes frames whose height and width are multiples of "
-          + sizeMultiple + ", got " + h + "x" + w;
-    }
+    // Any size: the worker pads to the size multiple and crops back.
     return null;
   }
 

@@ -25,23 +25,69 @@ class FrameCodecTest {
       Frame back = codec.decode(t, FrameCodec.encode(f, t), 5, 6, "s", "id");
       assertEquals(6, back.height());
       assertEquals(5, back.width());
-      double tol = t == MediaType.FLOAT32 ? 0 : 0.5 / 255;
-      for (int i = 0; i < px.length; i++) {
-        assertEquals(px[i], back.pixels()[i], tol + 1e-7, t + " pixel " + i);
+      // rgb8 carries a gray frame as R = G = B; JPEG is lossy.
+      assertEquals(t == MediaType.RGB8 ? 3 : 1, back.channels(), t.name());
+      double tol = t == MediaType.FLOAT32 ? 0 : t == MediaType.JPEG ? 6.0 / 255 : 0.5 / 255;
+      for (int i = 0; i < back.pixelCount(); i++) {
+        assertEquals(px[i % px.length], back.pixels()[i], tol + 1e-7, t + " pixel " + i);
       }
     }
   }
 
   @Test
-  void colourPngsBecomeGrayLuma() throws Exception {
+  void colourRoundTripsInEveryColourFormat() {
+    int n = 6 * 5;
+    float[] px = new float[3 * n];
+    for (int i = 0; i < px.length; i++) {
+      px[i] = (i * 37 % 256) / 255f;
+    }
+    Frame f = new Frame(px, 6, 5, "s", "id", 3);
+    for (MediaType t : new MediaType[] {MediaType.PNG, MediaType.RGB8, MediaType.FLOAT32}) {
+      Frame back = codec.decode(t, FrameCodec.encode(f, t), 5, 6, "s", "id");
+      assertEquals(3, back.channels(), t.name());
+      for (int i = 0; i < px.length; i++) {
+        assertEquals(px[i], back.pixels()[i], 0.5 / 255 + 1e-7, t + " value " + i);
+      }
+    }
+    Frame gray = codec.decode(MediaType.GRAY8, FrameCodec.encode(f, MediaType.GRAY8), 5, 6, null, null);
+    assertEquals(1, gray.channels());
+    assertEquals(0.299 * px[0] + 0.587 * px[n] + 0.114 * px[2 * n], gray.pixels()[0], 0.5 / 255 + 1e-6);
+  }
+
+  @Test
+  void hugeDeclaredSizesDoNotOverflowTheLimit() {
+    assertCode(ErrorCode.PAYLOAD_TOO_LARGE, () -> codec.checkSize(0xFFFFFFFFL, 0xFFFFFFFFL));
+    assertCode(ErrorCode.PAYLOAD_TOO_LARGE, () -> codec.checkSize(1L << 32, 1L << 32));
+  }
+
+  @Test
+  void colourPngsAndJpegsStayColour() throws Exception {
     BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
     img.setRGB(0, 0, 0xff0000);
     img.setRGB(1, 0, 0x00ff00);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "png", out);
     Frame f = codec.decode(MediaType.PNG, out.toByteArray(), null, null, null, null);
-    assertEquals(0.299, f.pixels()[0], 1e-3);
-    assertEquals(0.587, f.pixels()[1], 1e-3);
+    assertEquals(3, f.channels());
+    // R plane, then G plane.
+    assertEquals(1f, f.pixels()[0], 1e-6);
+    assertEquals(0f, f.pixels()[1], 1e-6);
+    assertEquals(0f, f.pixels()[2], 1e-6);
+    assertEquals(1f, f.pixels()[3], 1e-6);
+    out.reset();
+    BufferedImage big = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 16; y++) {
+      for (int x = 0; x < 16; x++) {
+        big.setRGB(x, y, 0x2080c0);
+      }
+    }
+    ImageIO.write(big, "jpeg", out);
+    Frame j = codec.decode(MediaType.parse("image/jpeg"), out.toByteArray(), null, null, null, null);
+    assertEquals(3, j.channels());
+    assertEquals(0x20 / 255f, j.pixels()[0], 4 / 255f);
+    assertEquals(0xc0 / 255f, j.pixels()[2 * 256], 4 / 255f);
+    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.JPEG, new byte[] {(byte) 0xff,
+        (byte) 0xd8, 1, 2, 3}, null, null, null, null));
   }
 
   @Test
