@@ -95,7 +95,7 @@ function sendFrame() {
   ws.send(message(seq, label, noisy));
 }
 
-/** Reads a binary reply (layout in the README: 48-byte little-endian header, latent, id, frame). */
+/** Reads a binary reply (layout in docs/websocket.md: 48-byte little-endian header, latent, id, frame). */
 function parseReply(buf) {
   const dv = new DataView(buf);
   const flags = dv.getUint8(3), payloadOffset = dv.getUint16(4, true), dim = dv.getUint16(6, true);
