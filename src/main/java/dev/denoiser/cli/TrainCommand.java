@@ -74,8 +74,8 @@ public final class TrainCommand implements Callable<Integer> {
       + "put the photos (default: $NATURAL_DIR or .cache/natural).") Path naturalDir;
   @Option(names = "--patch-size", description = "Natural-image models: training patch side.",
       defaultValue = "64") int patchSize;
-  @Option(names = "--patches", description = "Natural-image models: patches cut per run.",
-      defaultValue = "48000") int patches;
+  @Option(names = "--patches", description = "Natural-image models: patches cut per run "
+      + "(default: the recipe's, else 48000).") Integer patches;
   @Option(names = "--channels", description = "Natural-image models: 1 (gray) or 3 (RGB).")
   Integer channels;
   @Option(names = "--fresh", description = "Ignore an existing checkpoint.") boolean fresh;
@@ -154,7 +154,8 @@ public final class TrainCommand implements Callable<Integer> {
       OnnxImporter.Imported init) {
     NaturalImages photos = images != null ? NaturalImages.folder(images, net.channels())
         : NaturalImages.training(naturalDir, net.channels());
-    ImageSet train = photos.patches(patchSize, patches, cfg.seed());
+    ImageSet train = photos.patches(patchSize,
+        patches != null ? patches : ModelZoo.patches(name, 48_000), cfg.seed());
     w.printf(Locale.ROOT, "training %s: %s, %s on %d patches of %dx%d from %d photos%n", name,
         net.toJson().encode(), cfg.toJson().encode(), train.count(), patchSize, patchSize,
         photos.photos().size());

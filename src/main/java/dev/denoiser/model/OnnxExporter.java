@@ -64,7 +64,7 @@ public final class OnnxExporter {
     return m.build().toByteArray();
   }
 
-  private static ValueInfoProto valueInfo(String name, Object... dims) {
+  static ValueInfoProto valueInfo(String name, Object... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (Object d : dims) {
       TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
@@ -114,7 +114,14 @@ public final class OnnxExporter {
         meta.put(k, String.valueOf(j.getValue(k)));
       }
     }
-    byte[] bytes = toBytes(spec, w, meta);
+    return write(card, toBytes(spec, w, meta), dir);
+  }
+
+  /**
+   * Writes {@code bytes} as {@code dir/model.onnx} and the card with their sha256 as
+   * {@code dir/card.json}, each via a temporary file and a rename; returns the card as written.
+   */
+  static ModelCard write(ModelCard card, byte[] bytes, Path dir) {
     ModelCard out = card.withSha256(sha256(bytes));
     try {
       Files.createDirectories(dir);

@@ -111,6 +111,31 @@ final class OnnxOps implements Ops<String> {
         ints("output_padding", 1, 1));
   }
 
+  /** An int64 shape constant. */
+  String reshapeConst(long... dims) {
+    return constLongs(dims);
+  }
+
+  /** Reshape to the given dims (0 copies the input's dim, -1 is inferred). */
+  String reshapeTo(String x, long... dims) {
+    return node("Reshape", List.of(x, constLongs(dims)));
+  }
+
+  /** A 1x1 convolution with a constant [out,in] matrix and bias. */
+  String mix(String x, float[][] m, float[] bias) {
+    int out = m.length;
+    int in = m[0].length;
+    float[] w = new float[out * in];
+    for (int o = 0; o < out; o++) {
+      System.arraycopy(m[o], 0, w, o * in, in);
+    }
+    String wn = fresh("mix_w");
+    String bn = fresh("mix_b");
+    graph.addInitializer(floatTensor(wn, new long[] {out, in, 1, 1}, w));
+    graph.addInitializer(floatTensor(bn, new long[] {out}, bias));
+    return node("Conv", List.of(x, wn, bn), ints("kernel_shape", 1, 1));
+  }
+
   /** Clip(x, lo, hi) with scalar float bounds, into the named output. */
   void clip(String x, float lo, float hi, String out) {
     String min = fresh("min");
@@ -118,6 +143,32 @@ final class OnnxOps implements Ops<String> {
     graph.addInitializer(floatTensor(min, new long[0], new float[] {lo}));
     graph.addInitializer(floatTensor(max, new long[0], new float[] {hi}));
     node("Clip", List.of(x, min, max), List.of(out));
+  }
+
+  /**
+   * Nearest upsampling + 3x3 convolution in its sub-pixel form (see {@link SubPixel}): a 3x3
+   * convolution at the low resolution with the kernel folded per output phase, then
+   * DepthToSpace. The folding is written as ONNX ops on the literal {@code layer.w}, which ONNX
+   * Runtime folds into a constant when it loads the model, so the graph keeps the trained
+   * parameter (and {@link OnnxImporter} reads it back) while inference never materialises the
+   * upsampled map.
+   */
+  @Override
+  public String upsampleConv(String x, String layer) {
+    Weights.Tensor t = weights.get(layer + ".w");
+    long out = t.shape()[0];
+    long in = t.shape()[1];
+    String fold = fresh("fold");
+    graph.addInitializer(floatTensor(fold, new long[] {6, 3}, SubPixel.foldMatrix()));
+    String foldT = node("Transpose", List.of(fold), ints("perm", 1, 0));
+    String k = node("MatMul", List.of(node("MatMul", List.of(fold, param(layer + ".w"))), foldT));
+    k = reshapeTo(k, out, in, 2, 3, 2, 3);
+    k = node("Transpose", List.of(k), ints("perm", 0, 2, 4, 1, 3, 5));
+    k = reshapeTo(k, 4 * out, in, 3, 3);
+    String b = reshapeTo(param(layer + ".b"), out, 1);
+    b = reshapeTo(node("Expand", List.of(b, constLongs(out, 4))), 4 * out);
+    String y = node("Conv", List.of(x, k, b), ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1));
+    return node("DepthToSpace", List.of(y), integer("blocksize", 2), string("mode", "CRD"));
   }
 
   @Override

@@ -24,8 +24,8 @@ public interface Ops<T> {
 
   /**
    * Nearest-neighbour upsampling by 2, then a 3x3 stride-1 convolution (padding 1): by definition
-   * {@code conv(upsample(x), layer, 1)}, which is what the exported graph contains. An
-   * implementation may compute the same function more cheaply.
+   * {@code conv(upsample(x), layer, 1)}. Training and the exported graph both compute the same
+   * function more cheaply, in the sub-pixel form of {@link SubPixel}.
    */
   default T upsampleConv(T x, String layer) {
     return conv(upsample(x), layer, 1);

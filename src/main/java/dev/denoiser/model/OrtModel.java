@@ -15,6 +15,7 @@ import java.util.Map;
 public final class OrtModel implements AutoCloseable {
   private final OrtEnvironment env = dev.denoiser.inference.OrtEnv.get();
   private final OrtSession session;
+  private final int channels;
 
   public OrtModel(Path onnx, int threads) {
     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -23,19 +24,30 @@ public final class OrtModel implements AutoCloseable {
       }
       opts.setInterOpNumThreads(1);
       session = env.createSession(onnx.toString(), opts);
+      long[] shape = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(ModelCard.INPUT)
+          .getInfo()).getShape();
+      channels = shape.length == 4 && shape[1] > 0 ? (int) shape[1] : 1;
     } catch (OrtException e) {
       throw new ModelException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
     }
   }
 
-  /** Runs {@code n} images of h x w; returns denoised [n*h*w] and latents [n*D]. */
+  /** Channels of the model's input and output (1 gray, 3 RGB). */
+  public int channels() {
+    return channels;
+  }
+
+  /**
+   * Runs {@code n} images of {@link #channels()} x h x w; returns denoised [n*c*h*w] and latents
+   * [n*D].
+   */
   public NetModel.Prediction run(float[] pixels, int n, int h, int w) {
     try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),
-            new long[] {n, 1, h, w});
+            new long[] {n, channels, h, w});
         OrtSession.Result r = session.run(Map.of(ModelCard.INPUT, in))) {
       OnnxTensor den = (OnnxTensor) r.get(ModelCard.OUTPUT_DENOISED).orElseThrow();
       OnnxTensor lat = (OnnxTensor) r.get(ModelCard.OUTPUT_LATENT).orElseThrow();
-      float[] d = new float[n * h * w];
+      float[] d = new float[n * channels * h * w];
       den.getFloatBuffer().get(d);
       FloatBuffer lb = lat.getFloatBuffer();
       float[] l = new float[lb.remaining()];
@@ -48,7 +60,7 @@ public final class OrtModel implements AutoCloseable {
 
   /** Runs a whole set in batches of {@code batch}; returns only the denoised pixels. */
   public float[] denoise(float[] pixels, int n, int h, int w, int batch) {
-    int px = h * w;
+    int px = channels * h * w;
     float[] out = new float[n * px];
     for (int from = 0; from < n; from += batch) {
       int b = Math.min(batch, n - from);

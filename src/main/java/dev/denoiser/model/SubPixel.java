@@ -36,6 +36,11 @@ final class SubPixel {
 
   private SubPixel() {}
 
+  /** A copy of the 6x3 folding matrix (rows: phase a and offset r; columns: kernel rows). */
+  static float[] foldMatrix() {
+    return FOLD.clone();
+  }
+
   /** conv(upsample(x)) with weight [out,in,3,3] and bias [out]; x is [N,in,h,w]. */
   static NDArray upsampleConv(NDArray x, NDArray weight, NDArray bias) {
     long out = weight.getShape().get(0);
