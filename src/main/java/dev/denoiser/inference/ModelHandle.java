@@ -30,11 +30,12 @@ public final class ModelHandle {
       new ConcurrentLinkedQueue<>();
   private final AtomicInteger refs = new AtomicInteger(1);
 
-  ModelHandle(ModelCard card, Model model, FrameBatchTranslator translator) {
+  ModelHandle(ModelCard card, Model model, FrameBatchTranslator translator,
+      FrameShaper.Tiling tiling) {
     this.card = card;
     this.model = model;
     this.translator = translator;
-    this.shaper = new FrameShaper(card, FrameShaper.Tiling.DEFAULT);
+    this.shaper = new FrameShaper(card, tiling);
   }
 
   public ModelCard card() {

@@ -44,6 +44,11 @@ public final class ModelLoader {
   }
 
   public ModelHandle load(Path dir) {
+    return load(dir, FrameShaper.Tiling.DEFAULT);
+  }
+
+  /** Loads a model that cuts large frames into tiles as {@code tiling} says. */
+  ModelHandle load(Path dir, FrameShaper.Tiling tiling) {
     ModelCard card = readCard(dir);
     Path onnx = dir.resolve(ModelCard.MODEL_FILE);
     byte[] bytes;
@@ -55,7 +60,7 @@ public final class ModelLoader {
     checkSha256(card, bytes);
     checkSignature(card, bytes);
     Model model = open(card, dir);
-    ModelHandle handle = new ModelHandle(card, model, new FrameBatchTranslator());
+    ModelHandle handle = new ModelHandle(card, model, new FrameBatchTranslator(), tiling);
     smokeTest(handle);
     return handle;
   }

@@ -66,8 +66,12 @@ public final class Report {
     Map<String, Path> onnx = new LinkedHashMap<>();
     Map<String, ModelCard> cards = new LinkedHashMap<>();
     dirs.forEach((n, d) -> {
-      cards.put(n, card(d));
-      onnx.put(n, d.resolve(ModelCard.MODEL_FILE));
+      ModelCard c = card(d);
+      // Natural-image models have their own report (eval-natural).
+      if (!"natural".equals(c.json().getString("domain"))) {
+        cards.put(n, c);
+        onnx.put(n, d.resolve(ModelCard.MODEL_FILE));
+      }
     });
     List<Noise> noises = Publisher.STANDARD_NOISES.stream().map(Noise::parse).toList();
     Map<String, Map<String, Evaluator.Score>> table = Evaluator.table(test, noises, onnx);
