@@ -21,6 +21,11 @@ public final class NonLocalMeans implements Denoiser {
     this.h = (float) h;
   }
 
+  /** OpenCV's worker thread count (its parallel loops). */
+  public static int threads() {
+    return org.opencv.core.Core.getNumThreads();
+  }
+
   @Override
   public String name() {
     return String.format(Locale.ROOT, "non-local means h=%.1f", h);
