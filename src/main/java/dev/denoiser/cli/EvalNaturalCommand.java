@@ -229,7 +229,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
   private static String grid(NaturalEval eval, Map<String, Score[]> gray, Set<String> models,
       List<OnnxDenoiser> nets, Path png) {
     NaturalTestSet.Photo cam = eval.photos().get(0);
-    Image clean = cam.gray().crop(CROP_X, CROP_Y, CROP, CROP);
+    int[] at = cropAt(cam.gray());
+    Image clean = cam.gray().crop(at[0], at[1], at[2], at[2]);
     Set<String> natural = new LinkedHashSet<>();
     for (OnnxDenoiser n : nets) {
       if (n.info().natural()) {
@@ -241,28 +242,36 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     for (int s = 0; s < NaturalEval.SIGMAS.length; s++) {
       Image noisy = eval.noisyGray(0, s);
       List<CropGrid.Tile> tiles = new ArrayList<>();
-      tiles.add(tile(cam.gray(), noisy, NaturalEval.NOISY));
+      tiles.add(tile(cam.gray(), noisy, NaturalEval.NOISY, at));
       Score classical = best(gray, s, k -> !models.contains(k) && !k.equals(NaturalEval.NOISY));
-      tiles.add(tile(cam.gray(), classical.denoiser().denoise(noisy), classical.denoiser().name()));
+      tiles.add(tile(cam.gray(), classical.denoiser().denoise(noisy), classical.denoiser().name(),
+          at));
       Score model = best(gray, s, ours::contains);
       if (model != null) {
-        tiles.add(tile(cam.gray(), model.denoiser().denoise(noisy), model.denoiser().name()));
+        tiles.add(tile(cam.gray(), model.denoiser().denoise(noisy), model.denoiser().name(), at));
       } else {
-        tiles.add(new CropGrid.Tile(Image.blank(CROP, CROP, 1), "no model"));
+        tiles.add(new CropGrid.Tile(Image.blank(at[2], at[2], 1), "no model"));
       }
       tiles.add(new CropGrid.Tile(clean, "camera.png"));
       rows.add(new CropGrid.Row("sigma " + (int) NaturalEval.SIGMAS[s], tiles));
     }
     CropGrid.write(rows, png);
-    return "A " + CROP + "x" + CROP + " crop of camera.png at (" + CROP_X + ", " + CROP_Y
+    return "A " + at[2] + "x" + at[2] + " crop of camera.png at (" + at[0] + ", " + at[1]
         + "), enlarged " + CropGrid.ZOOM + "x; rows sigma 15, 25, 50; columns noisy | best "
         + "classical method at that sigma | " + (natural.isEmpty()
             ? "best model scored (no natural model yet)" : "best natural model at that sigma")
         + " | clean. Captions give the method and its PSNR on the whole of camera.png.";
   }
 
-  private static CropGrid.Tile tile(Image clean, Image out, String name) {
-    return new CropGrid.Tile(out.crop(CROP_X, CROP_Y, CROP, CROP), name + ", "
+  /** x, y and side of the crop: the face in camera.png, moved or shrunk to fit smaller photos. */
+  private static int[] cropAt(Image img) {
+    int side = Math.min(CROP, Math.min(img.width(), img.height()));
+    return new int[] {Math.min(CROP_X, img.width() - side), Math.min(CROP_Y, img.height() - side),
+        side};
+  }
+
+  private static CropGrid.Tile tile(Image clean, Image out, String name, int[] at) {
+    return new CropGrid.Tile(out.crop(at[0], at[1], at[2], at[2]), name + ", "
         + String.format(java.util.Locale.ROOT, "%.2f dB", NaturalTestSet.psnr(clean, out)));
   }
 

@@ -53,6 +53,7 @@ public record EvalReport(Map<String, Score[]> gray, Set<String> models, Map<Stri
     }
     grayTable(b);
     b.append("\nIssue 15's reference rows (measured outside the project):\n\n").append(REFERENCE);
+    perPhotoBest(b);
     parameters(b);
     perPhoto(b);
     colorTable(b);
@@ -77,6 +78,27 @@ public record EvalReport(Map<String, Score[]> gray, Set<String> models, Map<Stri
           .append(" |");
       for (Score s : e.getValue()) {
         b.append(' ').append(f2(s.mean())).append(" |");
+      }
+      b.append('\n');
+    }
+  }
+
+  private void perPhotoBest(StringBuilder b) {
+    b.append("\nThe same grids with the parameter chosen per photo instead (an oracle per photo; ")
+        .append("the issue's Gaussian blur and median rows match this choice better than one ")
+        .append("parameter per sigma):\n\n| method |");
+    for (double s : NaturalEval.SIGMAS) {
+      b.append(" sigma ").append((int) s).append(" |");
+    }
+    b.append("\n|---|");
+    b.append("---:|".repeat(NaturalEval.SIGMAS.length)).append('\n');
+    for (Map.Entry<String, Score[]> e : gray.entrySet()) {
+      if (e.getValue()[0].perImageBest() == null) {
+        continue;
+      }
+      b.append("| ").append(e.getKey()).append(" |");
+      for (Score s : e.getValue()) {
+        b.append(' ').append(f2(s.meanPerImageBest())).append(" |");
       }
       b.append('\n');
     }
@@ -127,12 +149,14 @@ public record EvalReport(Map<String, Score[]> gray, Set<String> models, Map<Stri
         .append(": mean PSNR (dB) over all RGB values of the five colour photos\n\n")
         .append("Photos: ").append(String.join(", ", colorPhotos)).append(". Noise drawn ")
         .append("independently per RGB value. Gray models run on each channel.\n\n")
-        .append("| method | PSNR | chosen |\n|---|---:|---|\n");
+        .append("| method | PSNR | chosen | parameter per photo |\n|---|---:|---|---:|\n");
     for (Map.Entry<String, Score> e : color.entrySet()) {
       boolean model = models.contains(e.getKey());
       b.append("| ").append(model ? "model `" + e.getKey() + "`" : e.getKey()).append(" | ")
           .append(f2(e.getValue().mean())).append(" | ")
           .append(model || e.getKey().equals(NaturalEval.NOISY) ? "" : e.getValue().denoiser().name())
+          .append(" | ").append(e.getValue().perImageBest() == null ? ""
+              : f2(e.getValue().meanPerImageBest()))
           .append(" |\n");
     }
   }

@@ -96,13 +96,16 @@ public final class NaturalEval {
     Score[] out = new Score[SIGMAS.length];
     for (int s = 0; s < SIGMAS.length; s++) {
       Score best = null;
+      double[] perImage = new double[photos.size()];
+      java.util.Arrays.fill(perImage, Double.NEGATIVE_INFINITY);
       for (Denoiser d : family.candidates().apply(SIGMAS[s])) {
         Score sc = gray(d, s);
+        fold(perImage, sc);
         if (best == null || sc.mean() > best.mean()) {
           best = sc;
         }
       }
-      out[s] = best;
+      out[s] = best.withBest(perImage);
     }
     return out;
   }
@@ -128,13 +131,22 @@ public final class NaturalEval {
   /** The best candidate of a family on the colour photos at {@link #COLOR_SIGMA}. */
   public Score color(Baselines.Family family) {
     Score best = null;
+    double[] perImage = new double[colorPhotos.size()];
+    java.util.Arrays.fill(perImage, Double.NEGATIVE_INFINITY);
     for (Denoiser d : family.candidates().apply(COLOR_SIGMA)) {
       Score sc = color(d);
+      fold(perImage, sc);
       if (best == null || sc.mean() > best.mean()) {
         best = sc;
       }
     }
-    return best;
+    return best.withBest(perImage);
+  }
+
+  private static void fold(double[] best, Score sc) {
+    for (int i = 0; i < best.length; i++) {
+      best[i] = Math.max(best[i], sc.perImage()[i]);
+    }
   }
 
   /** One fixed method on the colour photos. */
