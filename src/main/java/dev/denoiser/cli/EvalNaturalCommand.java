@@ -40,6 +40,12 @@ import picocli.CommandLine.Spec;
  * OpenCV is on the classpath) on issue 15's ten test photos, gray at sigma 15/25/50 and colour at
  * 25, times them at 640x480 and 1920x1080, and writes {@code models/EVAL-natural.md} with a
  * picture grid of crops beside it.
+ *
+ * <p>OpenCV (provided scope, never in the shaded jar) is only on Maven's compile classpath; the
+ * non-local-means rows need a run through it:
+ * {@code mvn -q compile exec:java -Dexec.classpathScope=compile
+ * -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args="eval-natural"}. Without it the command says
+ * so in one line and writes the rest.
  */
 @Command(name = "eval-natural", mixinStandardHelpOptions = true,
     description = "Evaluate natural-image models and classical baselines on the scikit-image "
