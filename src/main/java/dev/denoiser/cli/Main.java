@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {ServeCommand.class, TrainerCommand.class, TrainCommand.class, EvalCommand.class,
+    subcommands = {ServeCommand.class, TrainerCommand.class, TrainCommand.class, EvalCommand.class, EvalNaturalCommand.class,
         ExportCommand.class, BenchCommand.class, LoadGenCommand.class, BrokerCommand.class,
         HealthCommand.class, PrepareCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
