@@ -112,6 +112,9 @@ public final class VideoDemoFrames implements AutoCloseable {
       } catch (InterruptedException e) {
         return;
       } catch (IOException e) {
+        if (!running) {
+          return;   // closed while ffmpeg was stopping
+        }
         LOG.error("demo video: {}", e.getMessage());
       }
       if (frames == 0 && running) {
