@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
  * The demo feed: publishes noisy MNIST test digits ({@link NoisyDigits}, seeded) to
  * {@code kafka.topic.noisy} at {@code kafka.demo.framesPerSecond}, as 28x28
  * {@code application/x-gray8} records with {@code width}, {@code height} and {@code frame-id}
- * ({@code demo-<n>}) headers, keyed {@code demo-0} to {@code demo-3} (four streams).
+ * ({@code demo-<n>}) headers, keyed {@code demo-0} to {@code demo-3} (four streams). With a
+ * {@link VideoDemoFrames} it plays noisy video frames instead, at their size, with its
+ * {@code model} header.
  */
 public final class DemoFeedVerticle extends VerticleBase {
   static final int STREAMS = 4;
@@ -27,6 +29,7 @@ public final class DemoFeedVerticle extends VerticleBase {
   private final double noise;
   private KafkaWriteStream<String, byte[]> producer;
   private NoisyDigits digits;
+  private final VideoDemoFrames video;
   private long timer = -1;
   private long lastTick;
   private double credit;
@@ -34,9 +37,15 @@ public final class DemoFeedVerticle extends VerticleBase {
   private long failures;
 
   public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise) {
+    this(options, framesPerSecond, noise, null);
+  }
+
+  /** A feed of {@code video} frames when it is not null (closed when the feed stops). */
+  public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise, VideoDemoFrames video) {
     this.options = options;
     this.framesPerSecond = framesPerSecond;
     this.noise = noise;
+    this.video = video;
   }
 
   @Override
@@ -46,8 +55,13 @@ public final class DemoFeedVerticle extends VerticleBase {
     digits = new NoisyDigits(42, noise, SIZE);
     lastTick = System.nanoTime();
     timer = vertx.setPeriodic(TICK_MS, id -> tick());
-    LOG.info("demo feed: {} noisy MNIST digits per second (noise sigma {}) into {}", framesPerSecond, noise,
-        options.noisyTopic());
+    if (video != null) {
+      LOG.info("demo feed: {} noisy {}x{} video frames per second into {}", framesPerSecond, video.width(),
+          video.height(), options.noisyTopic());
+    } else {
+      LOG.info("demo feed: {} noisy MNIST digits per second (noise sigma {}) into {}", framesPerSecond, noise,
+          options.noisyTopic());
+    }
     return Future.succeededFuture();
   }
 
@@ -65,12 +79,19 @@ public final class DemoFeedVerticle extends VerticleBase {
   }
 
   private void send(int n) {
+    byte[] value = video == null ? digits.gray8(n) : video.poll();
+    if (value == null) {
+      return;   // the decoder is behind: skip this frame
+    }
     Headers h = new RecordHeaders();
     KafkaHeaders.put(h, KafkaHeaders.CONTENT_TYPE, MediaType.GRAY8.mime());
-    KafkaHeaders.put(h, KafkaHeaders.WIDTH, SIZE);
-    KafkaHeaders.put(h, KafkaHeaders.HEIGHT, SIZE);
+    KafkaHeaders.put(h, KafkaHeaders.WIDTH, video == null ? SIZE : video.width());
+    KafkaHeaders.put(h, KafkaHeaders.HEIGHT, video == null ? SIZE : video.height());
     KafkaHeaders.put(h, KafkaHeaders.FRAME_ID, "demo-" + n);
-    producer.send(new ProducerRecord<>(options.noisyTopic(), null, "demo-" + (n % STREAMS), digits.gray8(n), h))
+    if (video != null && video.model() != null) {
+      KafkaHeaders.put(h, KafkaHeaders.MODEL, video.model());
+    }
+    producer.send(new ProducerRecord<>(options.noisyTopic(), null, "demo-" + (n % STREAMS), value, h))
         .onFailure(e -> {
           if (failures++ % 100 == 0) {
             LOG.warn("demo feed could not publish: {}", e.toString());
@@ -81,6 +102,9 @@ public final class DemoFeedVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    if (video != null) {
+      video.close();
+    }
     return producer.close(5_000);
   }
 }

@@ -64,8 +64,9 @@ public final class KafkaRole {
           .compose(id -> deployer.deploy(() -> new KafkaIngestVerticle(svc, o, metrics, instance.getAndIncrement()),
               new DeploymentOptions().setInstances(o.instances())));
       if (demoEnabled(s, embedded)) {
-        chain = chain.compose(id -> deployer.deploy(() -> new DemoFeedVerticle(o,
-            s.getDouble(Setting.KAFKA_DEMO_RATE), s.getDouble(Setting.KAFKA_DEMO_NOISE)), new DeploymentOptions()));
+        chain = chain.compose(id -> vertx.executeBlocking(() -> VideoDemoFrames.fromSettings(s, svc.registry().cards().keySet())))
+            .compose(video -> deployer.deploy(() -> new DemoFeedVerticle(o, video == null ? s.getDouble(Setting.KAFKA_DEMO_RATE)
+                : s.getDouble(Setting.KAFKA_DEMO_VIDEO_RATE), s.getDouble(Setting.KAFKA_DEMO_NOISE), video), new DeploymentOptions()));
       }
       long every = s.getLong(Setting.KAFKA_STATS_INTERVAL_MS);
       if (every > 0) {

@@ -17,6 +17,7 @@ import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.stream.StreamEndpoint;
+import dev.denoiser.stream.VideoSamples;
 import dev.denoiser.stream.WebPage;
 import dev.denoiser.trainer.TrainerRole;
 import io.vertx.core.DeploymentOptions;
@@ -125,6 +126,7 @@ public final class ServiceVerticle extends VerticleBase {
     // accepted and close with 1001, before the batcher and workers drain.
     contributors.add(new StreamEndpoint(svc));
     contributors.add(new WebPage());
+    contributors.add(new VideoSamples(svc.settings()));
     if (trainer != null) {
       contributors.add(trainer.adminApi());
     }
