@@ -36,16 +36,25 @@ public final class DemoFeedVerticle extends VerticleBase {
   private int seq;
   private long failures;
 
+  /** The MNIST model the digit records name, so that they do not go to models.default. */
+  public static final String DIGIT_MODEL = "conv-upsample";
+  private final String digitModel;
+
   public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise) {
-    this(options, framesPerSecond, noise, null);
+    this(options, framesPerSecond, noise, null, null);
   }
 
-  /** A feed of {@code video} frames when it is not null (closed when the feed stops). */
-  public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise, VideoDemoFrames video) {
+  /**
+   * A feed of {@code video} frames when it is not null (closed when the feed stops), else of
+   * digits whose records name {@code digitModel} (null: none, models.default serves them).
+   */
+  public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise,
+      VideoDemoFrames video, String digitModel) {
     this.options = options;
     this.framesPerSecond = framesPerSecond;
     this.noise = noise;
     this.video = video;
+    this.digitModel = digitModel;
   }
 
   @Override
@@ -88,8 +97,9 @@ public final class DemoFeedVerticle extends VerticleBase {
     KafkaHeaders.put(h, KafkaHeaders.WIDTH, video == null ? SIZE : video.width());
     KafkaHeaders.put(h, KafkaHeaders.HEIGHT, video == null ? SIZE : video.height());
     KafkaHeaders.put(h, KafkaHeaders.FRAME_ID, "demo-" + n);
-    if (video != null && video.model() != null) {
-      KafkaHeaders.put(h, KafkaHeaders.MODEL, video.model());
+    String model = video != null ? video.model() : digitModel;
+    if (model != null) {
+      KafkaHeaders.put(h, KafkaHeaders.MODEL, model);
     }
     producer.send(new ProducerRecord<>(options.noisyTopic(), null, "demo-" + (n % STREAMS), value, h))
         .onFailure(e -> {

@@ -66,7 +66,9 @@ public final class KafkaRole {
       if (demoEnabled(s, embedded)) {
         chain = chain.compose(id -> vertx.executeBlocking(() -> VideoDemoFrames.fromSettings(s, svc.registry().cards().keySet())))
             .compose(video -> deployer.deploy(() -> new DemoFeedVerticle(o, video == null ? s.getDouble(Setting.KAFKA_DEMO_RATE)
-                : s.getDouble(Setting.KAFKA_DEMO_VIDEO_RATE), s.getDouble(Setting.KAFKA_DEMO_NOISE), video), new DeploymentOptions()));
+                : s.getDouble(Setting.KAFKA_DEMO_VIDEO_RATE), s.getDouble(Setting.KAFKA_DEMO_NOISE), video,
+                svc.registry().cards().containsKey(DemoFeedVerticle.DIGIT_MODEL) ? DemoFeedVerticle.DIGIT_MODEL : null),
+                new DeploymentOptions()));
       }
       long every = s.getLong(Setting.KAFKA_STATS_INTERVAL_MS);
       if (every > 0) {

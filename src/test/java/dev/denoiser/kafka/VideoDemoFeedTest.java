@@ -42,7 +42,7 @@ class VideoDemoFeedTest {
         "group.id", o.groupId() + "-check", "auto.offset.reset", "earliest"), new StringDeserializer(),
         new ByteArrayDeserializer())) {
       VideoDemoFrames video = VideoDemoFrames.fromSettings(s, java.util.Set.of("natural-gray"));
-      vertx.deployVerticle(new DemoFeedVerticle(o, 20, 0.3, video)).toCompletionStage().toCompletableFuture()
+      vertx.deployVerticle(new DemoFeedVerticle(o, 20, 0.3, video, null)).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       consumer.subscribe(List.of(o.noisyTopic()));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
