@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 public final class PrepareCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    dev.denoiser.inference.OrtEnv.get();
+    dev.denoiser.model.OrtEnv.get();
     Engine ort = Engine.getEngine("OnnxRuntime");
     Engine torch = dev.denoiser.model.Torch.engine();
     System.out.println("engines " + ort.getEngineName() + " " + ort.getVersion() + " and " + torch.getEngineName()

@@ -1,6 +1,6 @@
 package dev.denoiser.http;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;

@@ -1,6 +1,6 @@
 package dev.denoiser.kafka;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.frame.FrameCodec;
 import java.util.List;

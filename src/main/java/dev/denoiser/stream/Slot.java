@@ -1,6 +1,6 @@
 package dev.denoiser.stream;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 
 /**

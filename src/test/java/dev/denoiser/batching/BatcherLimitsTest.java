@@ -8,6 +8,7 @@ import ai.djl.Device;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.inference.InferenceVerticle;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;

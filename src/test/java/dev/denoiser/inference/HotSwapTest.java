@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.denoiser.batching.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;

@@ -2,7 +2,6 @@ package dev.denoiser.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.denoiser.batching.InferenceResult;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;

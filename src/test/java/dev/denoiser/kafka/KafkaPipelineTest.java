@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.config.Setting;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;

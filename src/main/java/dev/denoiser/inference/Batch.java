@@ -1,4 +1,4 @@
-package dev.denoiser.batching;
+package dev.denoiser.inference;
 
 import dev.denoiser.frame.Frame;
 import java.util.List;

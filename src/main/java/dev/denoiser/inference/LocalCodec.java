@@ -1,4 +1,4 @@
-package dev.denoiser.batching;
+package dev.denoiser.inference;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

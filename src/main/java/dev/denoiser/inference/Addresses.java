@@ -1,4 +1,4 @@
-package dev.denoiser.batching;
+package dev.denoiser.inference;
 
 /** Event-bus addresses, in one place. */
 public final class Addresses {

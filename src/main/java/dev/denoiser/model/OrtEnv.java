@@ -1,4 +1,4 @@
-package dev.denoiser.inference;
+package dev.denoiser.model;
 
 import ai.djl.engine.Engine;
 import ai.onnxruntime.OrtEnvironment;
