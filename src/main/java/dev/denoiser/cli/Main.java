@@ -1,8 +1,5 @@
 package dev.denoiser.cli;
 
-import dev.denoiser.deploy.BrokerCommand;
-import dev.denoiser.deploy.HealthCommand;
-import dev.denoiser.deploy.PrepareCommand;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.loadgen.LoadGenCommand;
 import java.io.PrintWriter;

@@ -7,7 +7,7 @@ import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.model.ModelCard;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;

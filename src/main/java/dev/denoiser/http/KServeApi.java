@@ -5,7 +5,7 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

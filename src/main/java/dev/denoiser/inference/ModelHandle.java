@@ -67,7 +67,7 @@ public final class ModelHandle {
     }
   }
 
-  boolean closed() {
+  public boolean closed() {
     return refs.get() <= 0;
   }
 

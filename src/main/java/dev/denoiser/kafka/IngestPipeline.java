@@ -3,7 +3,7 @@ package dev.denoiser.kafka;
 import dev.denoiser.batching.InferenceClient;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;

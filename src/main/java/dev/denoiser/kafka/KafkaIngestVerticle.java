@@ -1,6 +1,6 @@
 package dev.denoiser.kafka;
 
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;

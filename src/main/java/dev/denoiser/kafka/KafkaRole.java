@@ -2,9 +2,9 @@ package dev.denoiser.kafka;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.service.ServiceContext;
-import dev.denoiser.trainer.ModelInstaller;
-import dev.denoiser.trainer.ModelsTopicFollower;
+import dev.denoiser.source.ServiceContext;
+import dev.denoiser.hotswap.ModelInstaller;
+import dev.denoiser.hotswap.ModelsTopicFollower;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;

@@ -4,6 +4,8 @@ import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.data.Mnist;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.hotswap.ModelInstaller;
+import dev.denoiser.hotswap.ModelsTopic;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.KafkaOptions;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
+import dev.denoiser.cli.BrokerCommand;
 import dev.denoiser.testing.TestModels;
 import java.net.URI;
 import java.net.http.HttpClient;

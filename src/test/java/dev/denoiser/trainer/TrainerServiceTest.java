@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.hotswap.ModelsTopicSwapTest;
 import dev.denoiser.metrics.Metered;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.service.TrainerServiceVerticle;
 import dev.denoiser.testing.ServiceHarness;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
