@@ -1,7 +1,7 @@
 package dev.denoiser.cli;
 
 import dev.denoiser.config.Setting;
-import dev.denoiser.kafka.EmbeddedKafka;
+import dev.denoiser.kafka.embedded.EmbeddedKafka;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;

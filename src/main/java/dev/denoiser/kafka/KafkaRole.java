@@ -2,6 +2,12 @@ package dev.denoiser.kafka;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.kafka.client.KafkaMetrics;
+import dev.denoiser.kafka.client.KafkaOptions;
+import dev.denoiser.kafka.client.TopicSetup;
+import dev.denoiser.kafka.embedded.DemoFeedVerticle;
+import dev.denoiser.kafka.embedded.EmbeddedKafkaVerticle;
+import dev.denoiser.kafka.ingest.KafkaIngestVerticle;
 import dev.denoiser.source.ServiceContext;
 import dev.denoiser.hotswap.ModelInstaller;
 import dev.denoiser.hotswap.ModelsTopicFollower;

@@ -3,7 +3,7 @@ package dev.denoiser.service;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.hotswap.ModelsTopicFollower;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.kafka.client.KafkaOptions;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.trainer.TrainerHttpVerticle;
 import dev.denoiser.trainer.TrainerRole;

@@ -4,7 +4,7 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.hotswap.ModelEnvelope;
 import dev.denoiser.hotswap.ModelsTopic;
-import dev.denoiser.kafka.KafkaHeaders;
+import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.model.ModelCard;
 import java.time.Duration;
 import java.util.Map;

@@ -8,7 +8,7 @@ import dev.denoiser.hotswap.ModelInstaller;
 import dev.denoiser.hotswap.ModelsTopic;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.ModelRegistry;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.kafka.client.KafkaOptions;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import io.vertx.core.DeploymentOptions;

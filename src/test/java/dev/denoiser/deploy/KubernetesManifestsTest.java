@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.denoiser.cli.HealthCommand;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.kafka.client.KafkaOptions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.inference.ModelLoader;
-import dev.denoiser.kafka.KafkaHeaders;
-import dev.denoiser.kafka.SharedBroker;
+import dev.denoiser.kafka.client.KafkaHeaders;
+import dev.denoiser.testing.SharedBroker;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;

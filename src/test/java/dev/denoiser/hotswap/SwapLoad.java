@@ -1,7 +1,7 @@
 package dev.denoiser.hotswap;
 
-import dev.denoiser.kafka.KafkaHeaders;
-import dev.denoiser.kafka.SharedBroker;
+import dev.denoiser.kafka.client.KafkaHeaders;
+import dev.denoiser.testing.SharedBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
+import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.testing.ServiceHarness;
+import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

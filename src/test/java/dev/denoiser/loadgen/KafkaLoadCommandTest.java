@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.cli.Main;
-import dev.denoiser.kafka.EmbeddedKafka;
+import dev.denoiser.kafka.embedded.EmbeddedKafka;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
