@@ -22,6 +22,11 @@ public record ServiceContext(
     BatchPolicy policy,
     AtomicBoolean started) {
 
+  /** The checks every source runs on its frames, once per frame. */
+  public FrameGate gate() {
+    return new FrameGate(codec, client);
+  }
+
   /** Ready: start-up finished and at least one model is loaded. */
   public boolean ready() {
     return started.get() && !registry.isEmpty();

@@ -85,7 +85,7 @@ public final class StreamEndpoint implements RouteContributor {
     String streamId = "ws-" + ids.incrementAndGet();
     StreamParams params;
     try {
-      params = StreamParams.parse(query, svc.registry(), svc.codec(), limits);
+      params = StreamParams.parse(query, svc.registry(), svc.gate(), limits);
     } catch (DenoiserException e) {
       ws.closeHandler(v -> metrics.open().decrementAndGet());
       new Closer(ws, metrics).fail(Closer.POLICY_VIOLATION, e.code(), e.getMessage());

@@ -2,12 +2,11 @@ package dev.denoiser.websocket;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
-import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.inference.ModelRegistry;
-import dev.denoiser.model.ModelCard;
+import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.Params;
 import io.vertx.core.MultiMap;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -27,14 +26,14 @@ public record StreamParams(
       Set.of("model", "mode", "format", "width", "height", "latent", "ids", "window", "access_token");
 
   /** Parses and checks the parameters against the loaded models and the limits. */
-  public static StreamParams parse(MultiMap q, ModelRegistry registry, FrameCodec codec, StreamLimits limits) {
+  public static StreamParams parse(MultiMap q, ModelRegistry registry, FrameGate gate, StreamLimits limits) {
     for (String name : q.names()) {
       if (!KNOWN.contains(name)) {
         throw bad("unknown query parameter '" + name + "'; known: " + new java.util.TreeSet<>(KNOWN));
       }
     }
     String model = registry.resolveName(q.get("model"));
-    ModelCard card = registry.card(model);
+    registry.card(model);
     StreamMode mode = StreamMode.parse(q.get("mode"));
     String f = q.get("format");
     MediaType format = MediaType.parse(f == null || f.isBlank() ? "png" : f);
@@ -44,11 +43,7 @@ public record StreamParams(
       if (width == null || height == null) {
         throw bad("format " + format.shortName() + " needs width and height query parameters");
       }
-      codec.checkSize(height, width);
-      String problem = card.shapeProblem(height, width);
-      if (problem != null) {
-        throw new DenoiserException(ErrorCode.UNSUPPORTED_SHAPE, problem);
-      }
+      gate.checkSize(model, height, width);
     }
     Integer w = intParam(q, "window");
     int window = w == null ? limits.maxInFlight() : w;
@@ -59,27 +54,11 @@ public record StreamParams(
   }
 
   private static Integer intParam(MultiMap q, String name) {
-    String v = q.get(name);
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(v.trim());
-    } catch (NumberFormatException e) {
-      throw bad(name + " must be an integer, got '" + v + "'");
-    }
+    return Params.integer(name, q.get(name), ErrorCode.BAD_REQUEST);
   }
 
   private static boolean bool(MultiMap q, String name) {
-    String v = q.get(name);
-    if (v == null || v.isBlank()) {
-      return false;
-    }
-    return switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes" -> true;
-      case "false", "0", "no" -> false;
-      default -> throw bad(name + " must be true or false, got '" + v + "'");
-    };
+    return Params.bool(name, q.get(name), ErrorCode.BAD_REQUEST);
   }
 
   private static DenoiserException bad(String message) {

@@ -2,8 +2,9 @@ package dev.denoiser.websocket;
 
 import dev.denoiser.batching.InferenceClient;
 import dev.denoiser.error.DenoiserException;
-import dev.denoiser.error.ErrorCode;
-import dev.denoiser.frame.Frame;
+import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.FrameGate.Admitted;
+import dev.denoiser.source.OverloadPolicy;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -23,11 +24,11 @@ import org.slf4j.LoggerFactory;
  */
 final class StreamSession {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
-  private static final long MAX_RETRY_DELAY_MS = 50;
+  private static final OverloadPolicy OVERLOAD = OverloadPolicy.WEBSOCKET;
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final StreamParams params;
-  private final ServiceContext svc;
+  private final FrameGate gate;
   private final StreamMetrics metrics;
   private final String streamId;
   private final Closer closer;
@@ -36,7 +37,7 @@ final class StreamSession {
   private long dropped;
   private int running;
   private Slot waitingSlot;
-  private Frame waitingFrame;
+  private Admitted waitingFrame;
   private boolean paused;
   private boolean goingAway;
 
@@ -45,7 +46,7 @@ final class StreamSession {
     this.vertx = vertx;
     this.ws = ws;
     this.params = params;
-    this.svc = svc;
+    this.gate = svc.gate();
     this.metrics = metrics;
     this.streamId = streamId;
     this.closer = new Closer(ws, metrics);
@@ -93,13 +94,12 @@ final class StreamSession {
     }
     Slot slot = order.open(nextSeq++);
     metrics.frameIn(params.mode());
-    Frame frame;
+    Admitted frame;
     try {
       FrameIdHeader.Split split = FrameIdHeader.split(message, params.ids());
       slot.frameId = split.frameId();
-      frame = svc.codec().decode(params.format(), split.frame(), params.width(), params.height(), streamId,
-          split.frameId());
-      svc.client().check(frame, params.model());
+      frame = gate.admit(params.format(), split.frame(), params.width(), params.height(), streamId,
+          split.frameId(), params.model());
     } catch (DenoiserException e) {
       fail(slot, e, true);
       flush();
@@ -117,20 +117,20 @@ final class StreamSession {
     throttle();
   }
 
-  private void submit(Slot slot, Frame frame) {
+  private void submit(Slot slot, Admitted frame) {
     running++;
     attempt(slot, frame, 0);
   }
 
-  private void attempt(Slot slot, Frame frame, int retries) {
-    svc.client().infer(frame, params.model()).onComplete(ar -> {
+  private void attempt(Slot slot, Admitted frame, int retries) {
+    gate.run(frame, 0).onComplete(ar -> {
       if (ar.succeeded()) {
         slot.succeed(ar.result());
       } else {
         DenoiserException e = InferenceClient.toError(ar.cause(), params.model());
-        if (e.code() == ErrorCode.OVERLOADED && !closer.closed()) {
+        if (OVERLOAD.retries(e.code()) && !closer.closed()) {
           metrics.retry();
-          long delay = Math.min(MAX_RETRY_DELAY_MS, 1L << Math.min(retries + 1, 6));
+          long delay = OVERLOAD.delayMillis(retries);
           vertx.setTimer(delay, id -> retry(slot, frame, retries + 1));
           return;
         }
@@ -140,7 +140,7 @@ final class StreamSession {
     });
   }
 
-  private void retry(Slot slot, Frame frame, int retries) {
+  private void retry(Slot slot, Admitted frame, int retries) {
     if (params.mode() == StreamMode.LIVE && waitingSlot != null) {
       drop(slot); // a newer frame arrived while this one waited for room: it is stale now
       finished();
@@ -155,7 +155,7 @@ final class StreamSession {
     running--;
     if (running == 0 && waitingSlot != null) {
       Slot s = waitingSlot;
-      Frame f = waitingFrame;
+      Admitted f = waitingFrame;
       waitingSlot = null;
       waitingFrame = null;
       submit(s, f);

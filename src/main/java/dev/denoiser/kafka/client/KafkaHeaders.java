@@ -2,6 +2,7 @@ package dev.denoiser.kafka.client;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
+import dev.denoiser.source.Params;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -56,16 +57,7 @@ public final class KafkaHeaders {
    * @throws DenoiserException INVALID_FRAME when present but not a number
    */
   public static Integer integer(Headers headers, String name) {
-    String v = text(headers, name);
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(v.trim());
-    } catch (NumberFormatException e) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME,
-          "header '" + name + "' must be a decimal integer, got '" + abbreviate(v) + "'");
-    }
+    return Params.integer("header '" + name + "'", text(headers, name), ErrorCode.INVALID_FRAME);
   }
 
   /** Adds a UTF-8 text header unless {@code value} is null. */
@@ -73,10 +65,5 @@ public final class KafkaHeaders {
     if (value != null) {
       headers.add(name, value.toString().getBytes(StandardCharsets.UTF_8));
     }
-  }
-
-  static String abbreviate(String s) {
-    String one = s.replace('\n', ' ').replace('\r', ' ');
-    return one.length() <= 40 ? one : one.substring(0, 40) + "...";
   }
 }

@@ -9,9 +9,9 @@ import dev.denoiser.kafka.publish.OutputRecords;
 import dev.denoiser.kafka.publish.PartitionLedger;
 import dev.denoiser.kafka.publish.Publisher;
 import dev.denoiser.kafka.publish.Slot;
+import dev.denoiser.source.OverloadPolicy;
 import dev.denoiser.source.ServiceContext;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,8 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
-  private static final Set<ErrorCode> RETRY = EnumSet.of(ErrorCode.OVERLOADED, ErrorCode.DEADLINE_EXCEEDED,
-      ErrorCode.MODEL_NOT_READY, ErrorCode.SHUTTING_DOWN);
+  private static final OverloadPolicy OVERLOAD = OverloadPolicy.KAFKA;
   private final ServiceContext svc;
   private final RecordDecoder decoder;
   private final OutputRecords outputs;
@@ -44,7 +43,7 @@ final class IngestPipeline {
 
   IngestPipeline(ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
     this.svc = svc;
-    this.decoder = new RecordDecoder(svc.codec(), svc.client());
+    this.decoder = new RecordDecoder(svc.gate());
     this.outputs = outputs;
     this.publisher = publisher;
     this.metrics = metrics;
@@ -76,10 +75,10 @@ final class IngestPipeline {
 
   private void submit(RetryQueue.Entry e) {
     inferring++;
-    svc.client().infer(e.request().frame(), e.request().model()).onComplete(ar -> {
+    svc.client().submit(e.request().frame(), e.request().model(), 0).onComplete(ar -> {
       inferring--;
       DenoiserException err = ar.succeeded() ? null : InferenceClient.toError(ar.cause(), e.request().model());
-      boolean refused = err != null && RETRY.contains(err.code());
+      boolean refused = err != null && OVERLOAD.retries(err.code());
       if (!refused) {
         // this frame left the batcher's queue: a refused one may take its place
         probe();

@@ -1,6 +1,5 @@
 package dev.denoiser.kafka.ingest;
 
-import dev.denoiser.batching.InferenceClient;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
@@ -8,6 +7,7 @@ import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.publish.FrameRequest;
+import dev.denoiser.source.FrameGate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
@@ -19,20 +19,18 @@ import org.apache.kafka.common.header.Headers;
  * {@code model}, or a shape the model cannot take.
  */
 public final class RecordDecoder {
-  private final FrameCodec codec;
-  private final InferenceClient client;
+  private final FrameGate gate;
 
-  RecordDecoder(FrameCodec codec, InferenceClient client) {
-    this.codec = codec;
-    this.client = client;
+  RecordDecoder(FrameGate gate) {
+    this.gate = gate;
   }
 
   FrameRequest decode(ConsumerRecord<String, byte[]> r) {
-    Frame frame = frame(codec, r);
+    Frame frame = frame(gate.codec(), r);
     MediaType type = MediaType.parse(KafkaHeaders.text(r.headers(), KafkaHeaders.CONTENT_TYPE));
     String model = KafkaHeaders.text(r.headers(), KafkaHeaders.MODEL);
     model = model == null || model.isBlank() ? null : model.trim();
-    client.check(frame, model);
+    gate.admit(frame, model);
     return new FrameRequest(frame, model, type);
   }
 
