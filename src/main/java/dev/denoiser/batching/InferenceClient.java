@@ -4,9 +4,9 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.inference.Addresses;
+import dev.denoiser.inference.BusErrors;
 import dev.denoiser.inference.InferenceRequest;
 import dev.denoiser.inference.InferenceResult;
-import dev.denoiser.inference.LocalCodec;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.model.ModelCard;
 import io.vertx.core.Future;
@@ -29,7 +29,6 @@ public final class InferenceClient {
     this.vertx = vertx;
     this.registry = registry;
     this.deadlineMillis = deadlineMillis;
-    LocalCodec.registerAll(vertx);
   }
 
   public ModelRegistry registry() {
@@ -104,10 +103,7 @@ public final class InferenceClient {
     if (t instanceof ReplyException re) {
       switch (re.failureType()) {
         case RECIPIENT_FAILURE:
-          ErrorCode[] codes = ErrorCode.values();
-          int c = re.failureCode();
-          ErrorCode code = c >= 0 && c < codes.length ? codes[c] : ErrorCode.INTERNAL;
-          return new DenoiserException(code, re.getMessage());
+          return BusErrors.toException(re);
         case NO_HANDLERS:
           return new DenoiserException(ErrorCode.MODEL_NOT_READY, "model '" + model + "' is not being served yet");
         case TIMEOUT:

@@ -33,7 +33,6 @@ public final class InferenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.registerAll(vertx);
     consumer = vertx.eventBus().localConsumer(address, this::onBatch);
     return consumer.completion().onSuccess(v -> vertx.eventBus().send(Addresses.WORKER_ANNOUNCE, address));
   }

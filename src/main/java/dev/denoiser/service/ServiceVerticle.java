@@ -12,6 +12,7 @@ import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.DeviceSelector;
 import dev.denoiser.inference.InferenceVerticle;
 import dev.denoiser.hotswap.ModelDirectoryWatcher;
+import dev.denoiser.inference.LocalCodec;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.KafkaRole;
@@ -71,6 +72,7 @@ public final class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     deployments = new Deployments(vertx);
+    LocalCodec.registerAll(vertx);
     Device device;
     try {
       device = new DeviceSelector().select(settings.getString(Setting.INFERENCE_DEVICE));
