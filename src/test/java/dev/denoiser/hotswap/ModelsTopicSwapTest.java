@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP and Kafka load, corrupt records refused while serving goes on, and a replica started later
  * that serves the newest version as soon as it is ready.
  */
+@Tag("slow")
 public class ModelsTopicSwapTest {
   static final String MODEL = "m";
   static final int LAST = 21;

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DJL, small budget) and promotes through the models topic, the replica swapping to it, and a
  * replica started afterwards serving it.
  */
+@Tag("slow")
 class KafkaTrainerTest {
   static final String MODEL = "conv-upsample";
   static final int REFERENCES = 21;

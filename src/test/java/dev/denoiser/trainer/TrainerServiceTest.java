@@ -12,6 +12,7 @@ import dev.denoiser.testing.ServiceHarness;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP server, a run promoted into the shared models directory, and a serving replica watching
  * that directory swapping to it.
  */
+@Tag("slow")
 class TrainerServiceTest {
   @TempDir Path tmp;
 

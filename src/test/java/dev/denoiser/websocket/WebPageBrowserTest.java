@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -33,6 +34,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the WebSocket with the token from its URL, shows denoised frames, latency and the 2-D latent
  * scatter, and takes drawings. Leaves a screenshot in {@code target/stream-page.png}.
  */
+@Tag("slow")
 class WebPageBrowserTest {
   static final String TOKEN = "page-token";
   @TempDir static Path models;

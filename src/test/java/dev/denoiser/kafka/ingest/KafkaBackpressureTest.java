@@ -18,12 +18,14 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Far more frames than the batcher's queue holds: partitions pause and resume, and every frame comes out once, in order. */
 @Timeout(180)
+@Tag("slow")
 class KafkaBackpressureTest {
   @Test
   void aBacklogLargerThanTheQueueIsDenoisedWithoutLosingAFrame(@TempDir Path models) throws Exception {

@@ -34,12 +34,14 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole service with its Kafka role on a real broker: frames in, denoised frames, latent codes and dead letters out. */
 @Timeout(120)
+@Tag("slow")
 class KafkaPipelineTest {
   @TempDir static Path models;
   static ServiceHarness svc;
