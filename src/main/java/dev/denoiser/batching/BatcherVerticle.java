@@ -3,6 +3,12 @@ package dev.denoiser.batching;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.Addresses;
+import dev.denoiser.inference.Batch;
+import dev.denoiser.inference.BatchResult;
+import dev.denoiser.inference.BusErrors;
+import dev.denoiser.inference.InferenceRequest;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.metrics.ServiceMetrics;
 import io.vertx.core.Future;
@@ -71,7 +77,6 @@ public final class BatcherVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.registerAll(vertx);
     EventBus bus = vertx.eventBus();
     consumers.add(bus.<String>localConsumer(Addresses.WORKER_ANNOUNCE, m -> {
       if (workers.add(m.body())) {
@@ -234,7 +239,7 @@ public final class BatcherVerticle extends VerticleBase {
 
   private void fail(Lane lane, Message<?> msg, ErrorCode code, String message) {
     lane.meters.failure(code);
-    msg.fail(code.ordinal(), message);
+    BusErrors.fail(msg, code, message);
   }
 
   /** Stops taking requests, runs what is queued, then returns (bounded by a timeout). */

@@ -3,6 +3,10 @@ package dev.denoiser.batching;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.Addresses;
+import dev.denoiser.inference.BusErrors;
+import dev.denoiser.inference.InferenceRequest;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.model.ModelCard;
 import io.vertx.core.Future;
@@ -25,7 +29,6 @@ public final class InferenceClient {
     this.vertx = vertx;
     this.registry = registry;
     this.deadlineMillis = deadlineMillis;
-    LocalCodec.registerAll(vertx);
   }
 
   public ModelRegistry registry() {
@@ -41,9 +44,26 @@ public final class InferenceClient {
   public Future<InferenceResult> infer(Frame frame, String model, long deadlineMs) {
     String name = registry.resolveName(model);
     try {
-      check(frame, name);
+      check(name, frame.height(), frame.width());
     } catch (DenoiserException e) {
       return Future.failedFuture(e);
+    }
+    return submit(frame, name, deadlineMs);
+  }
+
+  /**
+   * Sends a frame that was already checked ({@link #check(String, int, int)}) to the model's
+   * batcher, without checking its shape again. A model removed since the check fails with
+   * MODEL_NOT_FOUND, as it would have at the check.
+   */
+  public Future<InferenceResult> submit(Frame frame, String model, long deadlineMs) {
+    String name = registry.resolveName(model);
+    if (!registry.has(name)) {
+      try {
+        registry.card(name);
+      } catch (DenoiserException e) {
+        return Future.failedFuture(e);
+      }
     }
     long deadline = deadlineMs > 0 ? deadlineMs : deadlineMillis;
     InferenceRequest req = InferenceRequest.of(frame, name, deadline);
@@ -57,8 +77,18 @@ public final class InferenceClient {
 
   /** The card of the model a frame would run on, after checking that it takes the frame's shape. */
   public ModelCard check(Frame frame, String model) {
-    ModelCard card = registry.card(registry.resolveName(model));
-    String problem = card.shapeProblem(frame.height(), frame.width());
+    return check(registry.resolveName(model), frame.height(), frame.width());
+  }
+
+  /**
+   * The card of model {@code name}, after checking that it takes frames of {@code height} x
+   * {@code width}: the one shape check of a frame.
+   *
+   * @throws DenoiserException MODEL_NOT_FOUND or UNSUPPORTED_SHAPE
+   */
+  public ModelCard check(String name, int height, int width) {
+    ModelCard card = registry.card(name);
+    String problem = card.shapeProblem(height, width);
     if (problem != null) {
       throw new DenoiserException(ErrorCode.UNSUPPORTED_SHAPE, problem);
     }
@@ -73,10 +103,7 @@ public final class InferenceClient {
     if (t instanceof ReplyException re) {
       switch (re.failureType()) {
         case RECIPIENT_FAILURE:
-          ErrorCode[] codes = ErrorCode.values();
-          int c = re.failureCode();
-          ErrorCode code = c >= 0 && c < codes.length ? codes[c] : ErrorCode.INTERNAL;
-          return new DenoiserException(code, re.getMessage());
+          return BusErrors.toException(re);
         case NO_HANDLERS:
           return new DenoiserException(ErrorCode.MODEL_NOT_READY, "model '" + model + "' is not being served yet");
         case TIMEOUT:

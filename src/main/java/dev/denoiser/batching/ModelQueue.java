@@ -1,6 +1,7 @@
 package dev.denoiser.batching;
 
 import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.InferenceRequest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;

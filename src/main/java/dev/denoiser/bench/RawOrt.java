@@ -21,7 +21,7 @@ public final class RawOrt implements AutoCloseable {
   private final OrtSession session;
 
   public RawOrt(Path onnx, int intraOpThreads) throws OrtException {
-    env = dev.denoiser.inference.OrtEnv.get();
+    env = dev.denoiser.model.OrtEnv.get();
     OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
     opts.setIntraOpNumThreads(intraOpThreads);
     opts.setInterOpNumThreads(1);

@@ -1,6 +1,7 @@
 package dev.denoiser.cli;
 
 import dev.denoiser.bench.CoreBench;
+import dev.denoiser.error.UserError;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ public final class CoreBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!modelsDir.resolve(model).resolve("card.json").toFile().isFile()) {
-      throw new Main.UserError("no model '" + model + "' in " + modelsDir);
+      throw new UserError("no model '" + model + "' in " + modelsDir);
     }
     int t = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     new CoreBench(new CoreBench.Options(modelsDir, model, size, concurrency, seconds, t), System.out).run();

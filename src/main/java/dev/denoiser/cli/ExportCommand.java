@@ -2,6 +2,7 @@ package dev.denoiser.cli;
 
 import dev.denoiser.data.DataException;
 import dev.denoiser.data.Mnist;
+import dev.denoiser.error.UserError;
 import dev.denoiser.model.Checkpoint;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.ModelException;
@@ -81,7 +82,7 @@ public final class ExportCommand implements Callable<Integer> {
       }
       return 0;
     } catch (DataException | ModelException e) {
-      throw new Main.UserError(e.getMessage(), e);
+      throw new UserError(e.getMessage(), e);
     }
   }
 }

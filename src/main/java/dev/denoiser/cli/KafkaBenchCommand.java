@@ -1,7 +1,8 @@
 package dev.denoiser.cli;
 
-import dev.denoiser.kafka.KafkaBench;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.bench.KafkaBench;
+import dev.denoiser.error.UserError;
+import dev.denoiser.kafka.client.KafkaOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class KafkaBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!Files.isRegularFile(modelsDir.resolve(model).resolve("model.onnx"))) {
-      throw new Main.UserError("no model '" + model + "' in " + modelsDir.toAbsolutePath() + "; pass --models-dir and --model");
+      throw new UserError("no model '" + model + "' in " + modelsDir.toAbsolutePath() + "; pass --models-dir and --model");
     }
     List<KafkaOptions.Guarantee> gs = guarantees.stream().map(KafkaOptions.Guarantee::parse).toList();
     new KafkaBench(new KafkaBench.Options(modelsDir, model, sizes, frames, batch, seconds, load, threads, gs), System.out).run();

@@ -1,8 +1,5 @@
 package dev.denoiser.cli;
 
-import dev.denoiser.deploy.BrokerCommand;
-import dev.denoiser.deploy.HealthCommand;
-import dev.denoiser.deploy.PrepareCommand;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.loadgen.LoadGenCommand;
 import java.io.PrintWriter;
@@ -68,7 +65,7 @@ public final class Main implements Runnable {
   private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     Throwable t = ex;
-    while (t != null && !(t instanceof DenoiserException) && !(t instanceof UserError)) {
+    while (t != null && !(t instanceof DenoiserException) && !(t instanceof dev.denoiser.error.UserError)) {
       t = t.getCause();
     }
     if (t != null) {
@@ -83,16 +80,19 @@ public final class Main implements Runnable {
     return 1;
   }
 
-  /** A failure caused by the user's input or environment: printed as one line, exit code 2. */
-  public static final class UserError extends RuntimeException {
+  /**
+   * The former name of {@link dev.denoiser.error.UserError}, kept so that commands written against
+   * it still compile; new code throws the {@code error} package's type.
+   */
+  public static final class UserError extends dev.denoiser.error.UserError {
     private static final long serialVersionUID = 1L;
 
     public UserError(String message) {
-      super(message, null, false, false);
+      super(message);
     }
 
     public UserError(String message, Throwable cause) {
-      super(message, cause, false, false);
+      super(message, cause);
     }
   }
 }

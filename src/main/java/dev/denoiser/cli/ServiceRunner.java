@@ -3,6 +3,7 @@ package dev.denoiser.cli;
 import dev.denoiser.config.ConfigLoader;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.error.UserError;
 import dev.denoiser.metrics.Metered;
 import dev.denoiser.metrics.ServiceMetrics;
 import io.vertx.core.Future;
@@ -19,7 +20,7 @@ import java.util.function.Function;
 /**
  * Runs a main verticle until Ctrl-C / SIGTERM: loads the settings (defaults, config file,
  * environment, system properties, {@code --set}), deploys the verticle on a metered Vert.x, and on
- * shutdown drains it and closes Vert.x. A failed start-up is a one-line {@link Main.UserError}.
+ * shutdown drains it and closes Vert.x. A failed start-up is a one-line {@link UserError}.
  */
 final class ServiceRunner {
   private ServiceRunner() {}
@@ -33,14 +34,14 @@ final class ServiceRunner {
       settings = ConfigLoader.load(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       vertx.close();
-      throw new Main.UserError(e.getCause().getMessage());
+      throw new UserError(e.getCause().getMessage());
     }
     V main = make.apply(settings, metered.serviceMetrics());
     try {
       vertx.deployVerticle(main).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      throw new Main.UserError("start-up failed: " + e.getCause().getMessage());
+      throw new UserError("start-up failed: " + e.getCause().getMessage());
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

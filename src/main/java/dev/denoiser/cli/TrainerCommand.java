@@ -1,6 +1,6 @@
 package dev.denoiser.cli;
 
-import dev.denoiser.trainer.TrainerServiceVerticle;
+import dev.denoiser.service.TrainerServiceVerticle;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

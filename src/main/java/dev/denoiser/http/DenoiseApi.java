@@ -1,13 +1,15 @@
 package dev.denoiser.http;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.model.ModelCard;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.Params;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,9 +37,11 @@ import java.util.Locale;
  */
 final class DenoiseApi {
   private final ServiceContext svc;
+  private final FrameGate gate;
 
   DenoiseApi(ServiceContext svc) {
     this.svc = svc;
+    this.gate = svc.gate();
   }
 
   void mount(Router router) {
@@ -66,10 +70,11 @@ final class DenoiseApi {
     if (body == null || body.length() == 0) {
       throw new DenoiserException(ErrorCode.INVALID_FRAME, "empty request body");
     }
-    Frame frame = svc.codec().decode(in, body.getBytes(), intParam(req, "width"), intParam(req, "height"),
-        null, req.getHeader("X-Frame-Id"));
+    FrameGate.Admitted admitted = gate.admit(in, body.getBytes(), intParam(req, "width"), intParam(req, "height"),
+        null, req.getHeader("X-Frame-Id"), model);
+    Frame frame = admitted.frame();
     long deadline = deadlineMillis(req);
-    Future<InferenceResult> f = svc.client().infer(frame, model, deadline);
+    Future<InferenceResult> f = gate.run(admitted, deadline);
     f.onSuccess(r -> {
       HttpServerResponse resp = ctx.response();
       headers(resp, r);
@@ -112,14 +117,7 @@ final class DenoiseApi {
     if (v == null) {
       v = req.getHeader("X-" + Character.toUpperCase(name.charAt(0)) + name.substring(1));
     }
-    if (v == null || v.isBlank()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(v.trim());
-    } catch (NumberFormatException e) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, name + " must be an integer, got '" + v + "'");
-    }
+    return Params.integer(name, v, ErrorCode.INVALID_FRAME);
   }
 
   static void json(HttpServerResponse resp, int status, JsonObject body) {

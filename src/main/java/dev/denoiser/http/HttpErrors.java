@@ -2,6 +2,7 @@ package dev.denoiser.http;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
+import dev.denoiser.source.OverloadPolicy;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,8 +32,9 @@ public final class HttpErrors {
       return;
     }
     resp.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json");
-    if (code == ErrorCode.OVERLOADED || code == ErrorCode.MODEL_NOT_READY || code == ErrorCode.SHUTTING_DOWN) {
-      resp.putHeader("Retry-After", "1");
+    int retryAfter = OverloadPolicy.HTTP.retryAfterSeconds(code);
+    if (retryAfter > 0) {
+      resp.putHeader("Retry-After", Integer.toString(retryAfter));
     }
     if (code == ErrorCode.UNAUTHORIZED) {
       resp.putHeader("WWW-Authenticate", "Bearer");

@@ -1,7 +1,7 @@
 package dev.denoiser.http;
 
 import dev.denoiser.config.Setting;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

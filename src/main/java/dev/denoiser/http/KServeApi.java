@@ -1,11 +1,12 @@
 package dev.denoiser.http;
 
-import dev.denoiser.batching.InferenceResult;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -27,9 +28,11 @@ import java.util.List;
  */
 final class KServeApi {
   private final ServiceContext svc;
+  private final FrameGate gate;
 
   KServeApi(ServiceContext svc) {
     this.svc = svc;
+    this.gate = svc.gate();
   }
 
   void mount(Router router, BearerAuth auth) {
@@ -107,7 +110,11 @@ final class KServeApi {
     List<String> wanted = wantedOutputs(req);
     List<Future<InferenceResult>> runs = new ArrayList<>(frames.size());
     for (Frame f : frames) {
-      runs.add(svc.client().infer(f, card.name()));
+      try {
+        runs.add(gate.run(gate.admit(f, card.name()), 0));
+      } catch (DenoiserException e) {
+        runs.add(Future.failedFuture(e));
+      }
     }
     Future.all(runs).onSuccess(all -> {
       List<InferenceResult> results = all.list();

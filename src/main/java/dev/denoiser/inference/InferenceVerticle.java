@@ -1,9 +1,5 @@
 package dev.denoiser.inference;
 
-import dev.denoiser.batching.Addresses;
-import dev.denoiser.batching.Batch;
-import dev.denoiser.batching.BatchResult;
-import dev.denoiser.batching.LocalCodec;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
@@ -37,7 +33,6 @@ public final class InferenceVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    LocalCodec.registerAll(vertx);
     consumer = vertx.eventBus().localConsumer(address, this::onBatch);
     return consumer.completion().onSuccess(v -> vertx.eventBus().send(Addresses.WORKER_ANNOUNCE, address));
   }

@@ -70,7 +70,7 @@ public final class ModelHandle {
     }
   }
 
-  boolean closed() {
+  public boolean closed() {
     return refs.get() <= 0;
   }
 

@@ -13,6 +13,7 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.model.OrtEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.kafka.client.KafkaMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.Locale;

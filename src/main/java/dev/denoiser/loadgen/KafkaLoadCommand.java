@@ -1,10 +1,10 @@
 package dev.denoiser.loadgen;
 
 import dev.denoiser.data.NoisyDigits;
-import dev.denoiser.cli.Main;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.error.UserError;
+import dev.denoiser.kafka.client.KafkaOptions;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -71,7 +71,7 @@ public final class KafkaLoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (load.clients < 1 || load.rate <= 0 || size < 1 || size > 4096) {
-      throw new Main.UserError("--streams must be at least 1, --rate above 0 and --size 1 to 4096");
+      throw new UserError("--streams must be at least 1, --rate above 0 and --size 1 to 4096");
     }
     Settings defaults = Settings.defaultsOnly();
     String in = or(inputTopic, defaults.getString(Setting.KAFKA_TOPIC_NOISY));
@@ -119,13 +119,13 @@ public final class KafkaLoadCommand implements Callable<Integer> {
     try (Admin admin = Admin.create(common)) {
       admin.describeTopics(topics).allTopicNames().get(15, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      throw new Main.UserError("topics " + topics + " on " + bootstrap + ": " + e.getCause().getMessage()
+      throw new UserError("topics " + topics + " on " + bootstrap + ": " + e.getCause().getMessage()
           + " (the service creates its topics when it starts; start it first)");
     } catch (TimeoutException e) {
-      throw new Main.UserError("no answer from Kafka at " + bootstrap + " within 15 s");
+      throw new UserError("no answer from Kafka at " + bootstrap + " within 15 s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new Main.UserError("interrupted");
+      throw new UserError("interrupted");
     }
   }
 }

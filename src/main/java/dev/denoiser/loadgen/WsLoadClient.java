@@ -1,7 +1,7 @@
 package dev.denoiser.loadgen;
 
 import dev.denoiser.data.NoisyDigits;
-import dev.denoiser.stream.StreamReply;
+import dev.denoiser.websocket.StreamReply;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

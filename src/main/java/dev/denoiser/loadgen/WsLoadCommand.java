@@ -1,7 +1,7 @@
 package dev.denoiser.loadgen;
 
 import dev.denoiser.data.NoisyDigits;
-import dev.denoiser.cli.Main;
+import dev.denoiser.error.UserError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
@@ -55,7 +55,7 @@ public final class WsLoadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (load.clients < 1 || load.rate <= 0) {
-      throw new Main.UserError("--clients must be at least 1 and --rate above 0");
+      throw new UserError("--clients must be at least 1 and --rate above 0");
     }
     NoisyDigits.Pool frames = new NoisyDigits(42, load.noise, 28).pool(256);
     Vertx vertx = Vertx.vertx();

@@ -13,7 +13,7 @@ import java.util.Map;
  * [0,1] in, denoised images and latents out, in batches. Not thread-safe; close it.
  */
 public final class OrtModel implements AutoCloseable {
-  private final OrtEnvironment env = dev.denoiser.inference.OrtEnv.get();
+  private final OrtEnvironment env = dev.denoiser.model.OrtEnv.get();
   private final OrtSession session;
   private final int channels;
 

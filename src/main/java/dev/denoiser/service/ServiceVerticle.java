@@ -11,14 +11,16 @@ import dev.denoiser.http.HttpVerticle;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.DeviceSelector;
 import dev.denoiser.inference.InferenceVerticle;
-import dev.denoiser.inference.ModelDirectoryWatcher;
+import dev.denoiser.hotswap.ModelDirectoryWatcher;
+import dev.denoiser.inference.LocalCodec;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
-import dev.denoiser.stream.StreamEndpoint;
-import dev.denoiser.stream.VideoSamples;
-import dev.denoiser.stream.WebPage;
+import dev.denoiser.source.ServiceContext;
+import dev.denoiser.websocket.StreamEndpoint;
+import dev.denoiser.websocket.VideoSamples;
+import dev.denoiser.websocket.WebPage;
 import dev.denoiser.trainer.TrainerRole;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -71,6 +73,7 @@ public final class ServiceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     deployments = new Deployments(vertx);
+    LocalCodec.registerAll(vertx);
     Device device;
     try {
       device = new DeviceSelector().select(settings.getString(Setting.INFERENCE_DEVICE));

@@ -2,6 +2,7 @@ package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
+import dev.denoiser.hotswap.ModelNames;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package dev.denoiser.trainer;
 
+import dev.denoiser.hotswap.ModelInstaller;
 import dev.denoiser.model.ModelCard;
 
 /**

@@ -4,7 +4,7 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
-import dev.denoiser.kafka.RecordDecoder;
+import dev.denoiser.kafka.ingest.RecordDecoder;
 import java.io.IOException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 

@@ -4,6 +4,7 @@ import dev.denoiser.data.DataException;
 import dev.denoiser.data.Noise;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
+import dev.denoiser.hotswap.ModelInstaller;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.ModelException;

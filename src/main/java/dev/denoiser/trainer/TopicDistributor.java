@@ -2,7 +2,9 @@ package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
-import dev.denoiser.kafka.KafkaHeaders;
+import dev.denoiser.hotswap.ModelEnvelope;
+import dev.denoiser.hotswap.ModelsTopic;
+import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.model.ModelCard;
 import java.time.Duration;
 import java.util.Map;
@@ -17,12 +19,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * {@link ModelEnvelope}, headers {@code content-type}, {@code model}, {@code model-version},
  * {@code sha256}. Returns once the broker has acknowledged it ({@code acks=all}).
  */
-final class TopicDistributor implements Distributor {
+public final class TopicDistributor implements Distributor {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final long maxBytes;
 
-  TopicDistributor(Map<String, Object> common, String topic, long maxBytes) {
+  public TopicDistributor(Map<String, Object> common, String topic, long maxBytes) {
     this.producer = new KafkaProducer<>(ModelsTopic.producerConfig(common, "models-publisher", maxBytes));
     this.topic = topic;
     this.maxBytes = maxBytes;

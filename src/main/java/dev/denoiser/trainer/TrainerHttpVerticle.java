@@ -23,14 +23,14 @@ import java.util.function.BooleanSupplier;
  * models topic, if any, is read to its end) and {@code GET /metrics} (Prometheus), on
  * {@code http.host}:{@code http.port}.
  */
-final class TrainerHttpVerticle extends VerticleBase {
+public final class TrainerHttpVerticle extends VerticleBase {
   private final Settings settings;
   private final MeterRegistry meters;
   private final RouteContributor admin;
   private final BooleanSupplier ready;
   private HttpServer server;
 
-  TrainerHttpVerticle(Settings settings, MeterRegistry meters, RouteContributor admin, BooleanSupplier ready) {
+  public TrainerHttpVerticle(Settings settings, MeterRegistry meters, RouteContributor admin, BooleanSupplier ready) {
     this.settings = settings;
     this.meters = meters;
     this.admin = admin;
@@ -57,7 +57,7 @@ final class TrainerHttpVerticle extends VerticleBase {
     return server.listen();
   }
 
-  int port() {
+  public int port() {
     return server.actualPort();
   }
 

@@ -1,6 +1,7 @@
 package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
+import dev.denoiser.hotswap.PollingThread;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ final class TrainerInputs extends PollingThread {
   }
 
   @Override
-  void poll(KafkaConsumer<String, byte[]> c) throws Exception {
+  protected void poll(KafkaConsumer<String, byte[]> c) throws Exception {
     List<String> topics = new ArrayList<>(List.of(controlTopic));
     if (referenceTopic != null) {
       topics.add(referenceTopic);

@@ -2,6 +2,7 @@ package dev.denoiser.trainer;
 
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
+import dev.denoiser.hotswap.ModelNames;
 import dev.denoiser.model.ModelCard;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;

@@ -8,7 +8,9 @@ import ai.djl.Device;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.inference.InferenceVerticle;
+import dev.denoiser.inference.LocalCodec;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.metrics.ServiceMetrics;
@@ -41,6 +43,7 @@ class BatcherLimitsTest {
   void setUp() throws Exception {
     TestModels.write(models, "m", 1, 3);
     vertx = Vertx.vertx();
+    LocalCodec.registerAll(vertx);
     metrics = ServiceMetrics.inMemory();
     registry = new ModelRegistry(new ModelLoader(Device.cpu(), 1), metrics, "m");
     registry.loadAll(models);

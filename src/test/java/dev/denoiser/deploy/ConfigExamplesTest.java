@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.kafka.client.KafkaOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

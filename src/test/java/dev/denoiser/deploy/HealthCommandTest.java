@@ -3,6 +3,7 @@ package dev.denoiser.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import dev.denoiser.cli.HealthCommand;
 import dev.denoiser.cli.Main;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;

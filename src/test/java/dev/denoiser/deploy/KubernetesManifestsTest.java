@@ -7,9 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.cli.HealthCommand;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.kafka.KafkaOptions;
+import dev.denoiser.kafka.client.KafkaOptions;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -38,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * grace longer than the drain, KEDA on the configured topic and group with no more replicas than
  * partitions, and one autoscaler per overlay.
  */
-class KubernetesManifestsTest {
-  static final List<String> OVERLAYS = List.of("k8s/overlays/cpu", "k8s/overlays/cpu-hpa", "k8s/overlays/gpu");
+public class KubernetesManifestsTest {
+  public static final List<String> OVERLAYS = List.of("k8s/overlays/cpu", "k8s/overlays/cpu-hpa", "k8s/overlays/gpu");
 
   static RenderedOverlay render(String overlay) {
     return new RenderedOverlay(Repo.file(overlay));

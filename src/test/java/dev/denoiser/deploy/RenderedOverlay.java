@@ -17,13 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /** An overlay rendered by {@link Kustomize} and loaded into fabric8's Kubernetes model. */
-final class RenderedOverlay {
+public final class RenderedOverlay {
   static final KubernetesSerialization K8S = new KubernetesSerialization();
   final Path dir;
   final List<Kustomize.Doc> docs;
   final List<HasMetadata> objects = new ArrayList<>();
 
-  RenderedOverlay(Path dir) {
+  public RenderedOverlay(Path dir) {
     this.dir = dir;
     this.docs = Kustomize.build(dir);
     for (Kustomize.Doc d : docs) {
@@ -54,7 +54,7 @@ final class RenderedOverlay {
     return one(Deployment.class);
   }
 
-  Container container() {
+  public Container container() {
     List<Container> cs = deployment().getSpec().getTemplate().getSpec().getContainers();
     assertEquals(1, cs.size(), "one container");
     return cs.get(0);

@@ -8,7 +8,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Files of this repository, for the tests that check the deployment files against the code. */
-final class Repo {
+public final class Repo {
   private Repo() {}
 
   /** The repository root (Maven's basedir; the tests run there). */
@@ -20,7 +20,7 @@ final class Repo {
     return p;
   }
 
-  static Path file(String relative) {
+  public static Path file(String relative) {
     return root().resolve(relative);
   }
 

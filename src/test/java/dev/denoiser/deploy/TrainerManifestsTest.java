@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.cli.HealthCommand;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import io.fabric8.kubernetes.api.model.Container;

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
+import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.testing.ServiceHarness;
+import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -14,12 +16,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** With no kafka.bootstrap.servers the service runs its own broker and the demo feed, and stops both on drain. */
 @Timeout(120)
+@Tag("slow")
 class EmbeddedDefaultTest {
   static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.cli.Main;
-import dev.denoiser.kafka.EmbeddedKafka;
+import dev.denoiser.kafka.embedded.EmbeddedKafka;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its CSV row.
  */
 @Timeout(180)
+@Tag("slow")
 class KafkaLoadCommandTest {
   @TempDir static Path dir;
   static EmbeddedKafka broker;

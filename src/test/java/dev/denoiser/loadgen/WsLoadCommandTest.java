@@ -10,10 +10,12 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code loadgen ws} against a real service: it stops by itself and writes its CSV row. */
+@Tag("slow")
 class WsLoadCommandTest {
   @Test
   void shortRunAnswersEveryFrameAndAppendsCsvRows(@TempDir Path dir) throws Exception {

@@ -3,7 +3,7 @@ package dev.denoiser.testing;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.metrics.Metered;
-import dev.denoiser.service.ServiceContext;
+import dev.denoiser.source.ServiceContext;
 import dev.denoiser.service.ServiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -7,8 +7,11 @@ import dev.denoiser.config.Setting;
 import dev.denoiser.data.ImageSet;
 import dev.denoiser.data.Mnist;
 import dev.denoiser.frame.Frame;
-import dev.denoiser.kafka.KafkaHeaders;
-import dev.denoiser.kafka.SharedBroker;
+import dev.denoiser.hotswap.ModelEnvelope;
+import dev.denoiser.hotswap.ModelsTopicSwapTest;
+import dev.denoiser.hotswap.SwapLoad;
+import dev.denoiser.kafka.client.KafkaHeaders;
+import dev.denoiser.testing.SharedBroker;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;
 import io.micrometer.core.instrument.Counter;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DJL, small budget) and promotes through the models topic, the replica swapping to it, and a
  * replica started afterwards serving it.
  */
+@Tag("slow")
 class KafkaTrainerTest {
   static final String MODEL = "conv-upsample";
   static final int REFERENCES = 21;

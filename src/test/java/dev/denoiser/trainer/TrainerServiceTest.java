@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.hotswap.ModelsTopicSwapTest;
 import dev.denoiser.metrics.Metered;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.service.TrainerServiceVerticle;
 import dev.denoiser.testing.ServiceHarness;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP server, a run promoted into the shared models directory, and a serving replica watching
  * that directory swapping to it.
  */
+@Tag("slow")
 class TrainerServiceTest {
   @TempDir Path tmp;
 

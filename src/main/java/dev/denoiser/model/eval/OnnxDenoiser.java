@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import dev.denoiser.inference.OrtEnv;
+import dev.denoiser.model.OrtEnv;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Set;

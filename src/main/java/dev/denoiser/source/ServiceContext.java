@@ -1,0 +1,34 @@
+package dev.denoiser.source;
+
+import dev.denoiser.batching.BatchPolicy;
+import dev.denoiser.batching.InferenceClient;
+import dev.denoiser.config.Settings;
+import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.inference.ModelRegistry;
+import dev.denoiser.metrics.ServiceMetrics;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the verticles of one service share: its settings, metrics, model registry, the client
+ * sources use to run frames, the frame codec with its limits, and the readiness flag behind
+ * {@code /v2/health/ready}.
+ */
+public record ServiceContext(
+    Settings settings,
+    ServiceMetrics metrics,
+    ModelRegistry registry,
+    InferenceClient client,
+    FrameCodec codec,
+    BatchPolicy policy,
+    AtomicBoolean started) {
+
+  /** The checks every source runs on its frames, once per frame. */
+  public FrameGate gate() {
+    return new FrameGate(codec, client);
+  }
+
+  /** Ready: start-up finished and at least one model is loaded. */
+  public boolean ready() {
+    return started.get() && !registry.isEmpty();
+  }
+}

@@ -1,0 +1,25 @@
+package dev.denoiser.websocket;
+
+import dev.denoiser.config.Setting;
+import dev.denoiser.config.Settings;
+
+/**
+ * The WebSocket limits, read once from the settings.
+ *
+ * @param maxMessageBytes largest binary message (frame-id header included); larger closes with 1009
+ * @param maxInFlight most frames of one connection between receipt and reply
+ * @param maxConnections most open connections; the upgrade of one more is refused with 503
+ */
+public record StreamLimits(long maxMessageBytes, int maxInFlight, int maxConnections) {
+  public StreamLimits {
+    if (maxMessageBytes <= 0 || maxInFlight <= 0 || maxConnections <= 0) {
+      throw new IllegalArgumentException("stream limits must be positive: maxMessageBytes=" + maxMessageBytes
+          + ", maxInFlight=" + maxInFlight + ", maxConnections=" + maxConnections);
+    }
+  }
+
+  public static StreamLimits from(Settings s) {
+    return new StreamLimits(s.getLong(Setting.STREAM_MAX_MESSAGE_BYTES), s.getInt(Setting.STREAM_MAX_IN_FLIGHT),
+        s.getInt(Setting.STREAM_MAX_CONNECTIONS));
+  }
+}

@@ -1,0 +1,205 @@
+package dev.denoiser.websocket;
+
+import dev.denoiser.batching.InferenceClient;
+import dev.denoiser.error.DenoiserException;
+import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.FrameGate.Admitted;
+import dev.denoiser.source.OverloadPolicy;
+import dev.denoiser.source.ServiceContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One open {@code /v1/stream} connection. Binary messages in (one frame each, numbered 0, 1, 2...),
+ * {@link StreamReply} binary messages and JSON error texts out, in message order. Runs on the
+ * socket's event loop; decoding is checked here, inference goes through the {@link InferenceClient}.
+ *
+ * <p>Live mode runs one frame at a time and keeps only the newest of the frames that arrive
+ * meanwhile. Lossless mode runs every frame, retries those the batcher refuses with OVERLOADED,
+ * and stops reading the socket while {@code window} frames await their reply (or the write queue
+ * is full).
+ */
+final class StreamSession {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
+  private static final OverloadPolicy OVERLOAD = OverloadPolicy.WEBSOCKET;
+  private final Vertx vertx;
+  private final ServerWebSocket ws;
+  private final StreamParams params;
+  private final FrameGate gate;
+  private final StreamMetrics metrics;
+  private final String streamId;
+  private final Closer closer;
+  private final ReplyOrder order;
+  private long nextSeq;
+  private long dropped;
+  private int running;
+  private Slot waitingSlot;
+  private Admitted waitingFrame;
+  private boolean paused;
+  private boolean goingAway;
+
+  StreamSession(Vertx vertx, ServerWebSocket ws, StreamParams params, ServiceContext svc, StreamLimits limits,
+      StreamMetrics metrics, String streamId) {
+    this.vertx = vertx;
+    this.ws = ws;
+    this.params = params;
+    this.gate = svc.gate();
+    this.metrics = metrics;
+    this.streamId = streamId;
+    this.closer = new Closer(ws, metrics);
+    this.order = new ReplyOrder(ws, params, metrics, closer);
+    MessageAssembler assembler = new MessageAssembler(limits.maxMessageBytes(), new MessageAssembler.Sink() {
+      @Override
+      public void binary(Buffer message) {
+        onMessage(message);
+      }
+
+      @Override
+      public void text() {
+        closer.close(Closer.POLICY_VIOLATION, "text messages are not part of the protocol; send each frame as one binary message");
+      }
+
+      @Override
+      public void tooBig(long bytes) {
+        closer.close(Closer.MESSAGE_TOO_BIG, "message of " + bytes + "+ bytes is over the limit of "
+            + limits.maxMessageBytes() + " bytes (stream.maxMessageBytes)");
+      }
+    });
+    ws.frameHandler(assembler::onFrame);
+    ws.drainHandler(v -> throttle());
+    ws.exceptionHandler(e -> LOG.debug("{}: {}", streamId, e.toString()));
+  }
+
+  /** The server is shutting down: take no more frames, answer those accepted, then close with 1001. */
+  void goAway() {
+    goingAway = true;
+    throttle();
+    flush();
+  }
+
+  boolean closed() {
+    return closer.closed();
+  }
+
+  void markClosed() {
+    closer.markClosed();
+  }
+
+  private void onMessage(Buffer message) {
+    if (goingAway || closer.closed()) {
+      return;
+    }
+    Slot slot = order.open(nextSeq++);
+    metrics.frameIn(params.mode());
+    Admitted frame;
+    try {
+      FrameIdHeader.Split split = FrameIdHeader.split(message, params.ids());
+      slot.frameId = split.frameId();
+      frame = gate.admit(params.format(), split.frame(), params.width(), params.height(), streamId,
+          split.frameId(), params.model());
+    } catch (DenoiserException e) {
+      fail(slot, e, true);
+      flush();
+      return;
+    }
+    if (params.mode() == StreamMode.LOSSLESS || running == 0) {
+      submit(slot, frame);
+    } else {
+      if (waitingSlot != null) {
+        drop(waitingSlot);
+      }
+      waitingSlot = slot;
+      waitingFrame = frame;
+    }
+    throttle();
+  }
+
+  private void submit(Slot slot, Admitted frame) {
+    running++;
+    attempt(slot, frame, 0);
+  }
+
+  private void attempt(Slot slot, Admitted frame, int retries) {
+    gate.run(frame, 0).onComplete(ar -> {
+      if (ar.succeeded()) {
+        slot.succeed(ar.result());
+      } else {
+        DenoiserException e = InferenceClient.toError(ar.cause(), params.model());
+        if (OVERLOAD.retries(e.code()) && !closer.closed()) {
+          metrics.retry();
+          long delay = OVERLOAD.delayMillis(retries);
+          vertx.setTimer(delay, id -> retry(slot, frame, retries + 1));
+          return;
+        }
+        fail(slot, e, false);
+      }
+      finished();
+    });
+  }
+
+  private void retry(Slot slot, Admitted frame, int retries) {
+    if (params.mode() == StreamMode.LIVE && waitingSlot != null) {
+      drop(slot); // a newer frame arrived while this one waited for room: it is stale now
+      finished();
+    } else if (closer.closed()) {
+      finished();
+    } else {
+      attempt(slot, frame, retries);
+    }
+  }
+
+  private void finished() {
+    running--;
+    if (running == 0 && waitingSlot != null) {
+      Slot s = waitingSlot;
+      Admitted f = waitingFrame;
+      waitingSlot = null;
+      waitingFrame = null;
+      submit(s, f);
+    }
+    flush();
+    throttle();
+  }
+
+  private void drop(Slot slot) {
+    slot.drop();
+    dropped++;
+    metrics.dropped();
+  }
+
+  private void fail(Slot slot, DenoiserException e, boolean beforeInference) {
+    slot.fail(e);
+    metrics.error(e.code(), beforeInference);
+  }
+
+  /** Sends what is finished, in order, then closes with 1001 if going away and all is answered. */
+  private void flush() {
+    order.flush(dropped);
+    if (goingAway && order.isEmpty()) {
+      closer.close(Closer.GOING_AWAY, "server shutting down");
+    }
+  }
+
+  /** Pauses reading while the window or the write queue is full; resumes when there is room. */
+  private void throttle() {
+    if (closer.closed()) {
+      return;
+    }
+    // live mode keeps reading (one running, one waiting) so that stale frames can be dropped
+    int backlog = params.mode() == StreamMode.LIVE ? order.size() - 2 : order.size();
+    boolean full = goingAway || backlog >= params.window() || (!ws.isClosed() && ws.writeQueueFull());
+    if (full && !paused) {
+      paused = true;
+      ws.pause();
+      if (!goingAway) {
+        metrics.paused();
+      }
+    } else if (!full && paused) {
+      paused = false;
+      ws.resume();
+    }
+  }
+}
