@@ -114,6 +114,23 @@ public final class NaturalImages {
     int w = img.getWidth();
     int n = h * w;
     byte[] out = new byte[channels * n];
+    java.awt.image.Raster raster = img.getRaster();
+    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+        && raster.getNumBands() <= 2) {
+      // A gray file: its stored values, not getRGB's colour-space conversion (which brightens
+      // them); a colour model gets them in all three planes.
+      int bits = img.getColorModel().getComponentSize(0);
+      float scale = bits == 8 ? 1f : 255f / ((1 << bits) - 1);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          byte v = (byte) Math.round(raster.getSample(x, y, 0) * scale);
+          for (int c = 0; c < channels; c++) {
+            out[c * n + y * w + x] = v;
+          }
+        }
+      }
+      return out;
+    }
     int[] row = new int[w];
     for (int y = 0; y < h; y++) {
       img.getRGB(0, y, w, 1, row, 0, w);

@@ -67,6 +67,19 @@ final class Images {
       }
       return new Frame(px, h, w, streamId, frameId, 1);
     }
+    java.awt.image.Raster raster = img.getRaster();
+    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+        && raster.getNumBands() <= 2) {
+      // Gray (16-bit, or with alpha): the stored values, not getRGB's colour-space conversion.
+      float max = (1 << img.getColorModel().getComponentSize(0)) - 1;
+      float[] px = new float[n];
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          px[y * w + x] = raster.getSample(x, y, 0) / max;
+        }
+      }
+      return new Frame(px, h, w, streamId, frameId, 1);
+    }
     boolean gray = img.getColorModel().getNumColorComponents() == 1;
     float[] px = new float[(gray ? 1 : 3) * n];
     int[] row = new int[w];

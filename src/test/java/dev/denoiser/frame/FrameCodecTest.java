@@ -55,6 +55,20 @@ class FrameCodecTest {
   }
 
   @Test
+  void sixteenBitGrayPngsKeepTheirStoredValues() throws Exception {
+    BufferedImage img = new BufferedImage(2, 1, BufferedImage.TYPE_USHORT_GRAY);
+    img.getRaster().setSample(0, 0, 0, 16384);
+    img.getRaster().setSample(1, 0, 0, 65535);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    Frame f = codec.decode(MediaType.PNG, out.toByteArray(), null, null, null, null);
+    assertEquals(1, f.channels());
+    // No colour-space conversion: a quarter of full scale stays a quarter.
+    assertEquals(16384 / 65535f, f.pixels()[0], 1e-6);
+    assertEquals(1f, f.pixels()[1], 1e-6);
+  }
+
+  @Test
   void hugeDeclaredSizesDoNotOverflowTheLimit() {
     assertCode(ErrorCode.PAYLOAD_TOO_LARGE, () -> codec.checkSize(0xFFFFFFFFL, 0xFFFFFFFFL));
     assertCode(ErrorCode.PAYLOAD_TOO_LARGE, () -> codec.checkSize(1L << 32, 1L << 32));
