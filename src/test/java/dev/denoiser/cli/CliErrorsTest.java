@@ -89,8 +89,10 @@ class CliErrorsTest {
         "x", "--out", tmp.toString()), "cannot read checkpoint");
     assertOneLineError(run("train", "x", "--init-from", tmp.resolve("absent.onnx").toString(),
         "--out", tmp.toString()), "no model file");
+    assertOneLineError(run("train", "x", "--loss", "l1", "--arch", "conv-upsample", "--out",
+        tmp.toString()), "unknown loss 'l1'");
     assertOneLineError(run("train", "x", "--loss", "mse", "--arch", "conv-upsample", "--out",
-        tmp.toString()), "unknown loss 'mse'");
+        tmp.toString()), "the mse loss is for residual architectures");
   }
 
   /** The default recipe fine-tunes conv-upsample-bce: without it, training says what to run. */

@@ -193,7 +193,12 @@ class TrainerTest {
     old.remove("loss");
     assertEquals(TrainConfig.Loss.BCE, TrainConfig.fromJson(old).loss());
     assertEquals(TrainConfig.Loss.PSNR, TrainConfig.Loss.parse("psnr"));
-    assertThrows(ModelException.class, () -> TrainConfig.Loss.parse("mse"));
+    assertThrows(ModelException.class, () -> TrainConfig.Loss.parse("l1"));
+    assertEquals(TrainConfig.Loss.MSE, TrainConfig.Loss.parse("mse"));
+    ModelException mse = assertThrows(ModelException.class, () -> Trainer.train(
+        new NetSpec("conv-upsample", 8, 8, 0, 0), cfg(1, 1).withLoss(TrainConfig.Loss.MSE), DATA,
+        TrainListener.NONE, null));
+    assertTrue(mse.getMessage().contains("residual"), mse.getMessage());
     ModelException e = assertThrows(ModelException.class, () -> Trainer.train(
         new NetSpec("vae", 8, 8, 2, 0), psnr, DATA, TrainListener.NONE, null));
     assertTrue(e.getMessage().contains("psnr"), e.getMessage());
