@@ -109,14 +109,23 @@ public final class NaturalImages {
         planes(img, channels));
   }
 
-  static byte[] planes(BufferedImage img, int channels) {
+  /** True for a gray file (one or two bands, gray and alpha, not a palette). */
+  public static boolean isGray(BufferedImage img) {
+    return !(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+        && img.getRaster().getNumBands() <= 2;
+  }
+
+  /**
+   * The image as {@code channels} planes of bytes: a gray file's stored values (scaled to 8
+   * bits, in every plane), or BT.601 luma (rounded) / R, G, B of a colour file.
+   */
+  public static byte[] planes(BufferedImage img, int channels) {
     int h = img.getHeight();
     int w = img.getWidth();
     int n = h * w;
     byte[] out = new byte[channels * n];
     java.awt.image.Raster raster = img.getRaster();
-    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel)
-        && raster.getNumBands() <= 2) {
+    if (isGray(img)) {
       // A gray file: its stored values, not getRGB's colour-space conversion (which brightens
       // them); a colour model gets them in all three planes.
       int bits = img.getColorModel().getComponentSize(0);

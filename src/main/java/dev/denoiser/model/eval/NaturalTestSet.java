@@ -1,8 +1,7 @@
 package dev.denoiser.model.eval;
 
+import dev.denoiser.data.NaturalImages;
 import java.awt.image.BufferedImage;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -67,34 +66,19 @@ public final class NaturalTestSet {
     return fromBuffered(img);
   }
 
-  /** Converts a decoded image; gray files keep their stored values (no colour-space change). */
+  /**
+   * Converts a decoded image with the training photos' reader ({@link NaturalImages#planes}), so
+   * that the test photos and the training photos are read alike: gray files keep their stored
+   * values (no colour-space change), colour files give R, G, B planes.
+   */
   public static Image fromBuffered(BufferedImage img) {
-    int w = img.getWidth();
-    int h = img.getHeight();
-    int n = w * h;
-    Raster r = img.getRaster();
-    int bands = r.getNumBands();
-    boolean indexed = img.getColorModel() instanceof IndexColorModel;
-    if (!indexed && bands <= 2) {
-      int bits = img.getColorModel().getComponentSize(0);
-      float scale = bits == 8 ? 1f : 255f / ((1 << bits) - 1);
-      float[] g = new float[n];
-      for (int y = 0; y < h; y++) {
-        for (int x = 0; x < w; x++) {
-          g[y * w + x] = Math.round(r.getSample(x, y, 0) * scale);
-        }
-      }
-      return new Image(w, h, 1, g);
+    int c = NaturalImages.isGray(img) ? 1 : 3;
+    byte[] b = NaturalImages.planes(img, c);
+    float[] out = new float[b.length];
+    for (int i = 0; i < b.length; i++) {
+      out[i] = b[i] & 0xff;
     }
-    int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-    float[] out = new float[3 * n];
-    for (int i = 0; i < n; i++) {
-      int p = argb[i];
-      out[i] = (p >> 16) & 0xff;
-      out[n + i] = (p >> 8) & 0xff;
-      out[2 * n + i] = p & 0xff;
-    }
-    return new Image(w, h, 3, out);
+    return new Image(img.getWidth(), img.getHeight(), c, out);
   }
 
   /** BT.601 luma of an RGB image, rounded to integers 0-255. */
