@@ -1,6 +1,7 @@
 package dev.denoiser.inference;
 
 import dev.denoiser.frame.Frame;
+import dev.denoiser.frame.Mirror;
 import dev.denoiser.model.ModelCard;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,13 @@ final class FrameShaper {
       int piecesPerFrame, Layout layout) {}
 
   /** Where each piece's core goes in its frame. */
-  record Layout(int[] tileY, int[] tileX, int tileH, int tileW, int parts, boolean mixGray) {}
+  record Layout(int[] tileY, int[] tileX, int tileH, int tileW, int parts, boolean mixGray) {
+    /** One piece that is the frame itself: no padding, tiles or channel change, so no copies. */
+    boolean whole(Frame f) {
+      return parts == 1 && !mixGray && tileY.length == 1 && tileX.length == 1
+          && tileH == f.height() && tileW == f.width();
+    }
+  }
 
   private final int modelChannels;
   private final int multiple;
@@ -72,6 +79,10 @@ final class FrameShaper {
     Layout layout = new Layout(ys, xs, th, tw, parts, mixGray);
     List<float[]> pieces = new ArrayList<>();
     for (Frame f : frames) {
+      if (layout.whole(f)) {
+        pieces.add(f.pixels());
+        continue;
+      }
       for (int part = 0; part < parts; part++) {
         for (int ty = 0; ty < ys.length; ty++) {
           for (int tx = 0; tx < xs.length; tx++) {
@@ -92,6 +103,11 @@ final class FrameShaper {
     Layout l = p.layout();
     for (int i = 0; i < n; i++) {
       Frame f = p.frames().get(i);
+      lat[i] = mean(latent, i * p.piecesPerFrame(), p.piecesPerFrame());
+      if (l.whole(f)) {
+        den[i] = denoised[i];
+        continue;
+      }
       int h = f.height();
       int w = f.width();
       float[] out = new float[f.pixelCount()];
@@ -104,7 +120,6 @@ final class FrameShaper {
         }
       }
       den[i] = out;
-      lat[i] = mean(latent, i * p.piecesPerFrame(), p.piecesPerFrame());
     }
     return new float[][][] {den, lat};
   }
@@ -148,9 +163,9 @@ final class FrameShaper {
       int base = from * plane;
       int o = c * th * tw;
       for (int y = 0; y < th; y++) {
-        int row = base + mirror(y0 + y, h) * w;
+        int row = base + Mirror.index(y0 + y, h) * w;
         for (int x = 0; x < tw; x++) {
-          out[o++] = src[row + mirror(x0 + x, w)];
+          out[o++] = src[row + Mirror.index(x0 + x, w)];
         }
       }
     }
@@ -177,16 +192,6 @@ final class FrameShaper {
         }
       }
     }
-  }
-
-  /** Reflection without repeating the edge pixel: -1 maps to 1, n to n - 2. */
-  static int mirror(int i, int n) {
-    if (n == 1) {
-      return 0;
-    }
-    int period = 2 * (n - 1);
-    int m = Math.floorMod(i, period);
-    return m < n ? m : period - m;
   }
 
   private static float[] mean(float[][] rows, int from, int count) {

@@ -46,6 +46,17 @@ class FrameShaperTest {
   }
 
   @Test
+  void aFrameThatAlreadyFitsIsNotCopied() {
+    FrameShaper s = new FrameShaper(card(1, 4), FrameShaper.Tiling.DEFAULT);
+    Frame f = frame(1, 28, 28, 7);
+    FrameShaper.Plan p = s.plan(List.of(f));
+    assertTrue(p.pieces().get(0) == f.pixels(), "the frame's own pixels go to the model");
+    float[] out = new float[f.pixelCount()];
+    assertTrue(s.assemble(p, new float[][] {out}, new float[][] {{1f}})[0][0] == out,
+        "the model's output is the reply");
+  }
+
+  @Test
   void padsAnySizeToTheMultipleAndCropsBack() {
     FrameShaper s = new FrameShaper(card(1, 4), FrameShaper.Tiling.DEFAULT);
     List<Frame> frames = List.of(frame(1, 479, 641, 1), frame(1, 479, 641, 2));
@@ -95,13 +106,5 @@ class FrameShaperTest {
     }
     Frame rgb = frame(3, 8, 12, 6);
     assertArrayEquals(rgb.pixels(), identity(s, List.of(rgb))[0][0]);
-  }
-
-  @Test
-  void mirrorsWithoutRepeatingTheEdge() {
-    assertEquals(1, FrameShaper.mirror(-1, 5));
-    assertEquals(3, FrameShaper.mirror(5, 5));
-    assertEquals(0, FrameShaper.mirror(8, 5));
-    assertEquals(0, FrameShaper.mirror(3, 1));
   }
 }

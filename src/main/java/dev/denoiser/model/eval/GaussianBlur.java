@@ -1,5 +1,7 @@
 package dev.denoiser.model.eval;
 
+import dev.denoiser.frame.Mirror;
+
 import java.util.Locale;
 
 /**
@@ -49,7 +51,7 @@ public final class GaussianBlur implements Denoiser {
       for (int x = 0; x < w; x++) {
         float acc = 0;
         for (int k = -r; k <= r; k++) {
-          acc += kernel[k + r] * src[row + Reflect.index(x + k, w)];
+          acc += kernel[k + r] * src[row + Mirror.index(x + k, w)];
         }
         tmp[row + x] = acc;
       }
@@ -57,7 +59,7 @@ public final class GaussianBlur implements Denoiser {
     float[] out = new float[src.length];
     for (int y = 0; y < h; y++) {
       for (int k = -r; k <= r; k++) {
-        int from = Reflect.index(y + k, h) * w;
+        int from = Mirror.index(y + k, h) * w;
         float kv = kernel[k + r];
         int to = y * w;
         for (int x = 0; x < w; x++) {

@@ -1,5 +1,6 @@
 package dev.denoiser.model.eval;
 
+import dev.denoiser.frame.Mirror;
 import java.util.Arrays;
 
 /** Median filter over a square window ({@code size} x {@code size}), reflected at the borders. */
@@ -34,9 +35,9 @@ public final class Median implements Denoiser {
       for (int x = 0; x < w; x++) {
         int k = 0;
         for (int dy = -r; dy <= r; dy++) {
-          int row = Reflect.index(y + dy, h) * w;
+          int row = Mirror.index(y + dy, h) * w;
           for (int dx = -r; dx <= r; dx++) {
-            win[k++] = src[row + Reflect.index(x + dx, w)];
+            win[k++] = src[row + Mirror.index(x + dx, w)];
           }
         }
         Arrays.sort(win);

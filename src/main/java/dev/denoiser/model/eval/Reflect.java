@@ -1,22 +1,13 @@
 package dev.denoiser.model.eval;
 
+import dev.denoiser.frame.Mirror;
+
 /**
- * Reflection padding (the mirror excludes the edge pixel, as numpy's {@code reflect}: ... 2 1 | 0 1
- * 2 ... | n-2 n-3 ...) and the matching crop, for filters near the border and for models that
+ * Reflection padding ({@link Mirror}: the mirror excludes the edge pixel) and the matching crop, for filters near the border and for models that
  * need sizes that are multiples of a number.
  */
 public final class Reflect {
   private Reflect() {}
-
-  /** Maps any integer index into [0, n) by reflection about the first and last element. */
-  public static int index(int i, int n) {
-    if (n == 1) {
-      return 0;
-    }
-    int period = 2 * (n - 1);
-    int m = Math.floorMod(i, period);
-    return m < n ? m : period - m;
-  }
 
   /** Smallest multiple of {@code m} that is at least {@code n}. */
   public static int roundUp(int n, int m) {
@@ -40,11 +31,11 @@ public final class Reflect {
       int si = c * img.plane();
       int so = c * width * height;
       for (int y = 0; y < height; y++) {
-        int row = si + index(y, h0) * w0;
+        int row = si + Mirror.index(y, h0) * w0;
         int o = so + y * width;
         System.arraycopy(src, row, out, o, w0);
         for (int x = w0; x < width; x++) {
-          out[o + x] = src[row + index(x, w0)];
+          out[o + x] = src[row + Mirror.index(x, w0)];
         }
       }
     }

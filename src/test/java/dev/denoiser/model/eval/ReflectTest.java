@@ -9,16 +9,6 @@ import org.junit.jupiter.api.Test;
 class ReflectTest {
 
   @Test
-  void indexReflectsWithoutRepeatingTheEdge() {
-    assertEquals(1, Reflect.index(-1, 5));
-    assertEquals(2, Reflect.index(-2, 5));
-    assertEquals(3, Reflect.index(5, 5));
-    assertEquals(0, Reflect.index(8, 5));
-    assertEquals(1, Reflect.index(9, 5));
-    assertEquals(0, Reflect.index(7, 1));
-  }
-
-  @Test
   void padThenCropRoundTrips() {
     Random r = new Random(1);
     float[] v = new float[3 * 7 * 5];
