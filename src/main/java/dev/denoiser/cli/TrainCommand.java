@@ -60,6 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--noise", description = "gaussian:SIGMA, gaussian:LO..HI, sp:AMOUNT, mix:SIGMA:AMOUNT.") String noise;
   @Option(names = "--seed") Long seed;
   @Option(names = "--threads", description = "PyTorch intra-op threads.") Integer threads;
+  @Option(names = "--device", defaultValue = "auto", description = "auto, cpu or cuda:N (needs a -Pgpu build on a CUDA machine; auto falls back to the CPU).") String device;
   @Option(names = "--limit", description = "Use only the first N training images (0 = all).") Integer limit;
   @Option(names = "--loss", description = "bce (binary cross-entropy, the default) or psnr "
       + "(minus the mean per-image PSNR; for fine-tuning with --init-from).") String loss;
@@ -86,6 +87,7 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter w = spec.commandLine().getOut();
     try {
+      w.println("training on " + dev.denoiser.model.Torch.useDevice(device));
       ModelZoo.Recipe base = ModelZoo.recipe(name);
       if (base == null && arch == null && initFrom == null) {
         throw new Main.UserError("unknown model '" + name + "': use one of "

@@ -65,6 +65,7 @@ public enum Setting {
   KAFKA_MODELS_MAX_BYTES("kafka.models.maxBytes", 16L << 20, "Largest model envelope: the models topic's max.message.bytes, the producer's max.request.size and the consumers' fetch sizes."),
   TRAINER_ENABLED("trainer.enabled", false, "Run the trainer role inside serve (what serve --with-trainer sets)."),
   TRAINER_THREADS("trainer.threads", 0, "PyTorch threads of a training run (0: cores - 1, at least 1, so serving keeps a core)."),
+  TRAINER_DEVICE("trainer.device", "auto", "Device of training runs: auto (CUDA GPU 0 when PyTorch sees one, else the CPU), cpu, or cuda:N (an error when PyTorch cannot see it). The default jar bundles PyTorch's CPU build; -Pgpu builds one that loads the CUDA build."),
   TRAINER_SCHEDULE("trainer.schedule", "", "Interval between scheduled training runs (e.g. 6h, 30m, 90s, PT1H); empty: no schedule."),
   TRAINER_MODELS("trainer.models", "conv-upsample", "Comma-separated models the schedule retrains from MNIST and the reference frames; empty: models.default."),
   TRAINER_QUEUE_SIZE("trainer.queueSize", 4, "Runs that may wait behind the running one; more are refused with 409 TRAINER_BUSY."),

@@ -10,7 +10,7 @@ public final class Architectures {
   static {
     for (Architecture a : new Architecture[] {
       new LinearAe(), new ConvTransposeAe(), new ConvUpsampleAe(), new ConvUnpoolAe(), new Vae(),
-      ResidualUNet.full(), ResidualUNet.half()
+      ResidualUNet.full(), ResidualUNet.half(), ResidualUNet.lite()
     }) {
       ALL.put(a.name(), a);
     }

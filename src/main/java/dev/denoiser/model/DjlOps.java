@@ -82,6 +82,11 @@ public final class DjlOps implements Ops<NDArray> {
   }
 
   @Override
+  public NDArray conv1x1Up(NDArray x, String layer) {
+    return upsample(Conv2d.conv2d(x, p(layer + ".w"), p(layer + ".b")).singletonOrThrow());
+  }
+
+  @Override
   public Pooled<NDArray> maxPool(NDArray x) {
     Shape s = x.getShape();
     long n = s.get(0);

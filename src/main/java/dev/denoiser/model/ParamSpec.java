@@ -34,6 +34,14 @@ public record ParamSpec(String name, long[] shape, double bound) {
     };
   }
 
+  /** A 1x1 convolution {@code name.w} [out,in,1,1] plus bias; He init when ReLU follows. */
+  public static ParamSpec[] conv1x1(String name, int in, int out, boolean relu) {
+    return new ParamSpec[] {
+      new ParamSpec(name + ".w", new long[] {out, in, 1, 1}, Math.sqrt((relu ? 6 : 3) / (double) in)),
+      new ParamSpec(name + ".b", new long[] {out}, 0)
+    };
+  }
+
   /** A dense layer {@code name.w} [out,in] plus bias. */
   public static ParamSpec[] dense(String name, int in, int out, boolean relu) {
     return new ParamSpec[] {

@@ -1,17 +1,21 @@
 package dev.denoiser.model;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Access to DJL's PyTorch engine with fixed thread counts (set before the engine starts, so runs
- * are repeatable). The native library comes from the {@code pytorch-native-cpu} jar; nothing is
- * downloaded at run time.
+ * are repeatable) and the device training runs on ({@link #useDevice}). The default build bundles
+ * the {@code pytorch-native-cpu} jar and nothing is downloaded at run time; a {@code -Pgpu} build
+ * bundles no PyTorch library, and DJL fetches the one matching the machine (CUDA when present) on
+ * first use, or loads {@code PYTORCH_LIBRARY_PATH}.
  */
 public final class Torch {
   public static final String ENGINE = "PyTorch";
   private static volatile Engine engine;
+  private static volatile Device device = Device.cpu();
 
   private Torch() {}
 
@@ -21,7 +25,9 @@ public final class Torch {
     if (e == null) {
       synchronized (Torch.class) {
         if (engine == null) {
-          System.setProperty("ai.djl.offline", "true");
+          if (bundled() && System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+          }
           if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
           }
@@ -65,7 +71,28 @@ public final class Torch {
     JniUtils.setGradMode(false);
   }
 
+  /** True when a PyTorch native library jar is on the class path (the default build). */
+  static boolean bundled() {
+    return Torch.class.getResource("/native/lib/pytorch.properties") != null;
+  }
+
+  /**
+   * Selects the device of the models created from now on ({@code auto | cpu | cuda:N}, see
+   * {@link TrainDevice}); returns it.
+   */
+  public static Device useDevice(String spec) {
+    Device d = TrainDevice.select(spec);
+    device = d;
+    return d;
+  }
+
+  /** The device new models are created on. */
+  public static Device device() {
+    return device;
+  }
+
+  /** A manager on the selected device. */
   public static NDManager newManager() {
-    return engine().newBaseManager();
+    return engine().newBaseManager(device);
   }
 }

@@ -89,6 +89,8 @@ public final class TrainerRole {
   }
 
   private TrainerVerticle build(KafkaOptions kafka) throws Exception {
+    LOG.info("trainer: training runs on {}", dev.denoiser.model.Torch.useDevice(
+        s.getString(Setting.TRAINER_DEVICE)));
     String mnistDir = s.getString(Setting.TRAINER_MNIST_DIR).trim();
     Mnist mnist = Mnist.locate(mnistDir.isEmpty() ? null : Path.of(mnistDir));
     if (!mnist.dir().toFile().isDirectory()) {

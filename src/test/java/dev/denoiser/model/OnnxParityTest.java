@@ -34,7 +34,10 @@ class OnnxParityTest {
         Arguments.of(new NetSpec("vae", 8, 16, 4, 0)),
         Arguments.of(new NetSpec("unet-residual", 4, 8, 0, 0, 1, true)),
         Arguments.of(new NetSpec("unet-residual", 4, 8, 0, 0, 0, false, 3)),
-        Arguments.of(new NetSpec("unet-residual-half", 4, 8, 0, 0, 2, true)));
+        Arguments.of(new NetSpec("unet-residual-half", 4, 8, 0, 0, 2, true)),
+        Arguments.of(new NetSpec("unet-residual", 8, 16, 0, 0, 1, false)),
+        Arguments.of(new NetSpec("unet-residual-lite", 8, 16, 0, 0, 2, false)),
+        Arguments.of(new NetSpec("unet-residual-lite", 4, 8, 0, 0, 1, true, 3)));
   }
 
   @ParameterizedTest
