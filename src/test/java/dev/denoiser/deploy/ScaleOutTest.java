@@ -210,8 +210,8 @@ class ScaleOutTest {
       try {
         Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
             // the coordinator may not know the group yet, or answer late on a busy machine
-            .ignoreExceptionsInstanceOf(java.util.concurrent.ExecutionException.class)
-            .ignoreExceptionsInstanceOf(java.util.concurrent.TimeoutException.class)
+            .ignoreExceptionsMatching(e -> e instanceof java.util.concurrent.ExecutionException
+                || e instanceof java.util.concurrent.TimeoutException)
             .until(() -> {
               ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
                   .get(group);
