@@ -1,5 +1,9 @@
 package dev.denoiser.deploy;
 
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,20 +45,25 @@ final class JvmProcess implements AutoCloseable {
   /** Waits until the log has a line matching {@code regex}; returns its first group (or the line). */
   String await(String regex, long timeoutSeconds) throws Exception {
     Pattern pattern = Pattern.compile(regex);
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < end) {
-      for (String line : Files.readAllLines(log)) {
-        Matcher m = pattern.matcher(line);
-        if (m.find()) {
-          return m.groupCount() > 0 ? m.group(1) : line;
+    AtomicReference<String> found = new AtomicReference<>();
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(timeoutSeconds)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        for (String line : Files.readAllLines(log)) {
+          Matcher m = pattern.matcher(line);
+          if (m.find()) {
+            found.set(m.groupCount() > 0 ? m.group(1) : line);
+            return true;
+          }
         }
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + " before '" + regex + "'; see " + log);
-      }
-      Thread.sleep(100);
+        if (!process.isAlive()) {
+          throw new AssertionError(name + " exited with " + process.exitValue() + " before '" + regex + "'; see " + log);
+        }
+        return false;
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(name + ": no '" + regex + "' within " + timeoutSeconds + " s; see " + log);
     }
-    throw new AssertionError(name + ": no '" + regex + "' within " + timeoutSeconds + " s; see " + log);
+    return found.get();
   }
 
   boolean alive() {

@@ -1,5 +1,7 @@
 package dev.denoiser.deploy;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -133,10 +135,11 @@ class ScaleOutTest {
         try (FrameFeed feed = new FrameFeed(bootstrap, noisy, FrameFeed.keysCovering(PARTITIONS, 4), RATE)) {
           feed.start();
           int port = Integer.parseInt(victim.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 10));
-          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-          while (feed.sent() < RATE * 4 || published(port) <= 0) {
-            assertTrue(System.nanoTime() < deadline, "replica b published nothing within 120 s; see " + victim.log);
-            Thread.sleep(100);
+          try {
+            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> feed.sent() >= RATE * 4 && published(port) > 0);
+          } catch (ConditionTimeoutException e) {
+            throw new AssertionError("replica b published nothing within 120 s; see " + victim.log, e);
           }
           long killedAt = System.currentTimeMillis();
           victim.kill();
@@ -204,23 +207,20 @@ class ScaleOutTest {
 
     /** Waits until the group is stable with {@code members} members holding all partitions. */
     void awaitStableGroup(Admin admin, int members) throws Exception {
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (System.nanoTime() < end) {
-        ConsumerGroupDescription d;
-        try {
-          d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS).get(group);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-          // the coordinator may not know the group yet, or answer late on a busy machine
-          Thread.sleep(200);
-          continue;
-        }
-        int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-        if (d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == PARTITIONS) {
-          return;
-        }
-        Thread.sleep(100);
+      try {
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            // the coordinator may not know the group yet, or answer late on a busy machine
+            .ignoreExceptionsMatching(e -> e instanceof java.util.concurrent.ExecutionException
+                || e instanceof java.util.concurrent.TimeoutException)
+            .until(() -> {
+              ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
+                  .get(group);
+              int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+              return d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == PARTITIONS;
+            });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError("group " + group + " not stable with " + members + " members within 120 s", e);
       }
-      throw new AssertionError("group " + group + " not stable with " + members + " members within 120 s");
     }
 
     void stopAll() throws Exception {

@@ -69,6 +69,7 @@ class HotSwapTest {
     Map<Long, long[]> live = new ConcurrentHashMap<>();
     live.put(1L, new long[] {0, Long.MAX_VALUE});
     for (long v = 2; v <= 6; v++) {
+      // not a wait: the load runs for a while on each version before the next swap (the stimulus)
       Thread.sleep(60);
       Path dir = TestModels.write(staging.resolve("v" + v), "m", v, 100 + v);
       onnxByVersion.put(v, Files.readAllBytes(dir.resolve(ModelCard.MODEL_FILE)));
@@ -78,7 +79,7 @@ class HotSwapTest {
       live.get(v - 1)[1] = after;
       live.put(v, new long[] {before, Long.MAX_VALUE});
     }
-    Thread.sleep(60);
+    Thread.sleep(60); // the last version serves load for a while too (stimulus, not a wait)
     running.set(false);
     ServiceHarness.await(loadDone.future());
 

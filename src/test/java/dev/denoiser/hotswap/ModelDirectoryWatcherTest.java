@@ -1,5 +1,7 @@
 package dev.denoiser.hotswap;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.denoiser.frame.Frame;
@@ -35,8 +37,9 @@ class ModelDirectoryWatcherTest {
       ModelCard bad = ModelCard.read(v3.resolve(ModelCard.FILE)).withSha256("00");
       Files.write(models.resolve("m").resolve(ModelCard.MODEL_FILE), Files.readAllBytes(v3.resolve(ModelCard.MODEL_FILE)));
       bad.write(models.resolve("m").resolve(ModelCard.FILE));
-      Thread.sleep(400);
-      assertEquals(2, registry.card("m").version());
+      // the watcher scans every 50 ms: v2 must go on serving through several scans
+      Awaitility.await("v2 keeps serving").during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(20)).until(() -> registry.card("m").version() == 2);
       double refused = svc.svc().metrics().registry().find("denoiser_model_load_failures").counters().stream()
           .mapToDouble(Counter::count).sum();
       assertEquals(1.0, refused, "a refused version is not retried on every scan");
@@ -45,19 +48,15 @@ class ModelDirectoryWatcherTest {
       TestModels.write(scratch.resolve("n"), "other", 1, 4);
       ModelStore.publish(models, ModelCard.read(scratch.resolve("n/other/card.json")),
           Files.readAllBytes(scratch.resolve("n/other/model.onnx")));
-      long t0 = System.currentTimeMillis();
-      while (!registry.has("other") && System.currentTimeMillis() - t0 < 20_000) {
-        Thread.sleep(20);
-      }
+      Awaitility.await("the new model is loaded").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+          .until(() -> registry.has("other"));
       assertEquals(1, registry.card("other").version());
     }
   }
 
-  static void waitForVersion(ModelRegistry registry, long v) throws InterruptedException {
-    long t0 = System.currentTimeMillis();
-    while (registry.card("m").version() < v && System.currentTimeMillis() - t0 < 20_000) {
-      Thread.sleep(20);
-    }
+  static void waitForVersion(ModelRegistry registry, long v) {
+    Awaitility.await("version " + v + " serves").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+        .until(() -> registry.card("m").version() >= v);
     assertEquals(v, registry.card("m").version());
   }
 }

@@ -1,12 +1,13 @@
 package dev.denoiser.hotswap;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.kafka.client.KafkaHeaders;
-import dev.denoiser.testing.SharedBroker;
+import dev.denoiser.testing.TestKafka;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
@@ -43,14 +44,14 @@ public class ModelsTopicSwapTest {
   void twentySwapsThroughTheTopicFailNothingAndEveryAnswerNamesAVersionLiveAtTheTime() throws Exception {
     Path models = tmp.resolve("models");
     onnx.put(1L, Files.readAllBytes(TestModels.write(models, MODEL, 1, 101).resolve(ModelCard.MODEL_FILE)));
-    JsonObject cfg = SharedBroker.names("swap").put(Setting.MODELS_DEFAULT.key(), MODEL)
+    JsonObject cfg = TestKafka.names("swap").put(Setting.MODELS_DEFAULT.key(), MODEL)
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
     String topic = cfg.getString(Setting.KAFKA_TOPIC_MODELS.key());
     long[] sentAt = new long[LAST + 2];
     long[] liveAt = new long[LAST + 2];
     liveAt[LAST + 1] = Long.MAX_VALUE;
     try (ServiceHarness svc = ServiceHarness.start(models, cfg);
-        KafkaProducer<String, byte[]> producer = SharedBroker.producer();
+        KafkaProducer<String, byte[]> producer = TestKafka.producer();
         SwapLoad load = new SwapLoad(svc.port(), MODEL, 2, cfg.getString(Setting.KAFKA_TOPIC_NOISY.key()),
             cfg.getString(Setting.KAFKA_TOPIC_DENOISED.key()))) {
       for (long v = 2; v <= LAST; v++) {
@@ -70,7 +71,7 @@ public class ModelsTopicSwapTest {
 
       assertEquals(List.of(), load.failures, "no request may fail during swaps");
       assertEquals(load.kafkaSent.size(), load.kafkaAnswered(), "every Kafka frame answered");
-      assertEquals(List.of(), SharedBroker.readToEnd(cfg.getString(Setting.KAFKA_TOPIC_DLQ.key())), "no dead letters");
+      assertEquals(List.of(), TestKafka.readToEnd(cfg.getString(Setting.KAFKA_TOPIC_DLQ.key()), false), "no dead letters");
       int http = 0;
       for (SwapLoad.Sample s : load.samples) {
         int v = (int) s.version();
@@ -104,10 +105,10 @@ public class ModelsTopicSwapTest {
     int channels = 60_000;
     Path models = tmp.resolve("big");
     TestModels.write(models, "big", 1, 1, 0, 0, channels);
-    JsonObject cfg = SharedBroker.names("big").put(Setting.MODELS_DEFAULT.key(), "big")
+    JsonObject cfg = TestKafka.names("big").put(Setting.MODELS_DEFAULT.key(), "big")
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
     try (ServiceHarness svc = ServiceHarness.start(models, cfg);
-        TopicDistributor publisher = new TopicDistributor(Map.of("bootstrap.servers", SharedBroker.bootstrap()),
+        TopicDistributor publisher = new TopicDistributor(Map.of("bootstrap.servers", TestKafka.bootstrap()),
             cfg.getString(Setting.KAFKA_TOPIC_MODELS.key()), 16L << 20)) {
       byte[] big = TestModels.onnx(2, 0, 0, channels, "denoised");
       assertTrue(big.length > 4 << 20, "over the broker's default 1 MB record limit: " + big.length);
@@ -138,7 +139,7 @@ public class ModelsTopicSwapTest {
   }
 
   static void send(KafkaProducer<String, byte[]> p, String topic, String key, byte[] value) throws Exception {
-    SharedBroker.send(p, topic, key, value, SharedBroker.headers(KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE));
+    TestKafka.send(p, topic, key, value, TestKafka.headers(KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE));
   }
 
   static double failures(ServiceHarness svc, String reason) {
@@ -146,13 +147,9 @@ public class ModelsTopicSwapTest {
         .stream().mapToDouble(Counter::count).sum();
   }
 
-  public static void await(BooleanSupplier cond, String what) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("timed out waiting for: " + what);
-      }
-      Thread.sleep(20);
-    }
+  /** Polls {@code cond} every 20 ms until it holds; fails naming {@code what} after 60 s. */
+  public static void await(BooleanSupplier cond, String what) {
+    Awaitility.await(what).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+        .until(cond::getAsBoolean);
   }
 }

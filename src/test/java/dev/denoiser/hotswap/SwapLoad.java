@@ -1,7 +1,9 @@
 package dev.denoiser.hotswap;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import dev.denoiser.kafka.client.KafkaHeaders;
-import dev.denoiser.testing.SharedBroker;
+import dev.denoiser.testing.TestKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,7 +62,7 @@ public final class SwapLoad implements AutoCloseable {
       int id = c;
       start(() -> httpLoop(http, port, model, id));
     }
-    KafkaProducer<String, byte[]> producer = SharedBroker.producer();
+    KafkaProducer<String, byte[]> producer = TestKafka.producer();
     start(() -> kafkaFeed(producer, noisyTopic, model));
     reader = start(() -> kafkaRead(denoisedTopic));
   }
@@ -115,14 +117,14 @@ public final class SwapLoad implements AutoCloseable {
         String frameId = "k" + n;
         kafkaInput.put(frameId, in);
         kafkaSent.put(frameId, new long[] {System.nanoTime()});
-        producer.send(new ProducerRecord<>(topic, null, "s" + n % 4, le(in), SharedBroker.headers(
+        producer.send(new ProducerRecord<>(topic, null, "s" + n % 4, le(in), TestKafka.headers(
             KafkaHeaders.CONTENT_TYPE, "application/x-float32", KafkaHeaders.WIDTH, "" + W, KafkaHeaders.HEIGHT, "" + H,
             KafkaHeaders.FRAME_ID, frameId, KafkaHeaders.MODEL, model)), (m, e) -> {
               if (e != null) {
                 failures.add("kafka send " + e);
               }
             });
-        Thread.sleep(10);
+        Thread.sleep(10); // the feed's pace (stimulus, not a wait)
       }
     } catch (Exception e) {
       failures.add("kafka feed " + e);
@@ -139,8 +141,8 @@ public final class SwapLoad implements AutoCloseable {
       while (reading.get()) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           long done = System.nanoTime();
-          String frameId = SharedBroker.header(r, KafkaHeaders.FRAME_ID);
-          long v = Long.parseLong(SharedBroker.header(r, KafkaHeaders.MODEL_VERSION));
+          String frameId = TestKafka.header(r, KafkaHeaders.FRAME_ID);
+          long v = Long.parseLong(TestKafka.header(r, KafkaHeaders.MODEL_VERSION));
           samples.add(new Sample("kafka", kafkaSent.get(frameId)[0], done, v, kafkaInput.get(frameId), floats(r.value())));
           kafkaAnswered.incrementAndGet();
         }
@@ -152,7 +154,7 @@ public final class SwapLoad implements AutoCloseable {
 
   private static String uncheckedBootstrap() {
     try {
-      return SharedBroker.bootstrap();
+      return TestKafka.bootstrap();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -170,9 +172,11 @@ public final class SwapLoad implements AutoCloseable {
         t.join(30_000);
       }
     }
-    long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (kafkaAnswered.get() < kafkaSent.size() && System.nanoTime() < end) {
-      Thread.sleep(100);
+    try {
+      Awaitility.await("every Kafka frame answered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+          .until(() -> kafkaAnswered.get() >= kafkaSent.size());
+    } catch (ConditionTimeoutException e) {
+      // the caller compares what was answered with what was sent, and names what is missing
     }
     reading.set(false);
     reader.join(10_000);

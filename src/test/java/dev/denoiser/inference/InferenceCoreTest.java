@@ -15,18 +15,25 @@ import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The batcher and the ONNX Runtime workers together, on real (small) exported models. */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, timeUnit = TimeUnit.SECONDS)
 class InferenceCoreTest {
   @TempDir static Path models;
   static ServiceHarness svc;
@@ -34,17 +41,21 @@ class InferenceCoreTest {
   static byte[] fixedOnnx;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "dyn", 1, 7);
     TestModels.write(models, "fixed", 1, 8, 28, 28, 4);
     dynOnnx = Files.readAllBytes(models.resolve("dyn").resolve(ModelCard.MODEL_FILE));
     fixedOnnx = Files.readAllBytes(models.resolve("fixed").resolve(ModelCard.MODEL_FILE));
-    svc = ServiceHarness.start(models, new JsonObject().put("batching.maxBatchSize", 16).put("models.default", "dyn"));
+    ServiceHarness.deploy(models, new JsonObject().put("batching.maxBatchSize", 16).put("models.default", "dyn"))
+        .onComplete(ctx.succeeding(h -> {
+          svc = h;
+          ctx.completeNow();
+        }));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    svc.close();
+  static void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   static Frame random(Random r, int h, int w, String id) {
@@ -63,17 +74,19 @@ class InferenceCoreTest {
   }
 
   @Test
-  void oneFrameMatchesThePlainJavaForwardPass() throws Exception {
+  void oneFrameMatchesThePlainJavaForwardPass(VertxTestContext ctx) {
     Frame f = random(new Random(1), 28, 28, "a");
-    InferenceResult r = ServiceHarness.await(svc.svc().client().infer(f, "dyn"));
-    assertClose(TestModels.reference(dynOnnx, f.pixels(), 28, 28), r.denoised().pixels());
-    assertEquals(4, r.latent().length);
-    assertEquals(1, r.modelVersion());
-    assertEquals("a", r.denoised().frameId());
+    svc.svc().client().infer(f, "dyn").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+      assertClose(TestModels.reference(dynOnnx, f.pixels(), 28, 28), r.denoised().pixels());
+      assertEquals(4, r.latent().length);
+      assertEquals(1, r.modelVersion());
+      assertEquals("a", r.denoised().frameId());
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void concurrentCallersShareRunsAndEachGetsItsOwnAnswer() throws Exception {
+  void concurrentCallersShareRunsAndEachGetsItsOwnAnswer(VertxTestContext ctx) {
     double runsBefore = svc.svc().metrics().model("dyn").execCount.count();
     Random rnd = new Random(2);
     List<Frame> frames = new ArrayList<>();
@@ -84,25 +97,28 @@ class InferenceCoreTest {
       frames.add(f);
       futures.add(svc.svc().client().infer(f, null));
     }
-    ServiceHarness.await(Future.all(futures));
-    for (int i = 0; i < frames.size(); i++) {
-      Frame f = frames.get(i);
-      InferenceResult r = futures.get(i).result();
-      assertEquals(f.frameId(), r.denoised().frameId());
-      assertEquals(f.height(), r.denoised().height());
-      assertClose(TestModels.reference(dynOnnx, f.pixels(), f.height(), f.width()), r.denoised().pixels());
-    }
-    double runs = svc.svc().metrics().model("dyn").execCount.count() - runsBefore;
-    assertTrue(runs < 96, "96 concurrent frames should share ONNX Runtime runs, took " + runs);
-    assertTrue(futures.stream().anyMatch(f -> f.result().batchSize() > 1));
-    assertTrue(futures.stream().allMatch(f -> f.result().batchSize() <= 16), "maxBatchSize is 16");
+    Future.all(futures).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (int i = 0; i < frames.size(); i++) {
+        Frame f = frames.get(i);
+        InferenceResult r = futures.get(i).result();
+        assertEquals(f.frameId(), r.denoised().frameId());
+        assertEquals(f.height(), r.denoised().height());
+        assertClose(TestModels.reference(dynOnnx, f.pixels(), f.height(), f.width()), r.denoised().pixels());
+      }
+      double runs = svc.svc().metrics().model("dyn").execCount.count() - runsBefore;
+      assertTrue(runs < 96, "96 concurrent frames should share ONNX Runtime runs, took " + runs);
+      assertTrue(futures.stream().anyMatch(f -> f.result().batchSize() > 1));
+      assertTrue(futures.stream().allMatch(f -> f.result().batchSize() <= 16), "maxBatchSize is 16");
+      ctx.completeNow();
+    })));
   }
 
   @Test
-  void unknownModelAndWrongShapeAreTypedErrors() {
+  void unknownModelAndWrongShapeAreTypedErrors(VertxTestContext ctx) {
     Frame f = random(new Random(3), 30, 30, null);
-    assertCode(ErrorCode.MODEL_NOT_FOUND, svc.svc().client().infer(f, "nope"));
-    assertCode(ErrorCode.UNSUPPORTED_SHAPE, svc.svc().client().infer(f, "fixed"));
+    Checkpoint refused = ctx.checkpoint(2);
+    assertCode(ctx, refused, ErrorCode.MODEL_NOT_FOUND, svc.svc().client().infer(f, "nope"));
+    assertCode(ctx, refused, ErrorCode.UNSUPPORTED_SHAPE, svc.svc().client().infer(f, "fixed"));
   }
 
   @Test
@@ -118,24 +134,29 @@ class InferenceCoreTest {
     assertClose(TestModels.reference(fixedOnnx, frames.get(2).pixels(), 28, 28), r.denoised()[2]);
   }
 
-  static void assertCode(ErrorCode code, Future<?> f) {
-    ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-        () -> ServiceHarness.await(f));
-    DenoiserException de = assertInstanceOf(DenoiserException.class, e.getCause());
-    assertEquals(code, de.code(), de.getMessage());
+  /** Flags {@code done} once {@code f} fails with a {@link DenoiserException} of {@code code}. */
+  static void assertCode(VertxTestContext ctx, Checkpoint done, ErrorCode code, Future<?> f) {
+    f.onComplete(ctx.failing(t -> ctx.verify(() -> {
+      DenoiserException de = assertInstanceOf(DenoiserException.class, t);
+      assertEquals(code, de.code(), de.getMessage());
+      done.flag();
+    })));
   }
 
   @Test
-  void latentMatchesTheGraph() throws Exception {
+  void latentMatchesTheGraph(VertxTestContext ctx) {
     Frame f = random(new Random(5), 8, 12, null);
-    InferenceResult r = ServiceHarness.await(svc.svc().client().infer(f, "dyn"));
-    assertEquals(8, r.denoised().height());
-    assertEquals(12, r.denoised().width());
-    assertEquals(4, r.latent().length);
-    for (float v : r.latent()) {
-      assertTrue(v >= 0, "latent is an average of ReLU outputs");
-    }
-    float[] again = ServiceHarness.await(svc.svc().client().infer(f, "dyn")).latent();
-    assertArrayEquals(r.latent(), again);
+    Future<InferenceResult> first = svc.svc().client().infer(f, "dyn");
+    first.compose(r -> svc.svc().client().infer(f, "dyn")).onComplete(ctx.succeeding(again -> ctx.verify(() -> {
+      InferenceResult r = first.result();
+      assertEquals(8, r.denoised().height());
+      assertEquals(12, r.denoised().width());
+      assertEquals(4, r.latent().length);
+      for (float v : r.latent()) {
+        assertTrue(v >= 0, "latent is an average of ReLU outputs");
+      }
+      assertArrayEquals(r.latent(), again.latent());
+      ctx.completeNow();
+    })));
   }
 }

@@ -12,6 +12,7 @@ import dev.denoiser.data.SampleDigits;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bit-identical weights, and stopping after an epoch then resuming from the checkpoint ends where
  * an uninterrupted run ends (with a constant and with a cosine learning rate).
  */
+@Tag("slow")
 class TrainerTest {
   static final NetSpec SMALL = new NetSpec("conv-upsample", 8, 16, 0, 1);
   static final ImageSet DATA = SampleDigits.load().head(384);

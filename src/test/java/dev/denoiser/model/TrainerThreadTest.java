@@ -9,9 +9,11 @@ import dev.denoiser.data.SampleDigits;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Training must work on any thread, not only the one that started the PyTorch engine. */
+@Tag("slow")
 class TrainerThreadTest {
   @Test
   void trainsOnAFreshThreadWhoseGradModeIsOn() throws Exception {

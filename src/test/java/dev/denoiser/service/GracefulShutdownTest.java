@@ -1,5 +1,7 @@
 package dev.denoiser.service;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,10 +37,8 @@ class GracefulShutdownTest {
       }
       // Wait until the service has accepted all twelve (at most one batch of two runs at a time,
       // so queued + answered >= 10 means every request has arrived), then drain mid-way.
-      long t0 = System.currentTimeMillis();
-      while (accepted(svc) < 10 && System.currentTimeMillis() - t0 < 30_000) {
-        Thread.sleep(1);
-      }
+      Awaitility.await("the service accepted the requests").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(1)).until(() -> accepted(svc) >= 10);
       assertTrue(inFlight.stream().anyMatch(f -> !f.isComplete()), "requests still in flight when the drain starts");
       ServiceHarness.await(svc.service.drain());
       ServiceHarness.await(Future.join(inFlight));

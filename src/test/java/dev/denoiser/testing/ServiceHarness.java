@@ -28,6 +28,15 @@ public final class ServiceHarness implements AutoCloseable {
    * role is off unless the overrides set {@code kafka.enabled=true}.
    */
   public static ServiceHarness start(Path modelsDir, JsonObject overrides) throws Exception {
+    return await(deploy(modelsDir, overrides));
+  }
+
+  /**
+   * As {@link #start}, without blocking: for tests on {@code VertxExtension}, which complete their
+   * {@code VertxTestContext} when the future does. A failed deployment closes its Vert.x (without
+   * waiting for it).
+   */
+  public static Future<ServiceHarness> deploy(Path modelsDir, JsonObject overrides) {
     JsonObject cfg = new JsonObject()
         .put(Setting.HTTP_PORT.key(), 0)
         .put(Setting.HTTP_HOST.key(), "127.0.0.1")
@@ -37,8 +46,10 @@ public final class ServiceHarness implements AutoCloseable {
         .mergeIn(overrides == null ? new JsonObject() : overrides);
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(Settings.of(cfg), metered.serviceMetrics());
-    await(metered.vertx().deployVerticle(sv));
-    return new ServiceHarness(metered, sv);
+    return metered.vertx().deployVerticle(sv)
+        .<ServiceHarness>map(id -> new ServiceHarness(metered, sv))
+        // the failure goes back at once, as before; the Vert.x of the failed deployment closes meanwhile
+        .onFailure(e -> metered.vertx().close());
   }
 
   public ServiceContext svc() {
@@ -53,8 +64,13 @@ public final class ServiceHarness implements AutoCloseable {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
+  /** Drains the service, then closes its Vert.x. */
+  public Future<Void> stop() {
+    return service.drain().compose(v -> vertx.close());
+  }
+
   @Override
   public void close() throws Exception {
-    await(service.drain().compose(v -> vertx.close()));
+    await(stop());
   }
 }

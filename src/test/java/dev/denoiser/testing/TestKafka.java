@@ -1,5 +1,7 @@
 package dev.denoiser.testing;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import dev.denoiser.config.Setting;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaOptions;
@@ -163,15 +165,14 @@ public final class TestKafka {
   }
 
   /** Waits until the group has committed everything in {@code topic} (or 60 s pass); returns whether it did. */
-  public static boolean awaitAllCommitted(String group, String topic) throws Exception {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < end) {
-      if (committed(group, topic).equals(endOffsets(topic))) {
-        return true;
-      }
-      Thread.sleep(100);
+  public static boolean awaitAllCommitted(String group, String topic) {
+    try {
+      Awaitility.await("group " + group + " commits all of " + topic).atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100)).until(() -> committed(group, topic).equals(endOffsets(topic)));
+      return true;
+    } catch (ConditionTimeoutException e) {
+      return false;
     }
-    return false;
   }
 
   public static String header(ConsumerRecord<?, ?> r, String name) {

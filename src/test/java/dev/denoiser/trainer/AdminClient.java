@@ -1,5 +1,8 @@
 package dev.denoiser.trainer;
 
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,12 +40,16 @@ final class AdminClient {
 
   /** Polls a run until it is promoted, rejected or failed (or two minutes pass); returns its last state. */
   JsonObject awaitRun(String id) throws Exception {
-    long end = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-    JsonObject run;
-    do {
-      Thread.sleep(200);
-      run = new JsonObject(get("/v1/admin/runs/" + id, true).body());
-    } while (!run.getString("state").matches("promoted|rejected|failed") && System.nanoTime() < end);
-    return run;
+    AtomicReference<JsonObject> run = new AtomicReference<>();
+    try {
+      Awaitility.await("run " + id + " ends").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+          .until(() -> {
+            run.set(new JsonObject(get("/v1/admin/runs/" + id, true).body()));
+            return run.get().getString("state").matches("promoted|rejected|failed");
+          });
+    } catch (ConditionTimeoutException e) {
+      // the caller asserts the state, which names where the run stopped
+    }
+    return run.get();
   }
 }

@@ -9,6 +9,8 @@ import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.TrainConfig;
 import dev.denoiser.testing.ServiceHarness;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,12 +22,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * serve --with-trainer without Kafka, on the shipped conv-upsample: admin-triggered runs with real
- * DJL training on real MNIST (small budgets), the gate, promotion into models.dir and the swap.
+ * DJL training on real MNIST (small budgets), the gate, promotion into models.dir and the swap. The
+ * service comes and goes through the test context; the admin calls block on the test thread.
  */
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 60, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Tag("slow")
 class AdminTrainTest {
@@ -37,10 +43,10 @@ class AdminTrainTest {
   AdminClient admin;
 
   @BeforeAll
-  void start() throws Exception {
+  void start(VertxTestContext ctx) throws Exception {
     models = tmp.resolve("models");
     copyShipped(models, MODEL);
-    svc = ServiceHarness.start(models, new JsonObject()
+    ServiceHarness.deploy(models, new JsonObject()
         .put(Setting.TRAINER_ENABLED.key(), true)
         .put(Setting.AUTH_TOKEN.key(), TOKEN)
         .put(Setting.MODELS_DEFAULT.key(), MODEL)
@@ -49,8 +55,11 @@ class AdminTrainTest {
         .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 200)
         // a 2-step fine-tune moves PSNR by hundredths of a dB either way; the test is about the mechanism
         .put(Setting.TRAINER_GATE_TOLERANCE.key(), 0.5)
-        .put(Setting.TRAINER_DATA_DIR.key(), tmp.resolve("data").toString()));
-    admin = new AdminClient(svc.port(), TOKEN);
+        .put(Setting.TRAINER_DATA_DIR.key(), tmp.resolve("data").toString())).onComplete(ctx.succeeding(h -> {
+          svc = h;
+          admin = new AdminClient(svc.port(), TOKEN);
+          ctx.completeNow();
+        }));
   }
 
   static void copyShipped(Path models, String name) throws Exception {
@@ -61,8 +70,8 @@ class AdminTrainTest {
   }
 
   @AfterAll
-  void stop() throws Exception {
-    svc.close();
+  void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   long servingVersion() {

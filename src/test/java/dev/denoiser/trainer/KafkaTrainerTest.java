@@ -11,7 +11,7 @@ import dev.denoiser.hotswap.ModelEnvelope;
 import dev.denoiser.hotswap.ModelsTopicSwapTest;
 import dev.denoiser.hotswap.SwapLoad;
 import dev.denoiser.kafka.client.KafkaHeaders;
-import dev.denoiser.testing.SharedBroker;
+import dev.denoiser.testing.TestKafka;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;
 import io.micrometer.core.instrument.Counter;
@@ -43,7 +43,7 @@ class KafkaTrainerTest {
     Path models = tmp.resolve("models");
     AdminTrainTest.copyShipped(models, MODEL);
     String s = UUID.randomUUID().toString().substring(0, 8);
-    JsonObject cfg = SharedBroker.names("trainer").put(Setting.MODELS_DEFAULT.key(), MODEL)
+    JsonObject cfg = TestKafka.names("trainer").put(Setting.MODELS_DEFAULT.key(), MODEL)
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + s)
         .put(Setting.KAFKA_TOPIC_CONTROL.key(), "control." + s)
         .put(Setting.KAFKA_TOPIC_REFERENCE.key(), "reference." + s);
@@ -55,7 +55,7 @@ class KafkaTrainerTest {
         .put(Setting.TRAINER_REFERENCE_HOLDOUT_EVERY.key(), 4);
     long promoted;
     try (ServiceHarness svc = ServiceHarness.start(models, trainerCfg);
-        KafkaProducer<String, byte[]> producer = SharedBroker.producer()) {
+        KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       sendReferences(producer, "reference." + s);
       ModelsTopicSwapTest.await(() -> count(svc, "denoiser_trainer_reference_frames", "accepted") == REFERENCES
           && count(svc, "denoiser_trainer_reference_frames", "UNSUPPORTED_SHAPE") == 1
@@ -64,12 +64,12 @@ class KafkaTrainerTest {
       String control = "control." + s;
       for (String garbage : new String[] {"not json", "{\"model\":\"nope\"}",
           "{\"model\":\"" + MODEL + "\",\"params\":{\"epochs\":\"x\"}}"}) {
-        SharedBroker.send(producer, control, null, garbage.getBytes(StandardCharsets.UTF_8), SharedBroker.headers());
+        TestKafka.send(producer, control, null, garbage.getBytes(StandardCharsets.UTF_8), TestKafka.headers());
       }
       ModelsTopicSwapTest.await(() -> count(svc, "denoiser_trainer_control_messages", "BAD_REQUEST") == 2
           && count(svc, "denoiser_trainer_control_messages", "MODEL_NOT_FOUND") == 1, "garbage refused");
-      SharedBroker.send(producer, control, MODEL, ("{\"model\":\"" + MODEL
-          + "\",\"params\":{\"limit\":256,\"learningRate\":0.0002}}").getBytes(StandardCharsets.UTF_8), SharedBroker.headers());
+      TestKafka.send(producer, control, MODEL, ("{\"model\":\"" + MODEL
+          + "\",\"params\":{\"limit\":256,\"learningRate\":0.0002}}").getBytes(StandardCharsets.UTF_8), TestKafka.headers());
 
       RunBook book = svc.service.trainer().triggers().book();
       ModelsTopicSwapTest.await(() -> !book.list().isEmpty() && book.list().get(0).state().done(), "the run ends");
@@ -87,13 +87,13 @@ class KafkaTrainerTest {
       ModelsTopicSwapTest.await(() -> svc.svc().registry().card(MODEL).version() == promoted, "the replica swaps");
       Frame digit = new Frame(new float[28 * 28], 28, 28);
       assertEquals(promoted, ServiceHarness.await(svc.svc().client().infer(digit, MODEL)).modelVersion());
-      List<ConsumerRecord<String, byte[]>> onTopic = SharedBroker.readToEnd("models." + s);
+      List<ConsumerRecord<String, byte[]>> onTopic = TestKafka.readToEnd("models." + s, false);
       assertEquals(1, onTopic.size());
       ConsumerRecord<String, byte[]> rec = onTopic.get(0);
       assertEquals(MODEL, rec.key());
-      assertEquals(Long.toString(promoted), SharedBroker.header(rec, KafkaHeaders.MODEL_VERSION));
+      assertEquals(Long.toString(promoted), TestKafka.header(rec, KafkaHeaders.MODEL_VERSION));
       ModelEnvelope env = ModelEnvelope.decode(rec.value());
-      assertEquals(env.card().sha256(), SharedBroker.header(rec, ModelEnvelope.SHA256_HEADER));
+      assertEquals(env.card().sha256(), TestKafka.header(rec, ModelEnvelope.SHA256_HEADER));
       assertEquals("promote", env.card().json().getJsonObject("gate").getString("decision"));
       assertEquals(ModelCard.read(models.resolve(MODEL).resolve(ModelCard.FILE)).sha256(), env.card().sha256());
     }
@@ -113,14 +113,14 @@ class KafkaTrainerTest {
   private static void sendReferences(KafkaProducer<String, byte[]> p, String topic) throws Exception {
     ImageSet digits = Mnist.locate(null).test();
     for (int i = 0; i < REFERENCES - 1; i++) {
-      SharedBroker.send(p, topic, "cam", digits.gray8(1000 + i), SharedBroker.headers(KafkaHeaders.CONTENT_TYPE,
+      TestKafka.send(p, topic, "cam", digits.gray8(1000 + i), TestKafka.headers(KafkaHeaders.CONTENT_TYPE,
           "application/x-gray8", KafkaHeaders.WIDTH, "28", KafkaHeaders.HEIGHT, "28"));
     }
-    SharedBroker.send(p, topic, "cam", SwapLoad.le(digits.image(2000)), SharedBroker.headers(KafkaHeaders.CONTENT_TYPE,
+    TestKafka.send(p, topic, "cam", SwapLoad.le(digits.image(2000)), TestKafka.headers(KafkaHeaders.CONTENT_TYPE,
         "application/x-float32", KafkaHeaders.WIDTH, "28", KafkaHeaders.HEIGHT, "28"));
-    SharedBroker.send(p, topic, "cam", new byte[100], SharedBroker.headers(KafkaHeaders.CONTENT_TYPE,
+    TestKafka.send(p, topic, "cam", new byte[100], TestKafka.headers(KafkaHeaders.CONTENT_TYPE,
         "application/x-gray8", KafkaHeaders.WIDTH, "10", KafkaHeaders.HEIGHT, "10"));
-    SharedBroker.send(p, topic, "cam", new byte[] {1, 2, 3}, SharedBroker.headers(KafkaHeaders.CONTENT_TYPE, "image/png"));
+    TestKafka.send(p, topic, "cam", new byte[] {1, 2, 3}, TestKafka.headers(KafkaHeaders.CONTENT_TYPE, "image/png"));
   }
 
   private static double count(ServiceHarness svc, String meter, String outcome) {

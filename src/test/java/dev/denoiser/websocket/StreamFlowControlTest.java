@@ -8,16 +8,26 @@ import dev.denoiser.data.SampleDigits;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Live dropping and lossless backpressure, against a batcher that is slow on purpose (each run waits
  * 2 ms for a batch to fill) and can queue only one frame, so a burst overloads it.
  */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class StreamFlowControlTest {
   static final String RAW = "format=gray8&width=28&height=28&ids=true";
   @TempDir static Path models;
@@ -25,16 +35,20 @@ class StreamFlowControlTest {
   static ImageSet digits;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 5);
     digits = SampleDigits.load();
-    svc = ServiceHarness.start(models, new JsonObject().put("batching.queueSize", 1)
-        .put("batching.maxBatchSize", 4).put("batching.maxBatchDelayMicros", 2000).put("stream.maxInFlight", 8));
+    ServiceHarness.deploy(models, new JsonObject().put("batching.queueSize", 1)
+        .put("batching.maxBatchSize", 4).put("batching.maxBatchDelayMicros", 2000).put("stream.maxInFlight", 8))
+        .onComplete(ctx.succeeding(h -> {
+          svc = h;
+          ctx.completeNow();
+        }));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    svc.close();
+  static void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   double meter(String name) {
@@ -43,47 +57,62 @@ class StreamFlowControlTest {
   }
 
   @Test
-  void liveModeDropsStaleFramesAndServesTheNewest() throws Exception {
+  void liveModeDropsStaleFramesAndServesTheNewest(VertxTestContext ctx) {
     int n = 200;
-    try (WsTestClient c = WsTestClient.connect(svc.vertx, svc.port(), "mode=live&" + RAW)) {
+    AtomicLong previous = new AtomicLong(-1);
+    AtomicInteger replies = new AtomicInteger();
+    WsTestClient.open(svc.vertx, svc.port(), "mode=live&" + RAW).onComplete(ctx.succeeding(c -> {
+      c.handler(o -> ctx.verify(() -> {
+        StreamReply r = WsTestClient.reply(o);
+        assertTrue(r.seq() > previous.get(), "replies in order");
+        assertEquals("f" + r.seq(), r.frameId(), "each reply belongs to its frame");
+        assertTrue(r.dropped() >= 0 && r.dropped() < n);
+        previous.set(r.seq());
+        replies.incrementAndGet();
+        if (r.seq() < n - 1) {
+          return;
+        }
+        assertTrue(r.dropped() > 0, "a burst of " + n + " frames must drop some");
+        assertEquals(n, replies.get() + r.dropped(), "every frame is either answered or counted as dropped");
+        c.shut().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertEquals(n, replies.get() + r.dropped(), "nothing after the reply to the last frame");
+          assertTrue(meter("denoiser_ws_frames_dropped") > 0);
+          ctx.completeNow();
+        })));
+      }));
       for (int i = 0; i < n; i++) {
         c.send(FrameIdHeader.join("f" + i, digits.gray8(i)));
       }
-      long previous = -1;
-      int replies = 0;
-      StreamReply r;
-      do {
-        r = c.nextReply();
-        assertTrue(r.seq() > previous, "replies in order");
-        assertEquals("f" + r.seq(), r.frameId(), "each reply belongs to its frame");
-        assertTrue(r.dropped() >= 0 && r.dropped() < n);
-        previous = r.seq();
-        replies++;
-      } while (r.seq() < n - 1);
-      assertTrue(r.dropped() > 0, "a burst of " + n + " frames must drop some");
-      assertEquals(n, replies + r.dropped(), "every frame is either answered or counted as dropped");
-      assertTrue(c.received.isEmpty());
-    }
-    assertTrue(meter("denoiser_ws_frames_dropped") > 0);
+    }));
   }
 
   @Test
-  void losslessModeAnswersEveryFrameInOrderUnderBackpressureAndOverload() throws Exception {
+  void losslessModeAnswersEveryFrameInOrderUnderBackpressureAndOverload(VertxTestContext ctx) {
     int n = 120;
     double pausesBefore = meter("denoiser_ws_read_pauses");
     double retriesBefore = meter("denoiser_ws_retries");
-    try (WsTestClient c = WsTestClient.connect(svc.vertx, svc.port(), "mode=lossless&window=4&" + RAW)) {
-      for (int i = 0; i < n; i++) {
-        c.send(FrameIdHeader.join("f" + i, digits.gray8(i % digits.count())));
-      }
-      for (int i = 0; i < n; i++) {
-        StreamReply r = c.nextReply();
+    AtomicInteger next = new AtomicInteger();
+    Checkpoint answered = ctx.checkpoint(n);
+    WsTestClient.open(svc.vertx, svc.port(), "mode=lossless&window=4&" + RAW).onComplete(ctx.succeeding(c -> {
+      c.handler(o -> ctx.verify(() -> {
+        int i = next.getAndIncrement();
+        StreamReply r = WsTestClient.reply(o);
         assertEquals(i, r.seq());
         assertEquals("f" + i, r.frameId());
         assertEquals(0, r.dropped());
+        if (i < n - 1) {
+          answered.flag();
+          return;
+        }
+        c.shut().onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+          assertTrue(meter("denoiser_ws_read_pauses") > pausesBefore, "the full window paused reading");
+          assertTrue(meter("denoiser_ws_retries") > retriesBefore, "OVERLOADED frames were held and retried");
+          answered.flag();
+        })));
+      }));
+      for (int i = 0; i < n; i++) {
+        c.send(FrameIdHeader.join("f" + i, digits.gray8(i % digits.count())));
       }
-    }
-    assertTrue(meter("denoiser_ws_read_pauses") > pausesBefore, "the full window paused reading");
-    assertTrue(meter("denoiser_ws_retries") > retriesBefore, "OVERLOADED frames were held and retried");
+    }));
   }
 }

@@ -8,19 +8,48 @@ import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The connection limit, and the 1001 close when the service drains. */
+/**
+ * The connection limit, and the 1001 close when the service drains. The steps depend on each other
+ * in order, so the test reads the blocking client; the service comes and goes through the context.
+ */
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 90, timeUnit = TimeUnit.SECONDS)
 class StreamLimitsTest {
   static final String RAW = "mode=lossless&format=gray8&width=28&height=28";
+  @TempDir Path models;
+  ServiceHarness svc;
+
+  @BeforeEach
+  void start(VertxTestContext ctx) {
+    TestModels.write(models, "conv-upsample", 1, 7);
+    ServiceHarness.deploy(models, new JsonObject().put("stream.maxConnections", 2)).onComplete(ctx.succeeding(h -> {
+      svc = h;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
+  }
 
   @Test
-  void connectionOverTheLimitIsRefusedAndShutdownClosesWith1001(@TempDir Path models) throws Exception {
-    TestModels.write(models, "conv-upsample", 1, 7);
+  void connectionOverTheLimitIsRefusedAndShutdownClosesWith1001() throws Exception {
     byte[] digit = SampleDigits.load().gray8(3);
-    ServiceHarness svc = ServiceHarness.start(models, new JsonObject().put("stream.maxConnections", 2));
     try (WsTestClient a = WsTestClient.connect(svc.vertx, svc.port(), RAW);
         WsTestClient b = WsTestClient.connect(svc.vertx, svc.port(), RAW)) {
       a.send(digit);
@@ -51,22 +80,19 @@ class StreamLimitsTest {
       }
       assertTrue(answered <= 20);
       c.close();
-    } finally {
-      svc.close();
     }
   }
 
-  /** The server sees the close of a socket a little after the client; retry until the slot is free. */
-  private static WsTestClient awaitAccepted(ServiceHarness svc) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return WsTestClient.connect(svc.vertx, svc.port(), RAW);
-      } catch (java.util.concurrent.ExecutionException e) {
-        if (attempt > 100 || !(e.getCause() instanceof UpgradeRejectedException)) {
-          throw e;
-        }
-        Thread.sleep(50);
-      }
-    }
+  /** The server sees the close of a socket a little after the client; retry (for at most 10 s) until the slot is free. */
+  private static WsTestClient awaitAccepted(ServiceHarness svc) {
+    AtomicReference<WsTestClient> accepted = new AtomicReference<>();
+    Awaitility.await("a free connection slot").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsMatching(e -> e instanceof java.util.concurrent.ExecutionException
+            && e.getCause() instanceof UpgradeRejectedException)
+        .until(() -> {
+          accepted.set(WsTestClient.connect(svc.vertx, svc.port(), RAW));
+          return true;
+        });
+    return accepted.get();
   }
 }

@@ -21,10 +21,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The demo feed with kafka.demo.source=video puts noisy gray8 video frames with their size and model into Kafka. */
+@Tag("slow")
 class VideoDemoFeedTest {
   @TempDir Path dir;
 

@@ -1,5 +1,8 @@
 package dev.denoiser.kafka.ingest;
 
+import java.time.Duration;
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import dev.denoiser.data.NoisyDigits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +18,8 @@ import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,15 +32,19 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A dead-letter topic that refuses writes (its max.message.bytes is too small) is not ignored:
  * the record's offset stays uncommitted until the dead letter is written, in both guarantees.
  */
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 60, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
 @Timeout(120)
 @Tag("slow")
 class DeadLetterOutageTest {
@@ -46,14 +55,21 @@ class DeadLetterOutageTest {
   KafkaMetrics metrics;
   TopicPartition tp;
 
+  @BeforeEach
+  void startService(VertxTestContext ctx) throws Exception {
+    TestModels.write(models, "conv-upsample", 1, 13);
+    admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrap()));
+    ServiceHarness.deploy(models, new JsonObject()).onComplete(ctx.succeeding(h -> {
+      svc = h;
+      ctx.completeNow();
+    }));
+  }
+
   /** Starts an ingest on a one-partition topic whose dead-letter topic refuses records, then sends good, poison, good. */
   void start(String test, String guarantee) throws Exception {
-    TestModels.write(models, "conv-upsample", 1, 13);
     o = KafkaOptions.from(Settings.of(TestKafka.names(test).put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
         .put(Setting.KAFKA_GUARANTEE.key(), guarantee)), TestKafka.bootstrap());
     tp = new TopicPartition(o.noisyTopic(), 0);
-    svc = ServiceHarness.start(models, new JsonObject());
-    admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrap()));
     TopicSetup.ensure(o);
     maxMessageBytes(o.dlqTopic(), "100");
     metrics = new KafkaMetrics(new SimpleMeterRegistry());
@@ -70,9 +86,9 @@ class DeadLetterOutageTest {
   }
 
   @AfterEach
-  void stop() throws Exception {
+  void stop(VertxTestContext ctx) {
     admin.close();
-    svc.close();
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   void maxMessageBytes(String topic, String bytes) throws Exception {
@@ -81,13 +97,15 @@ class DeadLetterOutageTest {
         AlterConfigOp.OpType.SET)))).all().get();
   }
 
-  static long waitFor(LongSupplier value, long atLeast) throws InterruptedException {
-    long end = System.nanoTime() + 30_000_000_000L;
-    long v;
-    while ((v = value.getAsLong()) < atLeast && System.nanoTime() < end) {
-      Thread.sleep(50);
+  /** Polls {@code value} until it reaches {@code atLeast} (or 30 s pass); returns its last value for the caller to assert. */
+  static long waitFor(LongSupplier value, long atLeast) {
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+          .until(() -> value.getAsLong() >= atLeast);
+    } catch (ConditionTimeoutException e) {
+      // the caller's assertion says what did not happen
     }
-    return v;
+    return value.getAsLong();
   }
 
   long committed() {

@@ -10,6 +10,8 @@ import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,25 +20,48 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Far more frames than the batcher's queue holds: partitions pause and resume, and every frame comes out once, in order. */
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 120, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
 @Timeout(180)
 @Tag("slow")
 class KafkaBackpressureTest {
-  @Test
-  void aBacklogLargerThanTheQueueIsDenoisedWithoutLosingAFrame(@TempDir Path models) throws Exception {
+  @TempDir Path models;
+  JsonObject cfg;
+  ServiceHarness svc;
+
+  @BeforeEach
+  void start(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 19);
-    JsonObject cfg = TestKafka.names("backpressure")
+    cfg = TestKafka.names("backpressure")
         .put(Setting.BATCH_QUEUE_SIZE.key(), 4)
         .put(Setting.BATCH_MAX_SIZE.key(), 4)
         .put(Setting.KAFKA_MAX_IN_FLIGHT.key(), 200);
+    ServiceHarness.deploy(models, cfg).onComplete(ctx.succeeding(h -> {
+      svc = h;
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterEach
+  void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
+  }
+
+  /** Kafka clients block, so this test feeds and reads on its own thread; the service is the context's. */
+  @Test
+  void aBacklogLargerThanTheQueueIsDenoisedWithoutLosingAFrame() throws Exception {
     int n = 1200;
     Map<String, List<String>> sent = new LinkedHashMap<>();
-    try (ServiceHarness svc = ServiceHarness.start(models, cfg); KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
+    try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       String noisy = cfg.getString(Setting.KAFKA_TOPIC_NOISY.key());
       NoisyDigits digits = new NoisyDigits(9, 0.3, 28);
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();

@@ -15,6 +15,8 @@ import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,6 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is lost (at-least-once), nothing is committed twice (exactly-once), and a zombie that is still
  * running is fenced and stops by itself.
  */
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 60, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
 @Timeout(180)
 @Tag("slow")
 class KafkaCrashTest {
@@ -45,14 +50,17 @@ class KafkaCrashTest {
   static ServiceHarness svc;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(VertxTestContext ctx) {
     TestModels.write(models, "conv-upsample", 1, 17);
-    svc = ServiceHarness.start(models, new JsonObject());
+    ServiceHarness.deploy(models, new JsonObject()).onComplete(ctx.succeeding(h -> {
+      svc = h;
+      ctx.completeNow();
+    }));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    svc.close();
+  static void stop(VertxTestContext ctx) {
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   static KafkaOptions options(String test, KafkaOptions.Guarantee g) throws Exception {
@@ -80,7 +88,7 @@ class KafkaCrashTest {
           ids.add(id);
           if (i % 20 == 19) {
             p.flush();
-            Thread.sleep(60);
+            Thread.sleep(60); // the feed's pace, so the crash lands mid-stream (stimulus, not a wait)
           }
         }
         for (java.util.concurrent.Future<?> a : acks) {

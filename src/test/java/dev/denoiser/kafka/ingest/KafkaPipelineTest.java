@@ -17,6 +17,8 @@ import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -25,7 +27,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,10 +38,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole service with its Kafka role on a real broker: frames in, denoised frames, latent codes and dead letters out. */
-@Timeout(120)
+@ExtendWith(VertxExtension.class)
+@io.vertx.junit5.Timeout(value = 120, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
+@Timeout(180)
 @Tag("slow")
 class KafkaPipelineTest {
   @TempDir static Path models;
@@ -49,18 +53,22 @@ class KafkaPipelineTest {
   static KafkaProducer<String, byte[]> producer;
 
   @BeforeAll
-  static void start() throws Exception {
+  static void start(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 11);
     TestModels.write(models, "fixed", 1, 12, 28, 28, 4);
     names = TestKafka.names("pipeline");
-    svc = ServiceHarness.start(models, names.copy().put(Setting.FRAME_MAX_PIXELS.key(), 64 * 64));
     producer = TestKafka.producer();
+    ServiceHarness.deploy(models, names.copy().put(Setting.FRAME_MAX_PIXELS.key(), 64 * 64))
+        .onComplete(ctx.succeeding(h -> {
+          svc = h;
+          ctx.completeNow();
+        }));
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop(VertxTestContext ctx) {
     producer.close();
-    svc.close();
+    svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
   static String topic(Setting s) {
@@ -107,13 +115,13 @@ class KafkaPipelineTest {
   }
 
   @Test
-  void everyFrameComesOutDenoisedWithItsLatentCodeInOrderPerKey() throws Exception {
+  void everyFrameComesOutDenoisedWithItsLatentCodeInOrderPerKey(VertxTestContext ctx) throws Exception {
     NoisyDigits digits = new NoisyDigits(1, 0.3, 28);
     MediaType[] types = {MediaType.GRAY8, MediaType.FLOAT32, MediaType.PNG};
     Map<String, List<String>> sentIds = new LinkedHashMap<>();
     Map<String, Frame> frames = new HashMap<>();
     Map<String, MediaType> formats = new HashMap<>();
-    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>();
     int n = 90;
     for (int i = 0; i < n; i++) {
       String key = "cam-" + (i % 3);
@@ -125,7 +133,7 @@ class KafkaPipelineTest {
       frames.put(id, f);
       formats.put(id, type);
     }
-    for (Future<RecordMetadata> a : acks) {
+    for (java.util.concurrent.Future<RecordMetadata> a : acks) {
       a.get();
     }
     List<ConsumerRecord<String, byte[]>> denoised = readKeys(Setting.KAFKA_TOPIC_DENOISED, "cam-", n);
@@ -137,29 +145,33 @@ class KafkaPipelineTest {
       out.forEach(r -> gotIds.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(header(r, KafkaHeaders.FRAME_ID)));
       assertEquals(sentIds, gotIds, "same keys and frame ids, in input order per key");
     }
-    for (ConsumerRecord<String, byte[]> r : denoised) {
-      String id = header(r, KafkaHeaders.FRAME_ID);
-      MediaType type = formats.get(id);
-      assertEquals(type.mime(), header(r, KafkaHeaders.CONTENT_TYPE), "output in the input's format");
-      assertEquals("conv-upsample", header(r, KafkaHeaders.MODEL));
-      assertEquals("1", header(r, KafkaHeaders.MODEL_VERSION));
-      for (String h : List.of(KafkaHeaders.QUEUE_US, KafkaHeaders.COMPUTE_US, KafkaHeaders.BATCH_SIZE, KafkaHeaders.E2E_US)) {
-        assertTrue(Long.parseLong(header(r, h)) >= 0, h);
-      }
-      InferenceResult direct = ServiceHarness.await(svc.svc().client().infer(frames.get(id), null));
-      float[] want = pixels(FrameCodec.encode(direct.denoised(), type), type);
-      assertClose(want, pixels(r.value(), type), type == MediaType.FLOAT32 ? 1e-5f : 1.01f / 255, "denoised " + id);
-    }
-    for (ConsumerRecord<String, byte[]> r : latent) {
-      String id = header(r, KafkaHeaders.FRAME_ID);
-      assertEquals("4", header(r, KafkaHeaders.LATENT_DIM));
-      assertEquals("conv-upsample", header(r, KafkaHeaders.MODEL));
-      assertEquals("1", header(r, KafkaHeaders.MODEL_VERSION));
-      InferenceResult direct = ServiceHarness.await(svc.svc().client().infer(frames.get(id), null));
-      assertClose(direct.latent(), floats(r.value()), 1e-5f, "latent " + id);
-    }
     assertTrue(TestKafka.awaitAllCommitted(topic(Setting.KAFKA_GROUP_ID), topic(Setting.KAFKA_TOPIC_NOISY)),
         "every input offset is committed once its outputs are written");
+    // what the same service answers to each frame directly, to compare with what came out of Kafka
+    Map<String, io.vertx.core.Future<InferenceResult>> direct = new HashMap<>();
+    frames.forEach((id, f) -> direct.put(id, svc.svc().client().infer(f, null)));
+    io.vertx.core.Future.all(new ArrayList<>(direct.values())).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (ConsumerRecord<String, byte[]> r : denoised) {
+        String id = header(r, KafkaHeaders.FRAME_ID);
+        MediaType type = formats.get(id);
+        assertEquals(type.mime(), header(r, KafkaHeaders.CONTENT_TYPE), "output in the input's format");
+        assertEquals("conv-upsample", header(r, KafkaHeaders.MODEL));
+        assertEquals("1", header(r, KafkaHeaders.MODEL_VERSION));
+        for (String h : List.of(KafkaHeaders.QUEUE_US, KafkaHeaders.COMPUTE_US, KafkaHeaders.BATCH_SIZE, KafkaHeaders.E2E_US)) {
+          assertTrue(Long.parseLong(header(r, h)) >= 0, h);
+        }
+        float[] want = pixels(FrameCodec.encode(direct.get(id).result().denoised(), type), type);
+        assertClose(want, pixels(r.value(), type), type == MediaType.FLOAT32 ? 1e-5f : 1.01f / 255, "denoised " + id);
+      }
+      for (ConsumerRecord<String, byte[]> r : latent) {
+        String id = header(r, KafkaHeaders.FRAME_ID);
+        assertEquals("4", header(r, KafkaHeaders.LATENT_DIM));
+        assertEquals("conv-upsample", header(r, KafkaHeaders.MODEL));
+        assertEquals("1", header(r, KafkaHeaders.MODEL_VERSION));
+        assertClose(direct.get(id).result().latent(), floats(r.value()), 1e-5f, "latent " + id);
+      }
+      ctx.completeNow();
+    })));
   }
 
   @Test
