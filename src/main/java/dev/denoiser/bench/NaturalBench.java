@@ -43,7 +43,7 @@ import java.util.stream.Stream;
  */
 public final class NaturalBench {
   /** The command that runs this benchmark with OpenCV on the classpath (it is not in the jar). */
-  public static final String WITH_OPENCV = "nice -n 10 mvn -o -q compile exec:java -Dexec.classpathScope=compile"
+  public static final String WITH_OPENCV = "nice -n 10 mvn -o -q compile exec:java -Dexec.classpathScope=test"
       + " -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args=\"bench natural\"";
   static final String NO_OPENCV = "n/a (OpenCV is not in the jar: run via mvn exec:java, command below)";
   /** Paths of a table row. */
