@@ -1,6 +1,7 @@
 /**
  * Benchmarks that print tables: the serving core alone, raw ONNX Runtime, Kafka
- * throughput and the end-to-end Kafka path.
+ * throughput, the end-to-end Kafka path, and natural-image frames through every path
+ * ({@code bench natural}).
  *
  * <p>May use: {@code service} and everything below it.
  */
