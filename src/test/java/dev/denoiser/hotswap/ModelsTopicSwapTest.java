@@ -46,6 +46,7 @@ public class ModelsTopicSwapTest {
     Path models = tmp.resolve("models");
     onnx.put(1L, Files.readAllBytes(TestModels.write(models, MODEL, 1, 101).resolve(ModelCard.MODEL_FILE)));
     JsonObject cfg = SharedBroker.names("swap").put(Setting.MODELS_DEFAULT.key(), MODEL)
+        .put(Setting.MODELS_SIGNATURE_REQUIRED.key(), true)
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
     String topic = cfg.getString(Setting.KAFKA_TOPIC_MODELS.key());
     long[] sentAt = new long[LAST + 2];
