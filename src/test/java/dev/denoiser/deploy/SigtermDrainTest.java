@@ -45,6 +45,7 @@ class SigtermDrainTest {
     List<String> args = List.of("serve", "--models-dir", models.toString(), "--set", "http.port=0",
         "--set", "http.host=127.0.0.1", "--set", "kafka.enabled=false", "--set", "models.watchIntervalMillis=0",
         "--set", "batching.maxBatchSize=1", "--set", "batching.deadlineMillis=600000",
+        "--set", "http.shutdownGraceMillis=240000",
         "--set", "models.signature.keyDir=" + tmp.resolve("keys"));
     try (JvmProcess p = JvmProcess.start("sigterm", ServeLogs.dir().resolve("sigterm-drain.log"),
         List.of("-Xmx1g", "-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log")), args)) {
