@@ -50,7 +50,8 @@ class SigtermDrainTest {
     try (JvmProcess p = JvmProcess.start("sigterm", ServeLogs.dir().resolve("sigterm-drain.log"),
         List.of("-Xmx1g", "-XX:ErrorFile=" + crashDir.resolve("hs_err_pid%p.log")), args)) {
       int port = Integer.parseInt(p.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 240));
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10)).build();
       byte[] frame = new byte[SIDE * SIDE];
       new java.util.Random(7).nextBytes(frame);
       List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
