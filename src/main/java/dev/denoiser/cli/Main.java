@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /**
  * The command line: {@code serve} (the default), {@code trainer}, {@code train}, {@code eval},
  * {@code export}, {@code bench}, {@code loadgen}, and for deployments {@code broker},
- * {@code health} and {@code prepare}. Expected failures (bad input, missing data) print one line
+ * {@code health} and {@code prepare}, and for model signing {@code keygen} and {@code sign}. Expected failures (bad input, missing data) print one line
  * and exit non-zero;
  * only bugs print a stack trace.
  */
@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
     subcommands = {ServeCommand.class, TrainerCommand.class, TrainCommand.class, EvalCommand.class, EvalNaturalCommand.class,
         ExportCommand.class, BenchCommand.class, LoadGenCommand.class, BrokerCommand.class,
-        HealthCommand.class, PrepareCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        HealthCommand.class, PrepareCommand.class, ConfigCommand.class, KeygenCommand.class, SignCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {

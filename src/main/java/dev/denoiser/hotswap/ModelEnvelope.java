@@ -3,6 +3,7 @@ package dev.denoiser.hotswap;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.trust.ModelSignature;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
@@ -20,21 +21,46 @@ import java.util.Arrays;
  * offset 9 + L  rest     model.onnx
  * </pre>
  *
+ * Layout 2 adds the model's Ed25519 signature ({@link ModelSignature}, JSON) after the card:
+ *
+ * <pre>
+ * offset 4          1 byte   layout version, 2
+ * offset 9 + L      4 bytes  signature length S, unsigned big-endian
+ * offset 13 + L     S bytes  model.sig, UTF-8 JSON
+ * offset 13 + L + S rest     model.onnx
+ * </pre>
+ *
+ * An envelope without a signature (layout 1) is still read; a replica that requires signatures
+ * refuses its model.
+ *
  * The record key is the model name; headers {@code content-type: application/x-denoiser-model},
  * {@code model}, {@code model-version} and {@code sha256} repeat the card for tools such as kcat.
  * Decoding checks only the framing; the registry checks the model itself.
  */
-public record ModelEnvelope(ModelCard card, byte[] onnx) {
+public record ModelEnvelope(ModelCard card, byte[] onnx, ModelSignature signature) {
   public static final String CONTENT_TYPE = "application/x-denoiser-model";
   public static final String SHA256_HEADER = "sha256";
   static final byte[] MAGIC = "DNME".getBytes(StandardCharsets.US_ASCII);
   static final int LAYOUT = 1;
+  static final int SIGNED_LAYOUT = 2;
   private static final int HEAD = 9;
+  private static final int MAX_SIGNATURE_BYTES = 1 << 12;
+
+  /** An unsigned envelope. */
+  public ModelEnvelope(ModelCard card, byte[] onnx) {
+    this(card, onnx, null);
+  }
 
   public byte[] encode() {
     byte[] json = card.toJson().encode().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(HEAD + json.length + onnx.length);
-    b.put(MAGIC).put((byte) LAYOUT).putInt(json.length).put(json).put(onnx);
+    if (signature == null) {
+      ByteBuffer b = ByteBuffer.allocate(HEAD + json.length + onnx.length);
+      b.put(MAGIC).put((byte) LAYOUT).putInt(json.length).put(json).put(onnx);
+      return b.array();
+    }
+    byte[] sig = signature.encode();
+    ByteBuffer b = ByteBuffer.allocate(HEAD + json.length + 4 + sig.length + onnx.length);
+    b.put(MAGIC).put((byte) SIGNED_LAYOUT).putInt(json.length).put(json).putInt(sig.length).put(sig).put(onnx);
     return b.array();
   }
 
@@ -51,8 +77,9 @@ public record ModelEnvelope(ModelCard card, byte[] onnx) {
     if (!Arrays.equals(value, 0, 4, MAGIC, 0, 4)) {
       throw bad("no DNME magic: not a model envelope");
     }
-    if (value[4] != LAYOUT) {
-      throw bad("envelope layout " + value[4] + " is not supported (this build reads " + LAYOUT + ")");
+    if (value[4] != LAYOUT && value[4] != SIGNED_LAYOUT) {
+      throw bad("envelope layout " + value[4] + " is not supported (this build reads " + LAYOUT + " and "
+          + SIGNED_LAYOUT + ")");
     }
     long len = ByteBuffer.wrap(value, 5, 4).getInt() & 0xFFFFFFFFL;
     if (len > value.length - HEAD) {
@@ -67,7 +94,24 @@ public record ModelEnvelope(ModelCard card, byte[] onnx) {
     if (card.version() < 1) {
       throw bad("the card's version must be 1 or more, got " + card.version());
     }
-    return new ModelEnvelope(card, Arrays.copyOfRange(value, HEAD + (int) len, value.length));
+    int at = HEAD + (int) len;
+    ModelSignature sig = null;
+    if (value[4] == SIGNED_LAYOUT) {
+      if (value.length - at < 4) {
+        throw bad("no room for the signature length");
+      }
+      long slen = ByteBuffer.wrap(value, at, 4).getInt() & 0xFFFFFFFFL;
+      if (slen > MAX_SIGNATURE_BYTES || slen > value.length - at - 4) {
+        throw bad("signature length " + slen + " is too large or runs past the end");
+      }
+      try {
+        sig = ModelSignature.decode(Arrays.copyOfRange(value, at + 4, at + 4 + (int) slen));
+      } catch (IllegalArgumentException e) {
+        throw bad(e.getMessage());
+      }
+      at += 4 + (int) slen;
+    }
+    return new ModelEnvelope(card, Arrays.copyOfRange(value, at, value.length), sig);
   }
 
   private static DenoiserException bad(String reason) {

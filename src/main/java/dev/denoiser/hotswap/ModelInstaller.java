@@ -7,6 +7,9 @@ import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.inference.ModelStore;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.trust.ModelSignature;
+import dev.denoiser.trust.ModelTrust;
+import dev.denoiser.trust.ModelVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,20 +23,34 @@ import org.slf4j.LoggerFactory;
  * this replica: in a serving process the registry loads and checks it from a private staging
  * directory and swaps it in, and only then is it written into {@code models.dir} with
  * {@link ModelStore#publish} (so the directory watcher finds nothing newer and a restart starts
- * from it). A process without a registry (the trainer alone) checks the sha256 and stores it.
- * Blocking: call it on a worker thread.
+ * from it). A process without a registry (the trainer alone) checks the sha256 and the signature
+ * and stores it. The signature ({@code model.sig}) travels with the model: staged beside it, so the
+ * registry's loader verifies it, and stored with it. Blocking: call it on a worker thread. Not
+ * final, so that tests can make an install fail in ways real models rarely do.
  */
-public final class ModelInstaller {
+public class ModelInstaller {
   private static final Logger LOG = LoggerFactory.getLogger(ModelInstaller.class);
   private final Path modelsDir;
   private final ModelRegistry registry;
   private final ServiceMetrics metrics;
+  private final ModelTrust trust;
 
-  /** {@code registry} may be null (no serving in this process). */
+  /** {@code registry} may be null (no serving in this process); signatures are checked as the registry's loader does. */
   public ModelInstaller(Path modelsDir, ModelRegistry registry, ServiceMetrics metrics) {
+    this(modelsDir, registry, metrics, registry == null ? null : registry.trust());
+  }
+
+  /** {@code trust}: what a process without a registry checks signatures with (null: none). */
+  public ModelInstaller(Path modelsDir, ModelRegistry registry, ServiceMetrics metrics, ModelTrust trust) {
     this.modelsDir = modelsDir;
     this.registry = registry;
     this.metrics = metrics;
+    this.trust = trust;
+  }
+
+  /** The trust of this process (signs what its trainer promotes), or null. */
+  public ModelTrust trust() {
+    return trust;
   }
 
   public Path modelsDir() {
@@ -58,17 +75,29 @@ public final class ModelInstaller {
    * @throws DenoiserException MODEL_REJECTED (logged and counted); nothing changes then
    */
   public ModelCard install(ModelCard card, byte[] onnx) {
+    return install(card, onnx, null);
+  }
+
+  /**
+   * Installs {@code card} + {@code onnx} with its {@code signature} (null: unsigned); returns the card now current.
+   *
+   * @throws DenoiserException MODEL_REJECTED (logged and counted); nothing changes then
+   */
+  public ModelCard install(ModelCard card, byte[] onnx, ModelSignature signature) {
     ModelNames.check(card.name(), ErrorCode.MODEL_REJECTED);
     if (registry == null) {
       String actual = ModelLoader.sha256(onnx);
       if (card.sha256() == null || !actual.equalsIgnoreCase(card.sha256())) {
-        metrics.modelLoadFailure(card.name(), "checksum");
-        DenoiserException e = new DenoiserException(ErrorCode.MODEL_REJECTED, "model '" + card.name()
-            + "' rejected: sha256 mismatch: card says " + card.sha256() + ", model is " + actual);
-        LOG.warn("{}", e.getMessage());
-        throw e;
+        throw refuse(card, "checksum", "sha256 mismatch: card says " + card.sha256() + ", model is " + actual);
       }
-      store(card, onnx);
+      if (trust != null) {
+        try {
+          trust.verifier().verify(card, onnx, signature);
+        } catch (ModelVerifier.Refused e) {
+          throw refuse(card, e.reason(), e.reason() + ": " + e.getMessage());
+        }
+      }
+      store(card, onnx, signature);
       LOG.info("stored model {} version {} in {}", card.name(), card.version(), modelsDir);
       return card;
     }
@@ -78,8 +107,11 @@ public final class ModelInstaller {
       Path dir = Files.createDirectories(stage.resolve(card.name()));
       Files.write(dir.resolve(ModelCard.MODEL_FILE), onnx);
       card.write(dir.resolve(ModelCard.FILE));
+      if (signature != null) {
+        Files.write(dir.resolve(ModelSignature.FILE), signature.encode());
+      }
       ModelCard installed = registry.install(dir);
-      store(installed, onnx);
+      store(installed, onnx, signature);
       return installed;
     } catch (IOException e) {
       throw new DenoiserException(ErrorCode.INTERNAL, "cannot stage model '" + card.name() + "': " + e.getMessage());
@@ -88,9 +120,16 @@ public final class ModelInstaller {
     }
   }
 
-  private void store(ModelCard card, byte[] onnx) {
+  private DenoiserException refuse(ModelCard card, String reason, String message) {
+    metrics.modelLoadFailure(card.name(), reason);
+    DenoiserException e = new DenoiserException(ErrorCode.MODEL_REJECTED, "model '" + card.name() + "' rejected: " + message);
+    LOG.warn("{}", e.getMessage());
+    return e;
+  }
+
+  private void store(ModelCard card, byte[] onnx, ModelSignature signature) {
     try {
-      ModelStore.publish(modelsDir, card, onnx);
+      ModelStore.publish(modelsDir, card, onnx, signature);
     } catch (IOException e) {
       // serving already has it; only a restart without the models topic would miss it
       LOG.warn("model {} version {} is serving but could not be written to {}: {}", card.name(),

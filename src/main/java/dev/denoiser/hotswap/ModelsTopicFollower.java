@@ -25,17 +25,26 @@ import org.slf4j.LoggerFactory;
  * topic is read up to the end offsets it had when the follower started, so a replica is not ready
  * before it has the latest promoted models. A bad record (not an envelope, bad checksum, bad model)
  * is logged with topic, partition and offset, counted in
- * {@code denoiser_model_load_failures_total}, and skipped. Polls and installs on its own thread.
+ * {@code denoiser_model_load_failures_total}, and skipped. Envelopes carry the model's signature,
+ * which the registry's loader checks against the trusted keys. Polls and installs on its own
+ * thread. If that thread dies (an exception or an {@link Error} out of the consumer or an install),
+ * it is counted in {@code denoiser_models_follower_restarts_total}, readiness turns false
+ * (problem {@code models-topic-follower}) and a new thread reads the topic again from the
+ * beginning after a backoff (1 s doubling to 30 s); readiness comes back once it has caught up.
  */
 public final class ModelsTopicFollower extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ModelsTopicFollower.class);
   private static final long CATCH_UP_TIMEOUT_MS = 120_000;
+  static final String HEALTH_PART = "models-topic-follower";
   private final Map<String, Object> common;
   private final String topic;
   private final long maxBytes;
   private final ModelInstaller installer;
   private final ServiceMetrics metrics;
-  private Poller poller;
+  private volatile Poller poller;
+  private int restarts;
+  private volatile boolean stopped;
+  private Promise<Void> caughtUp;
 
   /** {@code common}: bootstrap servers and client properties shared by every client. */
   public ModelsTopicFollower(Map<String, Object> common, String topic, long maxBytes, ModelInstaller installer,
@@ -49,7 +58,7 @@ public final class ModelsTopicFollower extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Promise<Void> caughtUp = Promise.promise();
+    caughtUp = Promise.promise();
     Context ctx = context;
     return vertx.executeBlocking(() -> {
       ModelsTopic.ensureModels(common, topic, maxBytes);
@@ -92,16 +101,33 @@ public final class ModelsTopicFollower extends VerticleBase {
         if (!caught && parts.stream().allMatch(p -> c.position(p) >= ends.get(p))) {
           caught = true;
           LOG.info("models topic {} caught up", topic);
+          metrics.health().clear(HEALTH_PART);
           ctx.runOnContext(v -> caughtUp.tryComplete());
         }
       }
     }
 
     @Override
-    protected void died(Exception e) {
+    protected void died(Throwable e) {
       super.died(e);
-      ctx.runOnContext(v -> caughtUp.tryFail(e));
+      metrics.registry().counter("denoiser_models_follower_restarts").increment();
+      metrics.health().problem(HEALTH_PART, "the models topic follower stopped (" + e + "); restarting");
+      ctx.runOnContext(v -> restart(ctx));
     }
+  }
+
+  private void restart(Context ctx) {
+    if (stopped) {
+      return;
+    }
+    long backoff = Math.min(30_000, 1_000L << Math.min(restarts++, 5));
+    LOG.warn("models topic follower restarts in {} ms (restart {})", backoff, restarts);
+    vertx.setTimer(backoff, id -> {
+      if (!stopped) {
+        poller = new Poller(ctx, caughtUp);
+        poller.startThread();
+      }
+    });
   }
 
   /** Newest record first per model within a batch: the first one installed or already had wins. */
@@ -139,7 +165,7 @@ public final class ModelsTopicFollower extends VerticleBase {
             env.card().version(), where, have);
         return true;
       }
-      installer.install(env.card(), env.onnx());
+      installer.install(env.card(), env.onnx(), env.signature());
       LOG.info("models topic: {} version {} from {} installed (sha256 {})", name, env.card().version(), where,
           env.card().sha256());
       return true;
@@ -158,6 +184,9 @@ public final class ModelsTopicFollower extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return poller == null ? Future.succeededFuture() : poller.stop(vertx);
+    stopped = true;
+    metrics.health().clear(HEALTH_PART);
+    Poller p = poller;
+    return p == null ? Future.succeededFuture() : p.stop(vertx);
   }
 }

@@ -30,9 +30,13 @@ public abstract class PollingThread {
   /** Polls {@code c} until {@link #stopping()}; a WakeupException ends it quietly. */
   protected abstract void poll(KafkaConsumer<String, byte[]> c) throws Exception;
 
-  /** Called with what ended the thread unexpectedly. */
-  protected void died(Exception e) {
-    LOG.error("{} stopped: {}", name, e.toString());
+  /**
+   * Called with what ended the thread unexpectedly: an exception, or an {@link Error} (out of
+   * memory, a class that failed to load, a stack overflow), which would otherwise end the thread
+   * with nobody told.
+   */
+  protected void died(Throwable e) {
+    LOG.error("{} stopped: {}", name, e.toString(), e);
   }
 
   protected final boolean stopping() {
@@ -53,7 +57,7 @@ public abstract class PollingThread {
       }
     } catch (WakeupException e) {
       // stopping
-    } catch (Exception e) {
+    } catch (Throwable e) {
       if (!stopping) {
         died(e);
       }

@@ -54,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
 
   Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(this::refuseWhileDraining);
     BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
     long limit = svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES);
     router.post().handler(BodyHandler.create(false).setBodyLimit(limit));
@@ -65,6 +66,21 @@ public final class HttpVerticle extends VerticleBase {
     router.route().failureHandler(HttpErrors::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
     return router;
+  }
+
+  /**
+   * Once a shutdown began, new requests (except health and metrics) get 503 SHUTTING_DOWN with
+   * Retry-After and the connection is closed after the answer, so clients go to another replica;
+   * requests already accepted run to the end.
+   */
+  private void refuseWhileDraining(io.vertx.ext.web.RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (!svc.metrics().health().draining() || path.startsWith("/v2/health") || path.equals("/metrics")) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("Connection", "close");
+    HttpErrors.send(ctx, dev.denoiser.error.ErrorCode.SHUTTING_DOWN, "the service is shutting down; retry on another replica");
   }
 
   private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metricsHandler() {

@@ -39,7 +39,14 @@ final class KServeApi {
     router.get("/v2/health/live").handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject().put("live", true)));
     router.get("/v2/health/ready").handler(ctx -> {
       boolean ready = svc.ready();
-      DenoiseApi.json(ctx.response(), ready ? 200 : 503, new JsonObject().put("ready", ready));
+      JsonObject body = new JsonObject().put("ready", ready);
+      if (!ready && svc.metrics().health().draining()) {
+        body.put("draining", true);
+      }
+      if (!ready && !svc.metrics().health().problems().isEmpty()) {
+        body.put("problems", new JsonObject(new java.util.LinkedHashMap<>(svc.metrics().health().problems())));
+      }
+      DenoiseApi.json(ctx.response(), ready ? 200 : 503, body);
     });
     router.get("/v2").handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject()
         .put("name", "stream-denoiser").put("version", "0.1.0").put("extensions", new JsonArray())));

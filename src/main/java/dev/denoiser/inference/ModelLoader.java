@@ -14,6 +14,10 @@ import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.OrtEnv;
+import dev.denoiser.trust.ModelSignature;
+import dev.denoiser.trust.ModelTrust;
+import dev.denoiser.trust.ModelVerifier;
+import dev.denoiser.trust.SafeFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,24 +28,40 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Loads and checks one {@code models/<name>/} directory. A model is accepted only when its
- * {@code model.onnx} matches the card's sha256, parses, has the service's signature (input
- * {@code noisy} [N,1,H,W], outputs {@code denoised} [N,1,H,W] and {@code latent} [N,D] with the
- * card's sizes), and answers a test frame. Anything else is a {@code MODEL_REJECTED} with the
- * reason.
+ * Loads and checks one {@code models/<name>/} directory. A model is accepted only when the
+ * directory and its files are real (no symbolic links), the card names the directory, its
+ * {@code model.onnx} matches the card's sha256, it carries an Ed25519 signature of a trusted key
+ * ({@code model.sig}, checked by {@link ModelTrust}'s verifier when signatures are required), it
+ * parses, has the service's input/output signature (input {@code noisy} [N,1,H,W], outputs
+ * {@code denoised} [N,1,H,W] and {@code latent} [N,D] with the card's sizes), and answers a test
+ * frame. Anything else is a {@code MODEL_REJECTED} with the reason. The files are read once: the
+ * session is made from the very bytes that were hashed and verified.
  */
 public final class ModelLoader {
   private final Device device;
   private final int intraOpThreads;
+  private final ModelTrust trust;
 
+  /** A loader that checks no signatures (tools, benchmarks, tests). */
   public ModelLoader(Device device, int intraOpThreads) {
+    this(device, intraOpThreads, null);
+  }
+
+  /** A loader that installs only what {@code trust} verifies ({@code null}: no signature check). */
+  public ModelLoader(Device device, int intraOpThreads, ModelTrust trust) {
     this.device = device;
     this.intraOpThreads = intraOpThreads;
+    this.trust = trust;
     OrtEnv.get();
   }
 
   public Device device() {
     return device;
+  }
+
+  /** The trust this loader checks signatures with, or null. */
+  public ModelTrust trust() {
+    return trust;
   }
 
   public ModelHandle load(Path dir) {
@@ -51,16 +71,21 @@ public final class ModelLoader {
   /** Loads a model that cuts large frames into tiles as {@code tiling} says. */
   ModelHandle load(Path dir, FrameShaper.Tiling tiling) {
     ModelCard card = readCard(dir);
+    String dirName = dir.getFileName().toString();
+    if (!card.name().equals(dirName)) {
+      throw reject(dirName, "its card names '" + abbreviate(card.name()) + "'; a model's name is its directory's");
+    }
     Path onnx = dir.resolve(ModelCard.MODEL_FILE);
     byte[] bytes;
     try {
-      bytes = Files.readAllBytes(onnx);
+      bytes = SafeFiles.read(onnx, ModelTrust.MAX_MODEL_BYTES);
     } catch (IOException e) {
       throw reject(card.name(), "cannot read " + ModelCard.MODEL_FILE + ": " + e.getMessage());
     }
     checkSha256(card, bytes);
+    checkTrust(card, bytes, dir);
     checkSignature(card, bytes);
-    Model model = open(card, dir);
+    Model model = open(card, bytes);
     ModelHandle handle = new ModelHandle(card, model, new FrameBatchTranslator(), tiling);
     smokeTest(handle);
     return handle;
@@ -69,9 +94,13 @@ public final class ModelLoader {
   static ModelCard readCard(Path dir) {
     Path file = dir.resolve(ModelCard.FILE);
     String name = dir.getFileName().toString();
+    if (!SafeFiles.isRealDirectory(dir)) {
+      throw reject(name, "not a directory of its own (a symbolic link, or missing)");
+    }
     ModelCard card;
     try {
-      card = ModelCard.read(file);
+      card = ModelCard.fromJson(new io.vertx.core.json.JsonObject(
+          new String(SafeFiles.read(file, 1 << 20), java.nio.charset.StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       throw reject(name, "unreadable " + ModelCard.FILE + ": " + oneLine(e));
     }
@@ -89,6 +118,30 @@ public final class ModelLoader {
     if (!actual.equalsIgnoreCase(card.sha256())) {
       throw reject(card.name(), "sha256 mismatch: card says " + card.sha256() + ", model.onnx is " + actual);
     }
+  }
+
+  private void checkTrust(ModelCard card, byte[] bytes, Path dir) {
+    if (trust == null) {
+      return;
+    }
+    Path file = dir.resolve(ModelSignature.FILE);
+    ModelSignature sig = null;
+    try {
+      if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        sig = ModelSignature.decode(SafeFiles.read(file, 1 << 16));
+      } else {
+        sig = trust.remembered(card.name());
+      }
+      trust.verifier().verify(card, bytes, sig);
+    } catch (IOException | IllegalArgumentException e) {
+      throw reject(card.name(), "bad_signature: unreadable " + ModelSignature.FILE + ": " + oneLine(e));
+    } catch (ModelVerifier.Refused e) {
+      throw reject(card.name(), e.reason() + ": " + e.getMessage());
+    }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "...";
   }
 
   public static String sha256(byte[] bytes) {
@@ -145,7 +198,7 @@ public final class ModelLoader {
     }
   }
 
-  private Model open(ModelCard card, Path dir) {
+  private Model open(ModelCard card, byte[] bytes) {
     int threads = intraOpThreads > 0 ? intraOpThreads : Runtime.getRuntime().availableProcessors();
     Model model = Model.newInstance(card.name(), device, "OnnxRuntime");
     try {
@@ -157,7 +210,8 @@ public final class ModelLoader {
       // Idle ONNX Runtime threads must not spin: on a small machine they would take the cores the
       // event loops need between batches.
       so.addConfigEntry("session.intra_op.allow_spinning", "0");
-      model.load(dir, "model", Map.of("sessionOptions", so));
+      // the bytes that were hashed and verified, not the file again
+      model.load(new java.io.ByteArrayInputStream(bytes), Map.of("sessionOptions", so));
       return model;
     } catch (MalformedModelException | IOException | OrtException | RuntimeException e) {
       model.close();

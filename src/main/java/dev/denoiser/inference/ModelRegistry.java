@@ -28,6 +28,12 @@ import org.slf4j.LoggerFactory;
  * then swap the reference atomically and release the old handle, which closes once the batches
  * running on it finish. A refused model changes nothing: the old version keeps serving.
  *
+ * <p>Versions only move forward, by at most {@code models.maxVersionStep} ({@link #limits}; a first
+ * version must be at most that step too), so no version can pin a model near {@code Long.MAX_VALUE}.
+ * A load (checks and test run) that takes longer than {@code models.installTimeoutMillis} is
+ * refused (reason {@code timeout}) and left to finish on its own thread, whose handle is then
+ * released; loads run outside the registry's lock, so one that hangs holds up no other install.
+ *
  * <p>Thread-safe: loads run on worker threads, lookups on any thread.
  */
 public final class ModelRegistry implements AutoCloseable {
@@ -37,11 +43,30 @@ public final class ModelRegistry implements AutoCloseable {
   private final String defaultModel;
   private final Map<String, AtomicReference<ModelHandle>> models = new ConcurrentHashMap<>();
   private final List<Consumer<ModelCard>> listeners = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.ExecutorService loads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "denoiser-model-load");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile long maxVersionStep = 1_000_000L;
+  private volatile long installTimeoutMillis = 120_000L;
 
   public ModelRegistry(ModelLoader loader, ServiceMetrics metrics, String defaultModel) {
     this.loader = loader;
     this.metrics = metrics;
     this.defaultModel = defaultModel;
+  }
+
+  /** Sets the largest version step and the install timeout; returns this. */
+  public ModelRegistry limits(long maxVersionStep, long installTimeoutMillis) {
+    this.maxVersionStep = Math.max(1, maxVersionStep);
+    this.installTimeoutMillis = Math.max(1, installTimeoutMillis);
+    return this;
+  }
+
+  /** The loader's trust (keys, signer), or null when it checks no signatures. */
+  public dev.denoiser.trust.ModelTrust trust() {
+    return loader.trust();
   }
 
   /** Called (on the installing thread) after a model is added or swapped, with its new card. */
@@ -83,24 +108,33 @@ public final class ModelRegistry implements AutoCloseable {
    * @return the card now serving
    * @throws DenoiserException MODEL_REJECTED with the reason; the old version keeps serving
    */
-  public synchronized ModelCard install(Path dir) {
+  public ModelCard install(Path dir) {
     String nameHint = dir.getFileName().toString();
     ModelHandle fresh;
     try {
       ModelCard incoming = ModelLoader.readCard(dir);
-      ModelHandle current = current(incoming.name());
-      if (current != null) {
-        checkReplaces(current.card(), incoming);
-      }
-      fresh = loader.load(dir);
+      checkVersion(incoming);
+      fresh = loadWithTimeout(dir, incoming.name());
     } catch (DenoiserException e) {
       metrics.modelLoadFailure(nameHint, reasonTag(e.getMessage()));
       LOG.warn("{} (from {}); the serving version, if any, stays", e.getMessage(), dir);
       throw e;
     }
     ModelCard card = fresh.card();
-    AtomicReference<ModelHandle> ref = models.computeIfAbsent(card.name(), k -> new AtomicReference<>());
-    ModelHandle old = ref.getAndSet(fresh);
+    ModelHandle old;
+    synchronized (this) {
+      try {
+        // again under the lock: another install may have swapped a version in meanwhile
+        checkVersion(card);
+      } catch (DenoiserException e) {
+        fresh.release();
+        metrics.modelLoadFailure(nameHint, reasonTag(e.getMessage()));
+        LOG.warn("{} (from {}); the serving version, if any, stays", e.getMessage(), dir);
+        throw e;
+      }
+      AtomicReference<ModelHandle> ref = models.computeIfAbsent(card.name(), k -> new AtomicReference<>());
+      old = ref.getAndSet(fresh);
+    }
     metrics.modelVersion(card.name(), card.version());
     if (old != null) {
       metrics.modelSwap(card.name());
@@ -119,6 +153,47 @@ public final class ModelRegistry implements AutoCloseable {
       }
     }
     return card;
+  }
+
+  private void checkVersion(ModelCard incoming) {
+    if (incoming.version() < 1) {
+      throw ModelLoader.reject(incoming.name(), "version " + incoming.version() + " is below 1");
+    }
+    ModelHandle current = current(incoming.name());
+    if (current != null) {
+      checkReplaces(current.card(), incoming);
+      // both are positive, so the difference cannot overflow
+      if (incoming.version() - current.card().version() > maxVersionStep) {
+        throw ModelLoader.reject(incoming.name(), "version " + incoming.version() + " jumps more than "
+            + maxVersionStep + " (models.maxVersionStep) past the serving version " + current.card().version());
+      }
+    } else if (incoming.version() > maxVersionStep) {
+      throw ModelLoader.reject(incoming.name(), "first version " + incoming.version() + " is over "
+          + maxVersionStep + " (models.maxVersionStep)");
+    }
+  }
+
+  /** Loads on a thread of its own; refuses it when it takes longer than the install timeout. */
+  private ModelHandle loadWithTimeout(Path dir, String name) {
+    java.util.concurrent.CompletableFuture<ModelHandle> f =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> loader.load(dir), loads);
+    try {
+      return f.get(installTimeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // the load cannot be interrupted inside ONNX Runtime: let it end, then drop what it made
+      f.thenAccept(ModelHandle::release);
+      throw ModelLoader.reject(name, "install timeout: checks and test run took more than " + installTimeoutMillis
+          + " ms (models.installTimeoutMillis)");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof DenoiserException de) {
+        throw de;
+      }
+      throw ModelLoader.reject(name, "load failed: " + e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      f.thenAccept(ModelHandle::release);
+      throw ModelLoader.reject(name, "install interrupted");
+    }
   }
 
   private static void checkReplaces(ModelCard serving, ModelCard incoming) {
@@ -141,6 +216,17 @@ public final class ModelRegistry implements AutoCloseable {
   private static String reasonTag(String message) {
     if (message == null) {
       return "other";
+    }
+    for (String tag : List.of("unsigned", "untrusted_key", "bad_signature", "install timeout")) {
+      if (message.contains(tag)) {
+        return tag.replace("install ", "");
+      }
+    }
+    if (message.contains("symbolic link") || message.contains("a model's name is its directory's")) {
+      return "path";
+    }
+    if (message.contains("models.maxVersionStep") || message.contains("is below 1")) {
+      return "version_step";
     }
     if (message.contains("sha256")) {
       return "checksum";
@@ -233,6 +319,7 @@ public final class ModelRegistry implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    loads.shutdown();
     models.values().forEach(ref -> {
       ModelHandle h = ref.getAndSet(null);
       if (h != null) {

@@ -25,9 +25,16 @@ public final class ServiceMetrics {
   private final MeterRegistry registry;
   private final Map<String, PerModel> perModel = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> versions = new ConcurrentHashMap<>();
+  private final Health health;
 
   public ServiceMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.health = new Health(registry);
+  }
+
+  /** Draining flag and open problems behind readiness. */
+  public Health health() {
+    return health;
   }
 
   /** Meters on a private in-memory registry, for tests and tools that scrape nothing. */

@@ -22,6 +22,7 @@ import dev.denoiser.websocket.StreamEndpoint;
 import dev.denoiser.websocket.VideoSamples;
 import dev.denoiser.websocket.WebPage;
 import dev.denoiser.trainer.TrainerRole;
+import dev.denoiser.trust.ModelTrust;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -83,8 +84,16 @@ public final class ServiceVerticle extends VerticleBase {
     int instances = Math.max(1, settings.getInt(Setting.INFERENCE_INSTANCES));
     int configured = settings.getInt(Setting.INFERENCE_INTRA_OP_THREADS);
     int threads = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / instances);
-    ModelRegistry registry = new ModelRegistry(new ModelLoader(device, threads), metrics,
-        settings.getString(Setting.MODELS_DEFAULT));
+    ModelTrust trust;
+    try {
+      // reads keys and, at a first start, signs the models of models.dir (a few MB: at start-up only)
+      trust = ModelTrust.open(settings);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    ModelRegistry registry = new ModelRegistry(new ModelLoader(device, threads, trust), metrics,
+        settings.getString(Setting.MODELS_DEFAULT))
+        .limits(settings.getLong(Setting.MODELS_MAX_VERSION_STEP), settings.getLong(Setting.MODELS_INSTALL_TIMEOUT_MS));
     BatchPolicy policy = BatchPolicy.from(settings);
     svc = new ServiceContext(settings, metrics, registry,
         new InferenceClient(vertx, registry, policy.deadlineMillis()),
@@ -142,6 +151,7 @@ public final class ServiceVerticle extends VerticleBase {
 
   /** Undeploys the roles newest first, each draining its in-flight work, then closes the models. */
   public Future<Void> drain() {
+    metrics.health().startDraining();
     if (svc != null) {
       svc.started().set(false);
     }

@@ -27,8 +27,11 @@ public record ServiceContext(
     return new FrameGate(codec, client);
   }
 
-  /** Ready: start-up finished and at least one model is loaded. */
+  /**
+   * Ready: start-up finished, at least one model is loaded, not draining, and no part reports a
+   * problem ({@link dev.denoiser.metrics.Health}).
+   */
   public boolean ready() {
-    return started.get() && !registry.isEmpty();
+    return started.get() && !registry.isEmpty() && metrics.health().ok();
   }
 }

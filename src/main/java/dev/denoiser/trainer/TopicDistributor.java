@@ -6,6 +6,7 @@ import dev.denoiser.hotswap.ModelEnvelope;
 import dev.denoiser.hotswap.ModelsTopic;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.trust.ModelSigner;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,22 +18,27 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * Promotion through Kafka: one record on the compacted models topic, key = model name, value =
  * {@link ModelEnvelope}, headers {@code content-type}, {@code model}, {@code model-version},
- * {@code sha256}. Returns once the broker has acknowledged it ({@code acks=all}).
+ * {@code sha256}. The envelope carries the model's Ed25519 signature by this process's key
+ * ({@link ModelSigner}), which the replicas check against their trusted keys. Returns once the
+ * broker has acknowledged it ({@code acks=all}).
  */
 public final class TopicDistributor implements Distributor {
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
   private final long maxBytes;
+  private final ModelSigner signer;
 
-  public TopicDistributor(Map<String, Object> common, String topic, long maxBytes) {
+  /** Publishes signed with {@code signer} (null: unsigned envelopes, which replicas requiring signatures refuse). */
+  public TopicDistributor(Map<String, Object> common, String topic, long maxBytes, ModelSigner signer) {
     this.producer = new KafkaProducer<>(ModelsTopic.producerConfig(common, "models-publisher", maxBytes));
     this.topic = topic;
     this.maxBytes = maxBytes;
+    this.signer = signer;
   }
 
   @Override
   public String publish(ModelCard card, byte[] onnx) throws Exception {
-    byte[] value = new ModelEnvelope(card, onnx).encode();
+    byte[] value = new ModelEnvelope(card, onnx, signer == null ? null : signer.sign(card, onnx)).encode();
     if (value.length > maxBytes) {
       throw new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE, "model envelope of " + value.length
           + " bytes is over kafka.models.maxBytes (" + maxBytes + ")");

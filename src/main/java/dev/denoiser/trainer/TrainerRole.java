@@ -47,7 +47,9 @@ public final class TrainerRole {
     this.metrics = metrics;
     this.trainerMetrics = new TrainerMetrics(metrics.registry());
     Path modelsDir = Path.of(s.getString(Setting.MODELS_DIR));
-    this.installer = new ModelInstaller(modelsDir, registry, metrics);
+    // the trainer alone has no registry: it keeps its own trust (key pair, trusted keys)
+    this.installer = registry != null ? new ModelInstaller(modelsDir, registry, metrics)
+        : new ModelInstaller(modelsDir, null, metrics, dev.denoiser.trust.ModelTrust.open(s));
     this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s));
     this.admin = new AdminApi(triggers, s.getString(Setting.AUTH_TOKEN));
   }
@@ -125,7 +127,8 @@ public final class TrainerRole {
     }
     if (kafka != null && !modelsTopic.isEmpty()) {
       ModelsTopic.ensureModels(kafka.adminConfig(), modelsTopic, maxBytes);
-      dist = new TopicDistributor(kafka.adminConfig(), modelsTopic, maxBytes);
+      dist = new TopicDistributor(kafka.adminConfig(), modelsTopic, maxBytes,
+          installer.trust() == null ? null : installer.trust().signer());
     } else {
       dist = new DirectoryDistributor(installer);
     }

@@ -136,10 +136,10 @@ class HotSwapTest {
     Files.write(tampered.resolve(ModelCard.MODEL_FILE), bytes);
     assertRejected(registry, tampered, "sha256");
     // garbage with a matching checksum: does not parse
-    Path garbage = TestModels.writeDir(staging.resolve("g"), "m", 3, "not onnx".getBytes(StandardCharsets.UTF_8), 0, 0, 4);
+    Path garbage = TestModels.writeDir(staging.resolve("g").resolve("m"), "m", 3, "not onnx".getBytes(StandardCharsets.UTF_8), 0, 0, 4);
     assertRejected(registry, garbage, "does not parse");
     // wrong output name
-    Path renamed = TestModels.writeDir(staging.resolve("r"), "m", 4, TestModels.onnx(1, 0, 0, 4, "clean"), 0, 0, 4);
+    Path renamed = TestModels.writeDir(staging.resolve("r").resolve("m"), "m", 4, TestModels.onnx(1, 0, 0, 4, "clean"), 0, 0, 4);
     assertRejected(registry, renamed, "denoised");
     // a different latent size than the serving version
     Path wider = TestModels.write(staging.resolve("w"), "m", 5, 6, 0, 0, 8);

@@ -37,8 +37,8 @@ class ModelEnvelopeTest {
     assertRejected(null, "too short");
     assertRejected("hello world, not a model".getBytes(StandardCharsets.UTF_8), "magic");
     byte[] layout = good.clone();
-    layout[4] = 2;
-    assertRejected(layout, "layout 2");
+    layout[4] = 9;
+    assertRejected(layout, "layout 9");
     byte[] longCard = good.clone();
     ByteBuffer.wrap(longCard, 5, 4).putInt(1 << 30);
     assertRejected(longCard, "runs past the end");

@@ -39,12 +39,15 @@ public class ModelsTopicSwapTest {
   static final int LAST = 21;
   @TempDir Path tmp;
   final Map<Long, byte[]> onnx = new HashMap<>();
+  /** The serving replica's own key: what a trainer in that process would sign with. */
+  static volatile dev.denoiser.trust.ModelSigner signer;
 
   @Test
   void twentySwapsThroughTheTopicFailNothingAndEveryAnswerNamesAVersionLiveAtTheTime() throws Exception {
     Path models = tmp.resolve("models");
     onnx.put(1L, Files.readAllBytes(TestModels.write(models, MODEL, 1, 101).resolve(ModelCard.MODEL_FILE)));
     JsonObject cfg = TestKafka.names("swap").put(Setting.MODELS_DEFAULT.key(), MODEL)
+        .put(Setting.MODELS_SIGNATURE_REQUIRED.key(), true)
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
     String topic = cfg.getString(Setting.KAFKA_TOPIC_MODELS.key());
     long[] sentAt = new long[LAST + 2];
@@ -54,6 +57,7 @@ public class ModelsTopicSwapTest {
         KafkaProducer<String, byte[]> producer = TestKafka.producer();
         SwapLoad load = new SwapLoad(svc.port(), MODEL, 2, cfg.getString(Setting.KAFKA_TOPIC_NOISY.key()),
             cfg.getString(Setting.KAFKA_TOPIC_DENOISED.key()))) {
+      signer = svc.svc().registry().trust().signer();
       for (long v = 2; v <= LAST; v++) {
         if (v == 11) {
           refusesCorruptRecords(svc, producer, topic);
@@ -93,7 +97,8 @@ public class ModelsTopicSwapTest {
     // a replica started now reads the topic to its end before it is ready
     Path fresh = tmp.resolve("fresh");
     TestModels.write(fresh, MODEL, 1, 101);
-    JsonObject cfg2 = cfg.copy().put(Setting.KAFKA_GROUP_ID.key(), "fresh." + UUID.randomUUID());
+    JsonObject cfg2 = cfg.copy().put(Setting.KAFKA_GROUP_ID.key(), "fresh." + UUID.randomUUID())
+        .put(Setting.MODELS_TRUSTED_KEYS.key(), dev.denoiser.trust.SigningKeys.encode(signer.keyPair().getPublic()));
     try (ServiceHarness replica = ServiceHarness.start(fresh, cfg2)) {
       assertTrue(replica.svc().ready());
       assertEquals(LAST, replica.svc().registry().card(MODEL).version(), "serves the newest version once ready");
@@ -109,7 +114,7 @@ public class ModelsTopicSwapTest {
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "models." + UUID.randomUUID());
     try (ServiceHarness svc = ServiceHarness.start(models, cfg);
         TopicDistributor publisher = new TopicDistributor(Map.of("bootstrap.servers", TestKafka.bootstrap()),
-            cfg.getString(Setting.KAFKA_TOPIC_MODELS.key()), 16L << 20)) {
+            cfg.getString(Setting.KAFKA_TOPIC_MODELS.key()), 16L << 20, svc.svc().registry().trust().signer())) {
       byte[] big = TestModels.onnx(2, 0, 0, channels, "denoised");
       assertTrue(big.length > 4 << 20, "over the broker's default 1 MB record limit: " + big.length);
       publisher.publish(new ModelCard("big", "test-conv", 2, ModelLoader.sha256(big), 0, 0, 1, channels,
@@ -135,7 +140,7 @@ public class ModelsTopicSwapTest {
   static byte[] envelope(long version, byte[] onnx, String sha256) {
     ModelCard card = new ModelCard(MODEL, "test-conv", version, sha256, 0, 0, 1, 4,
         new JsonObject().put("noise", "gaussian:0.3"));
-    return new ModelEnvelope(card, onnx).encode();
+    return new ModelEnvelope(card, onnx, signer.sign(card, onnx)).encode();
   }
 
   static void send(KafkaProducer<String, byte[]> p, String topic, String key, byte[] value) throws Exception {

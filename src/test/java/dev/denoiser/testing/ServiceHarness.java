@@ -25,7 +25,8 @@ public final class ServiceHarness implements AutoCloseable {
 
   /**
    * Starts the service on a free port, serving {@code modelsDir}, with {@code overrides}. The Kafka
-   * role is off unless the overrides set {@code kafka.enabled=true}.
+   * role is off unless the overrides set {@code kafka.enabled=true}; model signatures are not
+   * required unless they set {@code models.signature.required=true}.
    */
   public static ServiceHarness start(Path modelsDir, JsonObject overrides) throws Exception {
     return await(deploy(modelsDir, overrides));
@@ -43,6 +44,8 @@ public final class ServiceHarness implements AutoCloseable {
         .put(Setting.MODELS_DIR.key(), modelsDir.toString())
         .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
         .put(Setting.KAFKA_ENABLED.key(), false)
+        // tests write models as they go; ModelIntegrityTest and ModelsTopicSwapTest turn signatures on
+        .put(Setting.MODELS_SIGNATURE_REQUIRED.key(), false)
         .mergeIn(overrides == null ? new JsonObject() : overrides);
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(Settings.of(cfg), metered.serviceMetrics());

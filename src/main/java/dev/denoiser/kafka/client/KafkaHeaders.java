@@ -42,6 +42,10 @@ public final class KafkaHeaders {
   public static final String SOURCE_TOPIC = "source-topic";
   public static final String SOURCE_PARTITION = "source-partition";
   public static final String SOURCE_OFFSET = "source-offset";
+  /** On a dead letter cut to fit {@code kafka.maxRecordBytes}: "true". */
+  public static final String TRUNCATED = "truncated";
+  /** On a truncated dead letter: the size in bytes of the original value. */
+  public static final String ORIGINAL_SIZE = "original-size";
 
   private KafkaHeaders() {}
 

@@ -18,6 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code denoiser_kafka_retries_total{code}}: frames the batcher refused (OVERLOADED, ...) and
  *       that were offered again.
  *   <li>{@code denoiser_kafka_send_retries_total}: output records re-sent after a failed write.
+ *   <li>{@code denoiser_kafka_truncated_total{reason}}: records cut to fit {@code kafka.maxRecordBytes}
+ *       ({@code dead_letter}: a dead letter too large to write whole; {@code output}: an output too
+ *       large, dead-lettered instead; {@code refused}: a write the producer or broker refused for
+ *       good, replaced by an empty dead letter).
  *   <li>{@code denoiser_kafka_commits_total}, {@code denoiser_kafka_transactions_aborted_total}.
  *   <li>{@code denoiser_kafka_in_flight} (records taken, not committed) and
  *       {@code denoiser_kafka_paused_partitions} (gauges).
@@ -65,6 +69,14 @@ public final class KafkaMetrics {
 
   public void sendRetried() {
     sendRetries.increment();
+  }
+
+  public void truncated(String reason) {
+    registry.counter("denoiser_kafka_truncated", "reason", reason).increment();
+  }
+
+  public double truncatedTotal() {
+    return registry.find("denoiser_kafka_truncated").counters().stream().mapToDouble(Counter::count).sum();
   }
 
   public void committed() {

@@ -35,7 +35,9 @@ public record KafkaOptions(
     int maxInFlight,
     String transactionalIdPrefix,
     Map<String, String> clientProperties,
-    long shutdownGraceMillis) {
+    long shutdownGraceMillis,
+    int maxRecordBytes,
+    long stallMillis) {
 
   /** {@code kafka.processing.guarantee}, named as in Kafka Streams. */
   public enum Guarantee {
@@ -60,7 +62,8 @@ public record KafkaOptions(
         Math.max(1, s.getInt(Setting.KAFKA_INSTANCES)), Guarantee.parse(s.getString(Setting.KAFKA_GUARANTEE)),
         Math.max(1, s.getLong(Setting.KAFKA_COMMIT_INTERVAL_MS)), Math.max(1, s.getInt(Setting.KAFKA_MAX_IN_FLIGHT)),
         s.getString(Setting.KAFKA_TRANSACTIONAL_ID).trim(), parseProperties(s.getString(Setting.KAFKA_CLIENT_PROPERTIES)),
-        Math.max(0, s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS)));
+        Math.max(0, s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS)),
+        Math.max(1024, s.getInt(Setting.KAFKA_MAX_RECORD_BYTES)), Math.max(0, s.getLong(Setting.KAFKA_STALL_MS)));
   }
 
   /** {@code k=v;k=v} (also comma- or newline-separated) to a map; blank parts are skipped. */

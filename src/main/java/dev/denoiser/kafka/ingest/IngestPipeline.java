@@ -87,8 +87,15 @@ final class IngestPipeline {
         return;
       }
       if (err == null) {
-        e.slot().ready(outputs.results(e.slot().record, e.request(), ar.result()), false);
-        publisher.released(e.ledger());
+        var out = outputs.results(e.slot().record, e.request(), ar.result());
+        if (outputs.fits(out)) {
+          e.slot().ready(out, false);
+          publisher.released(e.ledger());
+        } else {
+          metrics.truncated("output");
+          deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE,
+              "the output is larger than kafka.maxRecordBytes"));
+        }
       } else if (refused) {
         metrics.retried(err.code());
         retries.add(e);
@@ -109,7 +116,11 @@ final class IngestPipeline {
   private void deadLetter(PartitionLedger ledger, Slot slot, DenoiserException e) {
     LOG.warn("dead letter {}-{} offset {}: {}", slot.record.topic(), slot.record.partition(), slot.offset(), e.toString());
     metrics.deadLetter(e.code());
-    slot.ready(List.of(outputs.deadLetter(slot.record, e)), true);
+    var dead = outputs.deadLetter(slot.record, e);
+    if (OutputRecords.truncated(dead)) {
+      metrics.truncated("dead_letter");
+    }
+    slot.ready(List.of(dead), true);
     publisher.released(ledger);
   }
 

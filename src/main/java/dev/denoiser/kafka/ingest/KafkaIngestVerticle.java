@@ -62,6 +62,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private boolean subscribed;
   private volatile boolean closed;
   private final long[] timers = {-1, -1};
+  private long progressMark = Long.MIN_VALUE;
+  private long progressAtNanos = System.nanoTime();
+  private boolean stalled;
 
   public KafkaIngestVerticle(ServiceContext svc, KafkaOptions options, KafkaMetrics metrics, int instance) {
     this.svc = svc;
@@ -90,7 +93,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
         .compose(v -> subscribeOnceAModelIsServed())
         .onSuccess(v -> {
           timers[0] = vertx.setPeriodic(PUMP_MS, id -> pump());
-          timers[1] = vertx.setPeriodic(options.commitIntervalMillis(), id -> publisher.commit(ledgers.values()));
+          timers[1] = vertx.setPeriodic(options.commitIntervalMillis(), id -> {
+            publisher.commit(ledgers.values());
+            watchProgress(System.nanoTime());
+          });
           LOG.info("ingest {} consumes {} in group {} ({})", instance, options.noisyTopic(), options.groupId(),
               options.guarantee().name().toLowerCase(java.util.Locale.ROOT));
         })
@@ -156,6 +162,42 @@ public final class KafkaIngestVerticle extends VerticleBase {
     capPaused = inFlight >= options.maxInFlight() || (capPaused && inFlight > options.maxInFlight() / 2);
     Set<TopicPartition> owned = group.snapshot().owned();
     flow.reconcile(capPaused || stopping ? owned : pipeline.waiting(), owned);
+  }
+
+  /**
+   * Readiness guard: while records are held, the oldest uncommitted offset of some partition must
+   * move within {@code kafka.stallMillis}; otherwise this ingest reports a problem (readiness 503)
+   * until it moves again. Catches what no single error shows: a write retried forever, a
+   * transaction that keeps aborting.
+   */
+  void watchProgress(long now) {
+    long held = 0;
+    long mark = 0;
+    for (PartitionLedger l : ledgers.values()) {
+      held += l.size();
+      mark = mark * 31 + l.firstOffset();
+    }
+    if (held == 0 || mark != progressMark || options.stallMillis() <= 0) {
+      progressMark = mark;
+      progressAtNanos = now;
+      if (stalled) {
+        stalled = false;
+        svc.metrics().health().clear(healthPart());
+        LOG.info("ingest {} makes progress again", instance);
+      }
+      return;
+    }
+    long idleMs = (now - progressAtNanos) / 1_000_000;
+    if (!stalled && idleMs >= options.stallMillis()) {
+      stalled = true;
+      String reason = "holds " + held + " record(s) and committed none for " + idleMs / 1000 + " s";
+      svc.metrics().health().problem(healthPart(), reason);
+      LOG.error("ingest {} {}; readiness is false until it moves", instance, reason);
+    }
+  }
+
+  private String healthPart() {
+    return "kafka-ingest-" + instance;
   }
 
   private void revoked(Set<TopicPartition> tps) {
@@ -238,6 +280,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   private Future<Void> close(boolean graceful) {
     closed = true;
+    svc.metrics().health().clear(healthPart());
     stopping = true;
     for (long t : timers) {
       vertx.cancelTimer(t);

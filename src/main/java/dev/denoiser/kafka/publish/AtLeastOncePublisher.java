@@ -25,7 +25,12 @@ import org.slf4j.LoggerFactory;
  * is DONE, and every {@code kafka.commitIntervalMillis} the consumer commits, per partition, the
  * contiguous DONE prefix ({@code commitAsync} on the polling thread, so polling never waits for
  * it; partitions about to be revoked, and all of them on close, are committed synchronously).
- * A write that fails (for example a dead-letter topic that refuses the record) is logged and retried with backoff, and its offset stays uncommitted until it succeeds.
+ * A write that fails for a passing reason (a broker away, a dead-letter topic that refuses even an
+ * empty record) is logged and retried with backoff, and its offset stays uncommitted until it
+ * succeeds. A write refused for good because of the record itself (too large for the topic,
+ * invalid: {@link KafkaErrors#recordRefused}) is not retried as it is: it is replaced once by an
+ * empty dead letter that says why ({@link OutputRecords#refused}), so one record never holds its
+ * partition.
  * A crash re-delivers what was not committed, so an input can have more than one output, never none.
  */
 public final class AtLeastOncePublisher implements Publisher {
@@ -38,6 +43,7 @@ public final class AtLeastOncePublisher implements Publisher {
   private final Map<Slot, Integer> retries = new HashMap<>();
   private final GroupTracker group;
   private final KafkaMetrics metrics;
+  private final OutputRecords records;
   /** Next offset to commit per partition; read by the polling thread in {@link #beforeRevoke}. */
   private final Map<TopicPartition, Long> committable = new ConcurrentHashMap<>();
   /** Committed offsets, as acknowledged to the polling thread. */
@@ -49,6 +55,7 @@ public final class AtLeastOncePublisher implements Publisher {
     this.vertx = vertx;
     this.group = group;
     this.metrics = metrics;
+    this.records = new OutputRecords(options);
     String name = options.groupId() + "-publish-" + instance;
     this.sender = new OutputSender(vertx.getOrCreateContext(), options.producerConfig(name), name, new OutputSender.Listener() {
       @Override
@@ -97,6 +104,16 @@ public final class AtLeastOncePublisher implements Publisher {
     PartitionLedger ledger = outgoing.get(slot);
     if (ledger == null || ledger.closed()) {
       outgoing.remove(slot);
+      return;
+    }
+    boolean alreadyEmpty = r.topic().equals(records.dlqTopic()) && OutputRecords.truncated(r)
+        && (r.value() == null || r.value().length == 0);
+    if (KafkaErrors.recordRefused(e) && !alreadyEmpty) {
+      ProducerRecord<String, byte[]> replacement = records.refused(r, slot, e);
+      LOG.warn("{} refused the output of {} for good ({}); an empty dead letter goes in its place", r.topic(), slot,
+          e.toString());
+      metrics.truncated("refused");
+      sender.send(slot, List.of(replacement));
       return;
     }
     int attempt = retries.merge(slot, 1, Integer::sum);
