@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The bounded pool on which sources decode and encode frames (PNG, JPEG, raw conversions) and
@@ -24,7 +25,8 @@ public final class CodecPool {
 
   /** This Vert.x's pool, sized by {@code codec.threads} (0: the cores). Close it when the caller stops. */
   public static CodecPool of(Vertx vertx, Settings settings) {
-    return new CodecPool(vertx.createSharedWorkerExecutor(NAME, threads(settings)));
+    // a large frame on a busy machine may decode for minutes: no blocked-thread warnings before 10
+    return new CodecPool(vertx.createSharedWorkerExecutor(NAME, threads(settings), 10, TimeUnit.MINUTES));
   }
 
   static int threads(Settings settings) {
