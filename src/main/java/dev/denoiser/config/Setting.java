@@ -17,7 +17,7 @@ public enum Setting {
   HTTP_MAX_BODY_BYTES("http.maxBodyBytes", 20L << 20, "Largest HTTP request body; larger gives 413 PAYLOAD_TOO_LARGE."),
   HTTP_SHUTDOWN_GRACE_MS("http.shutdownGraceMillis", 10_000, "How long a graceful shutdown waits for in-flight HTTP requests."),
   AUTH_TOKEN("auth.token", "", "Bearer token required by /v1, /v2 inference and admin calls and the WebSocket; empty disables it."),
-  FRAME_MAX_PIXELS("frame.maxPixels", 4096L * 4096L, "Largest frame, in pixels (height x width); larger gives PAYLOAD_TOO_LARGE."),
+  FRAME_MAX_PIXELS("frame.maxPixels", 3840L * 2160L, "Largest frame, in pixels (height x width; 3840x2160 = 8294400, what the image's 1228 MB heap runs with room to spare); larger gives PAYLOAD_TOO_LARGE."),
   MEMORY_INFLIGHT_BYTES("memory.inflightBytes", 0L, "Bytes of frames in flight across HTTP, WebSocket and Kafka (encoded + decoded + output); over it HTTP answers 503, WebSocket OVERLOADED, Kafka pauses. 0: a quarter of the heap."),
   MEMORY_MAX_SHARE("memory.maxShare", "kafka=0.5", "Largest fraction of memory.inflightBytes one source may hold, source=fraction pairs (http, websocket, kafka; absent: 1)."),
   CODEC_THREADS("codec.threads", 0, "Threads that decode and encode PNG/JPEG frames of HTTP and WebSocket, off the event loops (0: the number of cores)."),
