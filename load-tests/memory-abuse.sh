@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 JAR=${JAR:-target/stream-denoiser.jar}
 CP=${CP:-}
-PORT=${PORT:-18280}
+PORT=${PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 HEAP=${HEAP:-1228m}
 TOKEN=${TOKEN:-abuse-test-token}
 MODEL=${MODEL:-natural-gray}
@@ -70,18 +70,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for _ in $(seq 1 240); do
-  curl -sf -o /dev/null "$URL/v2/health/ready" && break
+for _ in $(seq 1 480); do
   kill -0 "$PID" 2>/dev/null || { echo "server exited; see $OUT/server.log" >&2; exit 1; }
+  grep -q "serving .* model" "$OUT/server.log" && curl -sf -o /dev/null "$URL/v2/health/ready" && break
   sleep 0.5
 done
-curl -sf -o /dev/null "$URL/v2/health/ready" || { echo "server not ready in 120 s" >&2; exit 1; }
+curl -sf -o /dev/null "$URL/v2/health/ready" || { echo "server not ready in 240 s" >&2; exit 1; }
 
 rss() { if kill -0 "$PID" 2>/dev/null; then awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$PID/status"; else echo "exited"; fi; }
 # readiness latencies (seconds) of the running attack go to $OUT/ready.txt
 probe() {
   while true; do
-    curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$URL/v2/health/ready" >> "$OUT/ready.txt" || echo "000 30" >> "$OUT/ready.txt"
+    curl -s -o /dev/null -m 30 -w '%{http_code} %{time_total}\n' "$URL/v2/health/ready" >> "$OUT/ready.txt" || true
     sleep 0.2
   done
 }
@@ -91,7 +91,7 @@ codes() { sort "$1" | uniq -c | awk '{printf "%s%d x %s", (NR > 1 ? ", " : ""), 
 
 post() { # file content-type query -> status code
   curl -s -o /dev/null -m 180 -w '%{http_code}\n' -H "Authorization: Bearer $TOKEN" -H "Content-Type: $2" \
-    --data-binary @"$1" "$URL/v1/models/$MODEL/denoise$3" || echo 000
+    --data-binary @"$1" "$URL/v1/models/$MODEL/denoise$3" || true
 }
 
 attack() { # name, then the command that fires it (appends status codes to $OUT/codes.txt)

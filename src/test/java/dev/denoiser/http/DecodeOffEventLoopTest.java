@@ -66,9 +66,10 @@ class DecodeOffEventLoopTest {
     byte[] bomb = Pngs.declaring(4096, 4096, 16, 6, true);
     assertTrue(bomb.length < 200_000, "a small file: " + bomb.length + " bytes");
     byte[] within = Pngs.declaring(2048, 2048, 16, 6, true);
-    HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(30)).build();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + svc.port() + "/v2/health/ready"))
-        .timeout(Duration.ofSeconds(30)).build();
+        .timeout(Duration.ofSeconds(60)).build();
     for (int i = 0; i < 5; i++) {
       assertEquals(200, probe.send(ready, BodyHandlers.ofString()).statusCode()); // warm the prober up
     }

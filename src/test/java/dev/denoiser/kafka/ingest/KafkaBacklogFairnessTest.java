@@ -54,6 +54,11 @@ class KafkaBacklogFairnessTest {
         .put(Setting.KAFKA_TOPIC_MODELS.key(), "").put(Setting.MODELS_WATCH_MS.key(), 0);
     String noisy = cfg.getString(Setting.KAFKA_TOPIC_NOISY.key());
     NoisyDigits digits = new NoisyDigits(3, 0.3, 28);
+    // the backlog is there before the service starts, so the topic is made here
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()))) {
+      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(noisy, 4, (short) 1))).all().get();
+    }
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (int i = 0; i < BACKLOG; i++) {
