@@ -114,9 +114,11 @@ public final class BatcherVerticle extends VerticleBase {
       return;
     }
     long now = System.nanoTime();
-    if (!lane.queue.offer(new ModelQueue.Entry<>(msg, msg.body(), now))) {
-      fail(lane, msg, ErrorCode.OVERLOADED,
-          "model '" + lane.model + "' has " + policy.queueSize() + " requests queued; retry later");
+    String source = msg.headers().get(InferenceClient.SOURCE_HEADER);
+    if (!lane.queue.offer(new ModelQueue.Entry<>(msg, msg.body(), now, source))) {
+      fail(lane, msg, ErrorCode.OVERLOADED, "model '" + lane.model + "' has " + lane.queue.size()
+          + " requests queued, " + lane.queue.size(source == null ? BatchPolicy.DEFAULT_SOURCE : source)
+          + " of them from this source (batching.queueSize, batching.sourceWeights); retry later");
       return;
     }
     schedule();

@@ -20,6 +20,8 @@ import io.vertx.core.eventbus.ReplyException;
  * back into {@link DenoiserException}s with their {@link ErrorCode}.
  */
 public final class InferenceClient {
+  /** Event-bus header naming the source of a request (http, websocket, kafka), for the batcher's shares. */
+  public static final String SOURCE_HEADER = "source";
   private static final long SLACK_MS = 60_000;
   private final Vertx vertx;
   private final ModelRegistry registry;
@@ -57,6 +59,14 @@ public final class InferenceClient {
    * MODEL_NOT_FOUND, as it would have at the check.
    */
   public Future<InferenceResult> submit(Frame frame, String model, long deadlineMs) {
+    return submit(frame, model, deadlineMs, BatchPolicy.DEFAULT_SOURCE);
+  }
+
+  /**
+   * As {@link #submit(Frame, String, long)} for a named {@code source} (http, websocket, kafka),
+   * whose share of the batcher's queue it takes ({@code batching.sourceWeights}).
+   */
+  public Future<InferenceResult> submit(Frame frame, String model, long deadlineMs, String source) {
     String name = registry.resolveName(model);
     if (!registry.has(name)) {
       try {
@@ -69,7 +79,7 @@ public final class InferenceClient {
     InferenceRequest req = InferenceRequest.of(frame, name, deadline);
     long timeout = deadline + SLACK_MS;
     return vertx.eventBus().<InferenceResult>request(Addresses.infer(name), req,
-            new DeliveryOptions().setSendTimeout(timeout).setLocalOnly(true))
+            new DeliveryOptions().setSendTimeout(timeout).setLocalOnly(true).addHeader(SOURCE_HEADER, source))
         .transform(ar -> ar.succeeded()
             ? Future.succeededFuture(ar.result().body())
             : Future.failedFuture(toError(ar.cause(), name)));

@@ -80,6 +80,24 @@ final class Images {
       }
       return new Frame(px, h, w, streamId, frameId, 1);
     }
+    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel) && raster.getNumBands() >= 3
+        && img.getColorModel().getColorSpace().isCS_sRGB()) {
+      // RGB (8 or 16 bit, with or without alpha): the stored samples, a row at a time; getRGB's
+      // per-pixel colour model calls take a minute for a 16-bit 4096 x 4096 image
+      float[] px = new float[3 * n];
+      int[] row = new int[w];
+      for (int b = 0; b < 3; b++) {
+        float max = (1 << img.getColorModel().getComponentSize(b)) - 1;
+        for (int y = 0; y < h; y++) {
+          raster.getSamples(0, y, w, 1, b, row);
+          int at = b * n + y * w;
+          for (int x = 0; x < w; x++) {
+            px[at + x] = row[x] / max;
+          }
+        }
+      }
+      return new Frame(px, h, w, streamId, frameId, 3);
+    }
     boolean gray = img.getColorModel().getNumColorComponents() == 1;
     float[] px = new float[(gray ? 1 : 3) * n];
     int[] row = new int[w];

@@ -3,11 +3,12 @@ package dev.denoiser.http;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
-import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.FrameGate;
+import dev.denoiser.source.MemoryBudget;
 import dev.denoiser.source.Params;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
@@ -38,10 +39,12 @@ import java.util.Locale;
 final class DenoiseApi {
   private final ServiceContext svc;
   private final FrameGate gate;
+  private final CodecPool codecs;
 
-  DenoiseApi(ServiceContext svc) {
+  DenoiseApi(ServiceContext svc, CodecPool codecs) {
     this.svc = svc;
     this.gate = svc.gate();
+    this.codecs = codecs;
   }
 
   void mount(Router router) {
@@ -62,6 +65,10 @@ final class DenoiseApi {
     json(ctx.response(), 200, c.toJson());
   }
 
+  /**
+   * Takes the frame's bytes from the budget (growing the body's lease), then decodes it on the
+   * codec pool, runs it, and encodes the answer on the codec pool: the event loop only routes.
+   */
   private void run(RoutingContext ctx, boolean encode) {
     HttpServerRequest req = ctx.request();
     String model = ctx.pathParam("name");
@@ -70,27 +77,46 @@ final class DenoiseApi {
     if (body == null || body.length() == 0) {
       throw new DenoiserException(ErrorCode.INVALID_FRAME, "empty request body");
     }
-    FrameGate.Admitted admitted = gate.admit(in, body.getBytes(), intParam(req, "width"), intParam(req, "height"),
-        null, req.getHeader("X-Frame-Id"), model);
-    Frame frame = admitted.frame();
+    byte[] bytes = body.getBytes();
+    Integer width = intParam(req, "width");
+    Integer height = intParam(req, "height");
+    String frameId = req.getHeader("X-Frame-Id");
     long deadline = deadlineMillis(req);
-    Future<InferenceResult> f = gate.run(admitted, deadline);
-    f.onSuccess(r -> {
-      HttpServerResponse resp = ctx.response();
-      headers(resp, r);
-      if (encode) {
-        JsonArray latent = new JsonArray();
-        for (float v : r.latent()) {
-          latent.add(v);
-        }
-        json(resp, 200, new JsonObject().put("model", r.model()).put("modelVersion", r.modelVersion())
-            .put("latentDim", r.latent().length).put("latent", latent).put("frameId", frame.frameId()));
-      } else {
-        MediaType out = MediaType.fromAccept(req.getHeader("Accept"), in);
-        resp.putHeader("Content-Type", out.mime()).setStatusCode(200).end(Buffer.buffer(FrameCodec.encode(r.denoised(), out)));
-      }
-    }).onFailure(ctx::fail);
+    MemoryBudget.Lease lease = BodyBudget.lease(ctx);
+    if (lease != null) {
+      gate.reserveMore(lease, in, bytes, width, height);
+    } else {
+      MemoryBudget.Lease own = gate.reserve(BodyBudget.SOURCE, in, bytes, width, height);
+      ctx.addEndHandler(v -> own.close());
+    }
+    codecs.run(() -> gate.admit(in, bytes, width, height, null, frameId, model))
+        .compose(admitted -> gate.run(admitted, deadline, BodyBudget.SOURCE))
+        .compose(r -> {
+          if (encode) {
+            return Future.succeededFuture(new Answer(r, null, null));
+          }
+          MediaType out = MediaType.fromAccept(req.getHeader("Accept"), in);
+          return codecs.run(() -> new Answer(r, out, FrameCodec.encode(r.denoised(), out)));
+        })
+        .onSuccess(a -> {
+          HttpServerResponse resp = ctx.response();
+          InferenceResult r = a.result();
+          headers(resp, r);
+          if (encode) {
+            JsonArray latent = new JsonArray();
+            for (float v : r.latent()) {
+              latent.add(v);
+            }
+            json(resp, 200, new JsonObject().put("model", r.model()).put("modelVersion", r.modelVersion())
+                .put("latentDim", r.latent().length).put("latent", latent).put("frameId", r.denoised().frameId()));
+          } else {
+            resp.putHeader("Content-Type", a.type().mime()).setStatusCode(200).end(Buffer.buffer(a.bytes()));
+          }
+        }).onFailure(ctx::fail);
   }
+
+  /** A result and, for a denoise call, its encoded image. */
+  private record Answer(InferenceResult result, MediaType type, byte[] bytes) {}
 
   static void headers(HttpServerResponse resp, InferenceResult r) {
     resp.putHeader("X-Model", r.model())

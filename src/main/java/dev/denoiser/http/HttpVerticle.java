@@ -1,6 +1,7 @@
 package dev.denoiser.http;
 
 import dev.denoiser.config.Setting;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.ServiceContext;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   private final ServiceContext svc;
   private final List<RouteContributor> contributors;
   private HttpServer server;
+  private CodecPool codecs;
 
   public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors) {
     this.svc = svc;
@@ -34,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    codecs = CodecPool.of(vertx, svc.settings());
     Router router = router();
     HttpServerOptions opts = new HttpServerOptions()
         .setHost(svc.settings().getString(Setting.HTTP_HOST))
@@ -57,11 +60,13 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(this::refuseWhileDraining);
     BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
     long limit = svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES);
+    // the body's bytes are taken from the in-flight budget before it is buffered
+    router.post().handler(new BodyBudget(svc));
     router.post().handler(BodyHandler.create(false).setBodyLimit(limit));
     router.get("/metrics").handler(metricsHandler());
     new KServeApi(svc).mount(router, auth);
     router.route("/v1/models*").handler(auth);
-    new DenoiseApi(svc).mount(router);
+    new DenoiseApi(svc, codecs).mount(router);
     contributors.forEach(c -> c.mount(vertx, router));
     router.route().failureHandler(HttpErrors::handleFailure);
     router.route().last().handler(ctx -> ctx.fail(404));
@@ -93,6 +98,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long grace = svc.settings().getLong(Setting.HTTP_SHUTDOWN_GRACE_MS);
-    return server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+    Future<Void> down = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+    return down.eventually(() -> codecs == null ? Future.succeededFuture() : codecs.close());
   }
 }

@@ -19,10 +19,39 @@ import io.vertx.core.Future;
 public final class FrameGate {
   private final FrameCodec codec;
   private final InferenceClient client;
+  private final MemoryBudget budget;
 
-  public FrameGate(FrameCodec codec, InferenceClient client) {
+  public FrameGate(FrameCodec codec, InferenceClient client, MemoryBudget budget) {
     this.codec = codec;
     this.client = client;
+    this.budget = budget;
+  }
+
+  /**
+   * Takes a frame's bytes from the in-flight budget before it is decoded: the {@link FrameCost} of
+   * what {@code bytes} declare (its size checked against {@code frame.maxPixels} first). Close the
+   * lease when the frame's reply is sent or it fails.
+   *
+   * @throws dev.denoiser.error.DenoiserException PAYLOAD_TOO_LARGE for a declared size over the
+   *     limit, OVERLOADED when the budget (or the source's share of it) is spent
+   */
+  public MemoryBudget.Lease reserve(String source, MediaType type, byte[] bytes, Integer width, Integer height) {
+    return budget.acquire(source, FrameCost.estimate(codec, type, bytes, width, height));
+  }
+
+  /**
+   * As {@link #reserve}, for a source that already holds {@code lease} for the encoded bytes (an
+   * HTTP body, counted while it was read): the lease grows by the rest of the frame's cost.
+   */
+  public void reserveMore(MemoryBudget.Lease lease, MediaType type, byte[] bytes, Integer width, Integer height) {
+    long cost = FrameCost.estimate(codec, type, bytes, width, height);
+    if (!lease.grow(cost - lease.bytes())) {
+      throw budget.overloaded(cost - lease.bytes());
+    }
+  }
+
+  public MemoryBudget budget() {
+    return budget;
   }
 
   /** A frame that passed the gate, with the name of the model it runs on (never null). */
@@ -52,6 +81,11 @@ public final class FrameGate {
   /** Runs an admitted frame; {@code deadlineMs} 0 or less is the batcher's default deadline. */
   public Future<InferenceResult> run(Admitted a, long deadlineMs) {
     return client.submit(a.frame(), a.model(), deadlineMs);
+  }
+
+  /** As {@link #run(Admitted, long)}, counted in the batcher's queue share of {@code source}. */
+  public Future<InferenceResult> run(Admitted a, long deadlineMs, String source) {
+    return client.submit(a.frame(), a.model(), deadlineMs, source);
   }
 
   public FrameCodec codec() {

@@ -17,6 +17,13 @@ import java.util.Set;
  *       ({@link Reaction#ANSWER_RETRY_AFTER}).
  * </ul>
  *
+ * <p>The in-flight byte budget ({@link MemoryBudget}) refuses with OVERLOADED too, before the
+ * frame is decoded, and each source meets it the way its policy says: Kafka keeps the record
+ * undecoded and pauses its partition; HTTP answers 503 with {@code Retry-After}; WebSocket
+ * answers that frame with an OVERLOADED error (it was never accepted, so there is nothing to
+ * retry) and reads on. How much of the budget and of the batcher's queue each source may hold is
+ * configuration: {@code memory.maxShare} and {@code batching.sourceWeights}.
+ *
  * @param transientCodes the refusals that are "not now" rather than "never"
  * @param reaction what the source does with such a refusal
  * @param firstDelayMillis first backoff (BACKOFF_AND_RETRY), doubled per attempt

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What the verticles of one service share: its settings, metrics, model registry, the client
- * sources use to run frames, the frame codec with its limits, and the readiness flag behind
- * {@code /v2/health/ready}.
+ * sources use to run frames, the frame codec with its limits, the in-flight byte budget every
+ * source takes from, and the readiness flag behind {@code /v2/health/ready}.
  */
 public record ServiceContext(
     Settings settings,
@@ -20,11 +20,18 @@ public record ServiceContext(
     InferenceClient client,
     FrameCodec codec,
     BatchPolicy policy,
-    AtomicBoolean started) {
+    AtomicBoolean started,
+    MemoryBudget budget) {
+
+  /** The shared parts with the byte budget of the settings ({@code memory.inflightBytes}, {@code memory.maxShare}). */
+  public ServiceContext(Settings settings, ServiceMetrics metrics, ModelRegistry registry, InferenceClient client,
+      FrameCodec codec, BatchPolicy policy, AtomicBoolean started) {
+    this(settings, metrics, registry, client, codec, policy, started, MemoryBudget.from(settings, metrics.registry()));
+  }
 
   /** The checks every source runs on its frames, once per frame. */
   public FrameGate gate() {
-    return new FrameGate(codec, client);
+    return new FrameGate(codec, client, budget);
   }
 
   /**

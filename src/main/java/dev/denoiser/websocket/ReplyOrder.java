@@ -3,6 +3,7 @@ package dev.denoiser.websocket;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.source.MemoryBudget;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayDeque;
 
@@ -17,6 +18,7 @@ final class ReplyOrder {
   private final StreamParams params;
   private final StreamMetrics metrics;
   private final Closer closer;
+  private long bytes;
 
   ReplyOrder(ServerWebSocket ws, StreamParams params, StreamMetrics metrics, Closer closer) {
     this.ws = ws;
@@ -37,6 +39,17 @@ final class ReplyOrder {
     return slots.size();
   }
 
+  /** Budget bytes held by the messages not yet answered. */
+  long bytes() {
+    return bytes;
+  }
+
+  /** Counts a lease taken for a slot already open. */
+  void held(Slot s, MemoryBudget.Lease lease) {
+    s.lease = lease;
+    bytes += lease.bytes();
+  }
+
   boolean isEmpty() {
     return slots.isEmpty();
   }
@@ -45,6 +58,8 @@ final class ReplyOrder {
   void flush(long dropped) {
     while (!slots.isEmpty() && slots.peekFirst().done()) {
       Slot s = slots.pollFirst();
+      bytes -= s.bytes();
+      s.release();
       if (closer.closed()) {
         continue;
       }
@@ -62,6 +77,6 @@ final class ReplyOrder {
     Frame d = r.denoised();
     return new StreamReply(s.seq, dropped, d.width(), d.height(), r.modelVersion(), r.queueMicros(),
         r.computeMicros(), serverMicros, r.batchSize(), params.latent() ? r.latent() : null, s.frameId,
-        FrameCodec.encode(d, params.format()));
+        s.encoded != null ? s.encoded : FrameCodec.encode(d, params.format()));
   }
 }

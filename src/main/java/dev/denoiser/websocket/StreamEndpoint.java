@@ -6,6 +6,7 @@ import dev.denoiser.error.ErrorCode;
 import dev.denoiser.http.BearerAuth;
 import dev.denoiser.http.HttpErrors;
 import dev.denoiser.http.RouteContributor;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -33,6 +34,7 @@ public final class StreamEndpoint implements RouteContributor {
   private final BearerAuth auth;
   private final StreamMetrics metrics;
   private final AtomicLong ids = new AtomicLong();
+  private volatile CodecPool codecs;
 
   public StreamEndpoint(ServiceContext svc) {
     this.svc = svc;
@@ -44,6 +46,9 @@ public final class StreamEndpoint implements RouteContributor {
 
   @Override
   public void mount(Vertx vertx, Router router) {
+    if (codecs == null) {
+      codecs = CodecPool.of(vertx, svc.settings());
+    }
     router.get(PATH).handler(ctx -> upgrade(vertx, ctx));
   }
 
@@ -91,7 +96,7 @@ public final class StreamEndpoint implements RouteContributor {
       new Closer(ws, metrics).fail(Closer.POLICY_VIOLATION, e.code(), e.getMessage());
       return;
     }
-    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId);
+    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId, codecs);
     ws.closeHandler(v -> {
       session.markClosed();
       metrics.open().decrementAndGet();

@@ -2,6 +2,9 @@ package dev.denoiser.websocket;
 
 import dev.denoiser.batching.InferenceClient;
 import dev.denoiser.error.DenoiserException;
+import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.inference.InferenceResult;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.FrameGate;
 import dev.denoiser.source.FrameGate.Admitted;
 import dev.denoiser.source.OverloadPolicy;
@@ -15,16 +18,21 @@ import org.slf4j.LoggerFactory;
 /**
  * One open {@code /v1/stream} connection. Binary messages in (one frame each, numbered 0, 1, 2...),
  * {@link StreamReply} binary messages and JSON error texts out, in message order. Runs on the
- * socket's event loop; decoding is checked here, inference goes through the {@link InferenceClient}.
+ * socket's event loop; each frame's bytes are taken from the in-flight budget first, then it is
+ * decoded (and its reply encoded) on the codec pool, and inference goes through the
+ * {@link InferenceClient}.
  *
  * <p>Live mode runs one frame at a time and keeps only the newest of the frames that arrive
  * meanwhile. Lossless mode runs every frame, retries those the batcher refuses with OVERLOADED,
- * and stops reading the socket while {@code window} frames await their reply (or the write queue
- * is full).
+ * and stops reading the socket while {@code window} frames, or {@code stream.maxInFlightBytes}
+ * bytes, await their reply (or the write queue is full). A frame over the shared budget is
+ * answered with an OVERLOADED error and the connection goes on.
  */
 final class StreamSession {
   private static final Logger LOG = LoggerFactory.getLogger(StreamSession.class);
   private static final OverloadPolicy OVERLOAD = OverloadPolicy.WEBSOCKET;
+  /** The source name of WebSocket frames in the byte budget and its meters. */
+  static final String SOURCE = "websocket";
   private final Vertx vertx;
   private final ServerWebSocket ws;
   private final StreamParams params;
@@ -33,6 +41,8 @@ final class StreamSession {
   private final String streamId;
   private final Closer closer;
   private final ReplyOrder order;
+  private final CodecPool codecs;
+  private final long maxInFlightBytes;
   private long nextSeq;
   private long dropped;
   private int running;
@@ -42,7 +52,7 @@ final class StreamSession {
   private boolean goingAway;
 
   StreamSession(Vertx vertx, ServerWebSocket ws, StreamParams params, ServiceContext svc, StreamLimits limits,
-      StreamMetrics metrics, String streamId) {
+      StreamMetrics metrics, String streamId, CodecPool codecs) {
     this.vertx = vertx;
     this.ws = ws;
     this.params = params;
@@ -51,6 +61,8 @@ final class StreamSession {
     this.streamId = streamId;
     this.closer = new Closer(ws, metrics);
     this.order = new ReplyOrder(ws, params, metrics, closer);
+    this.codecs = codecs;
+    this.maxInFlightBytes = limits.maxInFlightBytes();
     MessageAssembler assembler = new MessageAssembler(limits.maxMessageBytes(), new MessageAssembler.Sink() {
       @Override
       public void binary(Buffer message) {
@@ -94,19 +106,42 @@ final class StreamSession {
     }
     Slot slot = order.open(nextSeq++);
     metrics.frameIn(params.mode());
-    Admitted frame;
+    FrameIdHeader.Split split;
     try {
-      FrameIdHeader.Split split = FrameIdHeader.split(message, params.ids());
+      split = FrameIdHeader.split(message, params.ids());
       slot.frameId = split.frameId();
-      frame = gate.admit(params.format(), split.frame(), params.width(), params.height(), streamId,
-          split.frameId(), params.model());
+      // the frame's bytes come out of the shared budget before it is decoded; over it, the
+      // client gets OVERLOADED for this frame and the connection goes on
+      order.held(slot, gate.reserve(SOURCE, params.format(), split.frame(), params.width(), params.height()));
     } catch (DenoiserException e) {
       fail(slot, e, true);
       flush();
       return;
     }
+    codecs.run(() -> gate.admit(params.format(), split.frame(), params.width(), params.height(), streamId,
+        split.frameId(), params.model())).onComplete(ar -> {
+          if (ar.failed()) {
+            fail(slot, InferenceClient.toError(ar.cause(), params.model()), true);
+            flush();
+            throttle();
+            return;
+          }
+          decoded(slot, ar.result());
+        });
+    throttle();
+  }
+
+  private void decoded(Slot slot, Admitted frame) {
+    if (closer.closed()) {
+      slot.drop();
+      flush();
+      return;
+    }
     if (params.mode() == StreamMode.LOSSLESS || running == 0) {
       submit(slot, frame);
+    } else if (waitingSlot != null && waitingSlot.seq > slot.seq) {
+      drop(slot); // a newer frame already waits (decodes finish in any order)
+      flush();
     } else {
       if (waitingSlot != null) {
         drop(waitingSlot);
@@ -123,22 +158,27 @@ final class StreamSession {
   }
 
   private void attempt(Slot slot, Admitted frame, int retries) {
-    gate.run(frame, 0).onComplete(ar -> {
-      if (ar.succeeded()) {
-        slot.succeed(ar.result());
-      } else {
-        DenoiserException e = InferenceClient.toError(ar.cause(), params.model());
-        if (OVERLOAD.retries(e.code()) && !closer.closed()) {
-          metrics.retry();
-          long delay = OVERLOAD.delayMillis(retries);
-          vertx.setTimer(delay, id -> retry(slot, frame, retries + 1));
-          return;
-        }
-        fail(slot, e, false);
-      }
-      finished();
-    });
+    gate.run(frame, 0, SOURCE)
+        .compose(r -> codecs.run(() -> new Encoded(r, FrameCodec.encode(r.denoised(), params.format()))))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            slot.succeed(ar.result().result(), ar.result().bytes());
+          } else {
+            DenoiserException e = InferenceClient.toError(ar.cause(), params.model());
+            if (OVERLOAD.retries(e.code()) && !closer.closed()) {
+              metrics.retry();
+              long delay = OVERLOAD.delayMillis(retries);
+              vertx.setTimer(delay, id -> retry(slot, frame, retries + 1));
+              return;
+            }
+            fail(slot, e, false);
+          }
+          finished();
+        });
   }
+
+  /** A result with its frame encoded in the connection's format. */
+  private record Encoded(InferenceResult result, byte[] bytes) {}
 
   private void retry(Slot slot, Admitted frame, int retries) {
     if (params.mode() == StreamMode.LIVE && waitingSlot != null) {
@@ -190,7 +230,8 @@ final class StreamSession {
     }
     // live mode keeps reading (one running, one waiting) so that stale frames can be dropped
     int backlog = params.mode() == StreamMode.LIVE ? order.size() - 2 : order.size();
-    boolean full = goingAway || backlog >= params.window() || (!ws.isClosed() && ws.writeQueueFull());
+    boolean full = goingAway || backlog >= params.window() || order.bytes() >= maxInFlightBytes
+        || (!ws.isClosed() && ws.writeQueueFull());
     if (full && !paused) {
       paused = true;
       ws.pause();

@@ -9,6 +9,7 @@ import dev.denoiser.kafka.publish.OutputRecords;
 import dev.denoiser.kafka.publish.PartitionLedger;
 import dev.denoiser.kafka.publish.Publisher;
 import dev.denoiser.kafka.publish.Slot;
+import dev.denoiser.source.MemoryBudget;
 import dev.denoiser.source.OverloadPolicy;
 import dev.denoiser.source.ServiceContext;
 import java.util.Collection;
@@ -24,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * the reason), run through the batcher with the {@link InferenceClient}, kept in a
  * {@link RetryQueue} while the batcher refuses it (OVERLOADED, DEADLINE_EXCEEDED, MODEL_NOT_READY,
  * SHUTTING_DOWN: never dead-lettered), and its output records are put in its slot for the
- * {@link Publisher}. At most twice the batcher's queue size of frames are at the batcher at once;
+ * {@link Publisher}. A record is decoded only once the in-flight byte budget has room for it
+ * (Kafka's share, {@code memory.maxShare}); until then it waits, its partition paused, and it
+ * gives its bytes back when it leaves the batcher. At most twice the queue slots Kafka can hold
+ * ({@code batching.sourceWeights}) are at the batcher at once;
  * the others wait in the same queue as refused ones, and a waiting frame is offered each time
  * another leaves the batcher, so the queue stays full without being hammered. Event loop only.
  */
@@ -39,6 +43,7 @@ final class IngestPipeline {
   private final RetryQueue retries = new RetryQueue();
   /** Most frames at the batcher at once: twice its queue, so the queue stays full but is rarely refused. */
   private final int window;
+  private final MemoryBudget budget;
   private int inferring;
 
   IngestPipeline(ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
@@ -47,43 +52,76 @@ final class IngestPipeline {
     this.outputs = outputs;
     this.publisher = publisher;
     this.metrics = metrics;
-    this.window = 2 * svc.policy().queueSize();
+    this.budget = svc.budget();
+    // twice the queue slots Kafka can hold, so its share stays full but is rarely refused
+    this.window = 2 * svc.policy().mostFor(KafkaIngestVerticle.SOURCE);
   }
 
   /** Takes a record just polled into {@code ledger}. */
   void take(PartitionLedger ledger, ConsumerRecord<String, byte[]> r) {
     Slot slot = ledger.add(r);
     metrics.consumed(1);
-    FrameRequest req;
-    try {
-      req = decoder.decode(r);
-    } catch (DenoiserException e) {
-      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, e.code());
-      deadLetter(ledger, slot, e);
-      return;
-    } catch (RuntimeException e) {
-      deadLetter(ledger, slot, new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + e));
-      return;
-    }
-    RetryQueue.Entry e = new RetryQueue.Entry(ledger, slot, req);
-    if (retries.isEmpty() && inferring < window) {
-      submit(e);
-    } else {
+    RetryQueue.Entry e = new RetryQueue.Entry(ledger, slot, null, null);
+    if (!retries.isEmpty() || inferring >= window || !start(e)) {
       retries.add(e);
     }
   }
 
+  /**
+   * Decodes a record, once the byte budget has room for it, and submits it; a record that cannot
+   * be decoded is dead-lettered. False when the budget has no room: the caller keeps it waiting
+   * (its partition paused), nothing is dropped.
+   */
+  private boolean start(RetryQueue.Entry e) {
+    if (e.request() != null) {
+      submit(e);
+      return true;
+    }
+    ConsumerRecord<String, byte[]> r = e.slot().record;
+    MemoryBudget.Lease lease;
+    try {
+      lease = budget.tryAcquire(KafkaIngestVerticle.SOURCE, decoder.cost(r));
+    } catch (DenoiserException ex) {
+      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, ex.code());
+      deadLetter(e.ledger(), e.slot(), ex);
+      return true;
+    } catch (RuntimeException ex) {
+      deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
+      return true;
+    }
+    if (lease == null) {
+      return false; // counted by the budget (denoiser_memory_refusals{source="kafka"})
+    }
+    FrameRequest req;
+    try {
+      req = decoder.decode(r);
+    } catch (DenoiserException ex) {
+      lease.close();
+      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, ex.code());
+      deadLetter(e.ledger(), e.slot(), ex);
+      return true;
+    } catch (RuntimeException ex) {
+      lease.close();
+      deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
+      return true;
+    }
+    submit(new RetryQueue.Entry(e.ledger(), e.slot(), req, lease));
+    return true;
+  }
+
   private void submit(RetryQueue.Entry e) {
     inferring++;
-    svc.client().submit(e.request().frame(), e.request().model(), 0).onComplete(ar -> {
+    svc.client().submit(e.request().frame(), e.request().model(), 0, KafkaIngestVerticle.SOURCE).onComplete(ar -> {
       inferring--;
       DenoiserException err = ar.succeeded() ? null : InferenceClient.toError(ar.cause(), e.request().model());
       boolean refused = err != null && OVERLOAD.retries(err.code());
       if (!refused) {
+        e.release();
         // this frame left the batcher's queue: a refused one may take its place
         probe();
       }
       if (e.ledger().closed()) {
+        e.release();
         return;
       }
       if (err == null) {
@@ -108,8 +146,8 @@ final class IngestPipeline {
   /** Offers the oldest waiting frame again, if any and if the window has room. */
   void probe() {
     RetryQueue.Entry next = inferring < window ? retries.poll() : null;
-    if (next != null) {
-      submit(next);
+    if (next != null && !start(next)) {
+      retries.addFirst(next);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.publish.FrameRequest;
+import dev.denoiser.source.FrameCost;
 import dev.denoiser.source.FrameGate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -32,6 +33,24 @@ public final class RecordDecoder {
     model = model == null || model.isBlank() ? null : model.trim();
     gate.admit(frame, model);
     return new FrameRequest(frame, model, type);
+  }
+
+  /**
+   * What decoding the record will cost in memory ({@link FrameCost}), from its headers and the
+   * image header, before it is decoded.
+   *
+   * @throws DenoiserException for a size over {@code frame.maxPixels} or a bad content type
+   */
+  long cost(ConsumerRecord<String, byte[]> r) {
+    byte[] value = r.value();
+    if (value == null || value.length == 0) {
+      return 0;
+    }
+    Headers h = r.headers();
+    MediaType type = MediaType.parse(KafkaHeaders.text(h, KafkaHeaders.CONTENT_TYPE));
+    Integer width = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.WIDTH) : null;
+    Integer height = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.HEIGHT) : null;
+    return FrameCost.estimate(gate.codec(), type, value, width, height);
   }
 
   /**
