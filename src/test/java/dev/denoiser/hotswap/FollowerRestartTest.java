@@ -10,7 +10,7 @@ import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.testing.ServiceHarness;
-import dev.denoiser.testing.SharedBroker;
+import dev.denoiser.testing.TestKafka;
 import dev.denoiser.testing.TestModels;
 import dev.denoiser.trust.ModelSignature;
 import dev.denoiser.trust.ModelSigner;
@@ -61,11 +61,11 @@ class FollowerRestartTest {
     byte[] onnx = TestModels.onnx(2, 0, 0, 4, "denoised");
     ModelCard card = new ModelCard("m", "test-conv", 2, ModelLoader.sha256(onnx), 0, 0, 1, 4, new JsonObject());
     Vertx vertx = Vertx.vertx();
-    try (KafkaProducer<String, byte[]> p = SharedBroker.producer()) {
-      ModelsTopic.ensureModels(Map.<String, Object>of("bootstrap.servers", SharedBroker.bootstrap()), topic, 16L << 20);
-      SharedBroker.send(p, topic, "m", new ModelEnvelope(card, onnx, signer.sign(card, onnx)).encode(),
-          SharedBroker.headers(KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE));
-      ServiceHarness.await(vertx.deployVerticle(new ModelsTopicFollower(Map.<String, Object>of("bootstrap.servers", SharedBroker.bootstrap()),
+    try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
+      ModelsTopic.ensureModels(Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()), topic, 16L << 20);
+      TestKafka.send(p, topic, "m", new ModelEnvelope(card, onnx, signer.sign(card, onnx)).encode(),
+          TestKafka.headers(KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE));
+      ServiceHarness.await(vertx.deployVerticle(new ModelsTopicFollower(Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()),
           topic, 16L << 20, installer, metrics)));
       Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.card("m").version() == 2);
       assertEquals(1.0, metrics.registry().counter("denoiser_models_follower_restarts").count(), "the Error is counted");
