@@ -30,7 +30,7 @@ class LayeringTest {
       List.of("metrics"),
       List.of("data"),
       List.of("model"),
-      List.of("model.eval", "trust"),
+      List.of("model.eval", "model.selfsup", "trust"),
       List.of("inference"),
       List.of("batching", "hotswap"),
       List.of("source"),
