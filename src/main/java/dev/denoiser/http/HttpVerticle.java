@@ -8,9 +8,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +26,10 @@ public final class HttpVerticle extends VerticleBase {
   private final ServiceContext svc;
   private final List<RouteContributor> contributors;
   private HttpServer server;
+  private ConnectionGuard connections;
+
+  /** The WebSocket route, which checks the token itself (header or {@code ?access_token=}). */
+  public static final String STREAM_PATH = "/v1/stream";
 
   public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors) {
     this.svc = svc;
@@ -34,8 +38,12 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = router();
+    EdgeMetrics edge = new EdgeMetrics(svc.metrics().registry());
+    connections = new ConnectionGuard(vertx, svc.settings(), edge);
+    Router router = router(edge);
     HttpServerOptions opts = new HttpServerOptions()
+        .setIdleTimeout(Math.max(0, svc.settings().getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHost(svc.settings().getString(Setting.HTTP_HOST))
         .setPort(svc.settings().getInt(Setting.HTTP_PORT))
         .setCompressionSupported(false)
@@ -43,7 +51,8 @@ public final class HttpVerticle extends VerticleBase {
         // twice the stream limit, so the stream endpoint sees (and answers 1009 to) most oversized
         // messages itself; a bigger single frame gets Netty's own 1009 before it is buffered
         .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, 2 * svc.settings().getLong(Setting.STREAM_MAX_MESSAGE_BYTES))));
-    server = vertx.createHttpServer(opts).requestHandler(router);
+    server = vertx.createHttpServer(opts);
+    server.requestHandler(connections.install(server, router));
     return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
   }
 
@@ -52,18 +61,17 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  Router router() {
+  Router router(EdgeMetrics edge) {
     Router router = Router.router(vertx);
     BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
-    long limit = svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(limit));
+    new EdgeGuard(auth, edge, connections, Set.of(STREAM_PATH))
+        .mountFirst(router, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES));
     router.get("/metrics").handler(metricsHandler());
     new KServeApi(svc).mount(router, auth);
     router.route("/v1/models*").handler(auth);
     new DenoiseApi(svc).mount(router);
     contributors.forEach(c -> c.mount(vertx, router));
-    router.route().failureHandler(HttpErrors::handleFailure);
-    router.route().last().handler(ctx -> ctx.fail(404));
+    EdgeGuard.mountLast(router);
     return router;
   }
 
@@ -77,6 +85,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long grace = svc.settings().getLong(Setting.HTTP_SHUTDOWN_GRACE_MS);
+    if (connections != null) {
+      connections.stop();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
   }
 }
