@@ -4,7 +4,9 @@ import dev.denoiser.config.Setting;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.http.BearerAuth;
+import dev.denoiser.http.ConnectionGuard;
 import dev.denoiser.http.HttpErrors;
+import dev.denoiser.http.HttpVerticle;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.MultiMap;
@@ -25,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * shuts down, every session answers what it accepted and closes with 1001.
  */
 public final class StreamEndpoint implements RouteContributor {
-  public static final String PATH = "/v1/stream";
+  public static final String PATH = HttpVerticle.STREAM_PATH;
   private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
   private final ServiceContext svc;
   private final StreamLimits limits;
@@ -37,7 +39,8 @@ public final class StreamEndpoint implements RouteContributor {
   public StreamEndpoint(ServiceContext svc) {
     this.svc = svc;
     this.limits = StreamLimits.from(svc.settings());
-    this.origins = new OriginPolicy(svc.settings().getString(Setting.STREAM_ALLOWED_ORIGINS));
+    this.origins = new OriginPolicy(svc.settings().getString(Setting.STREAM_ALLOWED_ORIGINS),
+        svc.settings().getString(Setting.HTTP_PUBLIC_URL));
     this.auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
     this.metrics = new StreamMetrics(svc.metrics());
   }
@@ -59,8 +62,9 @@ public final class StreamEndpoint implements RouteContributor {
       return;
     }
     String origin = req.getHeader("Origin");
-    if (!origins.allows(origin, req.getHeader("Host"))) {
-      refuse(ctx, "origin", ErrorCode.FORBIDDEN, "origin '" + origin + "' is not allowed (stream.allowedOrigins)");
+    if (!origins.allows(origin)) {
+      refuse(ctx, "origin", ErrorCode.FORBIDDEN,
+          "origin '" + origin + "' is not allowed (http.publicUrl, stream.allowedOrigins)");
       return;
     }
     if (metrics.open().incrementAndGet() > limits.maxConnections()) {
@@ -70,6 +74,7 @@ public final class StreamEndpoint implements RouteContributor {
       return;
     }
     MultiMap query = req.params();
+    ConnectionGuard.upgrading(ctx);
     req.toWebSocket().onSuccess(ws -> open(vertx, ws, query)).onFailure(e -> {
       metrics.open().decrementAndGet();
       LOG.debug("WebSocket upgrade failed: {}", e.toString());
@@ -91,7 +96,8 @@ public final class StreamEndpoint implements RouteContributor {
       new Closer(ws, metrics).fail(Closer.POLICY_VIOLATION, e.code(), e.getMessage());
       return;
     }
-    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId);
+    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId,
+        svc.settings().getLong(Setting.STREAM_IDLE_TIMEOUT_MS));
     ws.closeHandler(v -> {
       session.markClosed();
       metrics.open().decrementAndGet();
