@@ -92,18 +92,21 @@ public final class EdgeGuard implements Handler<RoutingContext> {
     for (Route r : router.getRoutes()) {
       Set<HttpMethod> methods = r.methods();
       String p = r.getPath();
-      if (methods == null || methods.isEmpty() || p == null || r.isRegexPath()) {
+      if (methods == null || methods.isEmpty() || p == null) {
         continue;
       }
-      if (pattern(p).matcher(path).matches()) {
+      if (pattern(p, r.isExactPath()).matcher(path).matches()) {
         methods.forEach(m -> out.add(m.name()));
       }
     }
     return out;
   }
 
-  /** A Vert.x route path ({@code /a/:name/b}, {@code /a/*}) as a regular expression. */
-  static Pattern pattern(String routePath) {
+  /**
+   * A Vert.x route path ({@code /a/:name/b}; {@code /a/*}, which Vert.x reports as {@code /a} and
+   * not exact) as a regular expression.
+   */
+  static Pattern pattern(String routePath, boolean exact) {
     StringBuilder re = new StringBuilder();
     String[] parts = routePath.split("/", -1);
     for (int i = 0; i < parts.length; i++) {
@@ -119,6 +122,6 @@ public final class EdgeGuard implements Handler<RoutingContext> {
         re.append(Pattern.quote(part));
       }
     }
-    return Pattern.compile(re.toString());
+    return Pattern.compile(re + (exact ? "" : ".*"));
   }
 }

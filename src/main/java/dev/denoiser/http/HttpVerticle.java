@@ -44,6 +44,9 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions opts = new HttpServerOptions()
         .setIdleTimeout(Math.max(0, svc.settings().getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
+        // bytes arrive, which would hide silent connections from the connection guard
+        .setHttp2ClearTextEnabled(false)
         .setHost(svc.settings().getString(Setting.HTTP_HOST))
         .setPort(svc.settings().getInt(Setting.HTTP_PORT))
         .setCompressionSupported(false)

@@ -61,7 +61,10 @@ public final class TrainerHttpVerticle extends VerticleBase {
     EdgeGuard.mountLast(router);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.getString(Setting.HTTP_HOST))
         .setPort(settings.getInt(Setting.HTTP_PORT))
-        .setIdleTimeout(Math.max(0, settings.getInt(Setting.HTTP_IDLE_TIMEOUT_MS))).setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
+        .setIdleTimeout(Math.max(0, settings.getInt(Setting.HTTP_IDLE_TIMEOUT_MS))).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
+        // bytes arrive, which would hide silent connections from the connection guard
+        .setHttp2ClearTextEnabled(false));
     server.requestHandler(connections.install(server, router));
     return server.listen();
   }
