@@ -48,6 +48,7 @@ public final class ConnectionGuard {
     long waitingSince;
     boolean first = true;
     boolean upgraded;
+    boolean released;
     HttpServerRequest current;
     long requestStart;
 
@@ -91,15 +92,24 @@ public final class ConnectionGuard {
     vertx.cancelTimer(sweepTimer);
   }
 
-  /** The connection of {@code ctx} becomes a WebSocket: its own idle rules apply from now on. */
-  public static void upgrading(RoutingContext ctx) {
+  /**
+   * The connection of {@code ctx} becomes a WebSocket: its own idle rules apply from now on. Vert.x
+   * does not tell the connection's close handler when an upgraded connection closes, so the caller
+   * runs the returned action when the WebSocket closes (or the upgrade fails) to free its slot of
+   * the per-client count; running it twice does nothing more.
+   */
+  public static Runnable upgrading(RoutingContext ctx) {
     ConnectionGuard g = ctx.get(KEY);
-    if (g != null) {
-      Conn c = g.conns.get(ctx.request().connection());
-      if (c != null) {
-        c.upgraded = true;
-      }
+    if (g == null) {
+      return () -> { };
     }
+    HttpConnection conn = ctx.request().connection();
+    Conn c = g.conns.get(conn);
+    if (c == null) {
+      return () -> { };
+    }
+    c.upgraded = true;
+    return () -> g.vertx.runOnContext(v -> g.closed(conn, c));
   }
 
   private void connected(HttpConnection conn) {
@@ -117,12 +127,18 @@ public final class ConnectionGuard {
     }
     Conn c = new Conn(client, System.nanoTime());
     conns.put(conn, c);
-    conn.closeHandler(v -> {
-      conns.remove(conn);
-      if (maxPerClient > 0) {
-        release(client);
-      }
-    });
+    conn.closeHandler(v -> closed(conn, c));
+  }
+
+  private void closed(HttpConnection conn, Conn c) {
+    if (c.released) {
+      return;
+    }
+    c.released = true;
+    conns.remove(conn);
+    if (maxPerClient > 0) {
+      release(c.client);
+    }
   }
 
   private void release(String client) {

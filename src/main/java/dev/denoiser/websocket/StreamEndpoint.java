@@ -74,15 +74,17 @@ public final class StreamEndpoint implements RouteContributor {
       return;
     }
     MultiMap query = req.params();
-    ConnectionGuard.upgrading(ctx);
-    req.toWebSocket().onSuccess(ws -> open(vertx, ws, query)).onFailure(e -> {
+    Runnable free = ConnectionGuard.upgrading(ctx);
+    req.toWebSocket().onSuccess(ws -> open(vertx, ws, query, free)).onFailure(e -> {
+      free.run();
       metrics.open().decrementAndGet();
       LOG.debug("WebSocket upgrade failed: {}", e.toString());
     });
   }
 
-  private void open(Vertx vertx, ServerWebSocket ws, MultiMap query) {
+  private void open(Vertx vertx, ServerWebSocket ws, MultiMap query, Runnable free) {
     if (ws.isClosed()) {
+      free.run();
       metrics.open().decrementAndGet(); // the client left during the handshake
       return;
     }
@@ -92,13 +94,17 @@ public final class StreamEndpoint implements RouteContributor {
     try {
       params = StreamParams.parse(query, svc.registry(), svc.gate(), limits);
     } catch (DenoiserException e) {
-      ws.closeHandler(v -> metrics.open().decrementAndGet());
+      ws.closeHandler(v -> {
+        free.run();
+        metrics.open().decrementAndGet();
+      });
       new Closer(ws, metrics).fail(Closer.POLICY_VIOLATION, e.code(), e.getMessage());
       return;
     }
     StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId,
         svc.settings().getLong(Setting.STREAM_IDLE_TIMEOUT_MS));
     ws.closeHandler(v -> {
+      free.run();
       session.markClosed();
       metrics.open().decrementAndGet();
       LOG.debug("{} closed ({} {})", streamId, ws.closeStatusCode(), ws.closeReason());
