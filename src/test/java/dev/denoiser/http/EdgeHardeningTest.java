@@ -293,6 +293,37 @@ class EdgeHardeningTest {
   }
 
   @Test
+  void closedWebSocketsGiveTheirConnectionSlotsBack(@TempDir Path dir) throws Exception {
+    TestModels.write(dir, "m", 1, 1);
+    try (ServiceHarness capped = ServiceHarness.start(dir, new JsonObject().put("http.maxConnectionsPerClient", 2))) {
+      for (int round = 0; round < 3; round++) {
+        List<RawHttp> sockets = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+          // polled: the server sees the previous round's closes a moment after the client
+          await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            RawHttp c = new RawHttp(capped.port());
+            c.write("GET /v1/stream?format=gray8&width=8&height=8 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+            RawHttp.Response r = c.read();
+            if (r == null) {
+              c.close();
+            }
+            assertNotNull(r, "the slots of the closed sockets are given back");
+            assertEquals(101, r.status());
+            sockets.add(c);
+          });
+        }
+        try (RawHttp third = new RawHttp(capped.port())) {
+          assertTrue(third.closedByPeer(), "two WebSockets fill a cap of two");
+        }
+        for (RawHttp c : sockets) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void withoutATokenNothingIsRefusedForWantOfOne(@TempDir Path dir) throws Exception {
     TestModels.write(dir, "m", 1, 1);
     try (ServiceHarness open = ServiceHarness.start(dir, new JsonObject())) {
