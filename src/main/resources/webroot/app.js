@@ -48,7 +48,7 @@ async function loadModels() {
 }
 
 async function loadDigits() {
-  const resp = await fetch('/v1/samples/digits?count=300');
+  const resp = await fetch('/v1/samples/digits?count=300', { headers: token() ? { Authorization: 'Bearer ' + token() } : {} });
   state.digits = new Uint8Array(await resp.arrayBuffer());
   state.labels = (resp.headers.get('X-Labels') || '').split(',').map(Number);
 }
@@ -413,7 +413,7 @@ function wire() {
     }
   });
   $('split').addEventListener('input', showSplit);
-  $('token').addEventListener('change', () => { localStorage.setItem('denoiser.token', token()); loadModels(); });
+  $('token').addEventListener('change', () => { localStorage.setItem('denoiser.token', token()); loadModels(); loadDigits(); });
   $('start').addEventListener('click', () => (running() ? stop() : start()));
   $('clear').addEventListener('click', () => Pad.clear());
   setInterval(updateStats, 250);

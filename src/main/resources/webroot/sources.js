@@ -3,6 +3,12 @@
 'use strict';
 
 const Sources = (() => {
+  /** The page's token as an Authorization header (the samples need it when the server has one). */
+  function authHeaders() {
+    const t = (document.getElementById('token') || { value: '' }).value.trim();
+    return t ? { Authorization: 'Bearer ' + t } : {};
+  }
+
   const grab = document.createElement('canvas');
 
   /** Draws `source` (video, image, canvas) scaled to width x height and reads it back. */
@@ -63,14 +69,14 @@ const Sources = (() => {
     frames: null, width: 0, height: 0, model: '', fps: 5, next: 0, unavailable: '',
     /** Asks whether the server offers a demo video; resolves to '' or the reason it does not. */
     async probe() {
-      const resp = await fetch('/v1/samples/video?count=1');
+      const resp = await fetch('/v1/samples/video?count=1', { headers: authHeaders() });
       if (resp.ok) { return ''; }
       const body = await resp.json().catch(() => ({ message: resp.status + ' ' + resp.statusText }));
       return body.message || body.code;
     },
     async load() {
       if (this.frames) { return; }
-      const resp = await fetch('/v1/samples/video?count=60');
+      const resp = await fetch('/v1/samples/video?count=60', { headers: authHeaders() });
       if (!resp.ok) { const b = await resp.json(); throw new Error(b.message); }
       const bytes = new Uint8Array(await resp.arrayBuffer());
       this.width = Number(resp.headers.get('X-Width'));

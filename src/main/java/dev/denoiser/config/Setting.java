@@ -16,7 +16,12 @@ public enum Setting {
   HTTP_PORT("http.port", 8080, "HTTP/WebSocket port (0 picks a free one)."),
   HTTP_MAX_BODY_BYTES("http.maxBodyBytes", 20L << 20, "Largest HTTP request body; larger gives 413 PAYLOAD_TOO_LARGE."),
   HTTP_SHUTDOWN_GRACE_MS("http.shutdownGraceMillis", 10_000, "How long a graceful shutdown waits for in-flight HTTP requests."),
-  AUTH_TOKEN("auth.token", "", "Bearer token required by /v1, /v2 inference and admin calls and the WebSocket; empty disables it."),
+  HTTP_IDLE_TIMEOUT_MS("http.idleTimeoutMillis", 60_000, "A connection (HTTP keep-alive or WebSocket) with no byte moving either way for this long is closed (0: never)."),
+  HTTP_HEADER_TIMEOUT_MS("http.headerTimeoutMillis", 10_000, "A request's line and headers must arrive within this long of the connection opening (on keep-alive: of the previous answer plus http.idleTimeoutMillis); else the connection is closed (0: no limit)."),
+  HTTP_BODY_TIMEOUT_MS("http.bodyTimeoutMillis", 60_000, "A request body must arrive within this long of its headers; else 408 REQUEST_TIMEOUT and the connection is closed (0: no limit)."),
+  HTTP_MAX_CONNECTIONS_PER_CLIENT("http.maxConnectionsPerClient", 128, "Most open connections from one remote address; one more is closed at once (0: no limit). Raise it behind a proxy that funnels clients through one address."),
+  HTTP_PUBLIC_URL("http.publicUrl", "", "The URL browsers use to reach the service (e.g. https://denoiser.example.com); its origin may open the WebSocket. Empty: only loopback page origins and stream.allowedOrigins."),
+  AUTH_TOKEN("auth.token", "", "Bearer token required by every route but health, server metadata and the page's files (/v1, /v2 models and inference, admin, /metrics, /v1/samples, the WebSocket); empty disables it."),
   FRAME_MAX_PIXELS("frame.maxPixels", 3840L * 2160L, "Largest frame, in pixels (height x width; 3840x2160 = 8294400, what the image's 1228 MB heap runs with room to spare); larger gives PAYLOAD_TOO_LARGE."),
   MEMORY_INFLIGHT_BYTES("memory.inflightBytes", 0L, "Bytes of frames in flight across HTTP, WebSocket and Kafka (encoded + decoded + output); over it HTTP answers 503, WebSocket OVERLOADED, Kafka pauses. 0: a quarter of the heap."),
   MEMORY_MAX_SHARE("memory.maxShare", "kafka=0.5", "Largest fraction of memory.inflightBytes one source may hold, source=fraction pairs (http, websocket, kafka; absent: 1)."),
@@ -43,7 +48,9 @@ public enum Setting {
   STREAM_MAX_IN_FLIGHT("stream.maxInFlight", 32, "Most frames of one WebSocket between receipt and reply (lossless window); at the limit the server stops reading it."),
   STREAM_MAX_IN_FLIGHT_BYTES("stream.maxInFlightBytes", 64L << 20, "Most bytes (memory.inflightBytes' count) of one WebSocket between receipt and reply; at the limit the server stops reading it."),
   STREAM_MAX_CONNECTIONS("stream.maxConnections", 1024, "Most open WebSocket connections; the upgrade of one more is refused with 503."),
-  STREAM_ALLOWED_ORIGINS("stream.allowedOrigins", "", "Comma-separated browser origins allowed on the WebSocket (* for any); empty allows same-origin pages and clients without Origin."),
+  STREAM_ALLOWED_ORIGINS("stream.allowedOrigins", "", "Comma-separated browser origins allowed on the WebSocket besides http.publicUrl's and loopback pages (* for any); clients without Origin always pass."),
+  STREAM_IDLE_TIMEOUT_MS("stream.idleTimeoutMillis", 60_000, "A WebSocket that sends no message for this long while no reply is pending is closed with 1001 (pings do not count; 0: never)."),
+  KSERVE_MAX_BATCH("kserve.maxBatch", 256, "Most frames (N of [N,C,H,W]) in one KServe infer request; at most batching.queueSize either way."),
   KAFKA_ENABLED("kafka.enabled", true, "Run the Kafka role: consume kafka.topic.noisy, publish denoised frames and latent codes."),
   KAFKA_BOOTSTRAP_SERVERS("kafka.bootstrap.servers", "", "Kafka cluster (host:port,...); empty starts an embedded single-node KRaft broker."),
   KAFKA_EMBEDDED_PORT("kafka.embedded.port", 9092, "Port of the embedded broker on 127.0.0.1 (0 picks a free one)."),
@@ -92,7 +99,10 @@ public enum Setting {
   TRAINER_REFERENCE_CAPACITY("trainer.reference.capacity", 10_000, "Reference frames kept (a ring: the oldest is overwritten)."),
   TRAINER_REFERENCE_HOLDOUT_EVERY("trainer.reference.holdoutEvery", 5, "Every Nth reference frame is held out for the gate and never trained on."),
   TRAINER_GATE_TOLERANCE("trainer.gate.tolerance", 0.05, "Promote a candidate only if its holdout PSNR is at least the serving model's minus this many dB."),
-  TRAINER_GATE_HOLDOUT_IMAGES("trainer.gate.holdoutImages", 1000, "MNIST test images in the gate's holdout (the first N, fixed noise seed).");
+  TRAINER_GATE_HOLDOUT_IMAGES("trainer.gate.holdoutImages", 1000, "MNIST test images in the gate's holdout (the first N, fixed noise seed)."),
+  TRAINER_ALLOW_OPEN_ADMIN("trainer.allowOpenAdmin", false, "Let the trainer start without auth.token, its admin API open to anyone who can connect; allowed only with http.host on loopback."),
+  TRAINER_MAX_EPOCH_IMAGES("trainer.maxEpochImages", 600_000, "Most epochs x training images of one run (limit 0 counts as 60,000); a larger run is refused with 400 BAD_REQUEST."),
+  TRAINER_MIN_BATCH_SIZE("trainer.minBatchSize", 8, "Smallest batch size a run may ask for; smaller is refused with 400 BAD_REQUEST.");
 
   private final String key;
   private final Object defaultValue;

@@ -16,6 +16,12 @@ public enum ErrorCode {
   /** More pixels or bytes than the configured limit. */
   PAYLOAD_TOO_LARGE(413),
   MODEL_NOT_FOUND(404),
+  /** No such endpoint. */
+  NOT_FOUND(404),
+  /** The endpoint exists but not with this method; the answer's Allow header lists those it takes. */
+  METHOD_NOT_ALLOWED(405),
+  /** The request body did not arrive within http.bodyTimeoutMillis. */
+  REQUEST_TIMEOUT(408),
   /** The model exists but is not loaded yet, or is being closed. */
   MODEL_NOT_READY(503),
   /** A bad model offered to the registry: checksum, parse, or input/output signature. */

@@ -41,16 +41,33 @@ public final class FrameCodec {
     return decode(MediaType.parse(contentType), bytes, width, height, streamId, frameId);
   }
 
-  /** Checks a declared size against the limits; returns {height, width}. */
+  /** Largest Java array: a frame's float planes (three for colour) must fit in one. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * Checks a declared size against the limits; returns {height, width}. Products are computed
+   * without overflow (a PNG may declare 0xFFFFFFFF x 0xFFFFFFFF), and the three planes of a colour
+   * frame must fit in one array whatever {@code frame.maxPixels} says.
+   */
   public int[] checkSize(long height, long width) {
     if (height <= 0 || width <= 0) {
       throw DenoiserException.of(ErrorCode.INVALID_FRAME, "frame size must be positive, got %dx%d", height, width);
     }
-    if (height > maxPixels || width > maxPixels || height * width > maxPixels) {
-      throw DenoiserException.of(ErrorCode.PAYLOAD_TOO_LARGE,
-          "frame of %dx%d = %d pixels is over the limit of %d pixels", height, width, height * width, maxPixels);
+    long pixels = pixels(height, width);
+    if (pixels > maxPixels || pixels > MAX_ARRAY / 3) {
+      throw DenoiserException.of(ErrorCode.PAYLOAD_TOO_LARGE, "frame of %dx%d = %s pixels is over the limit of %d pixels",
+          height, width, pixels == Long.MAX_VALUE ? "more than 2^63" : Long.toString(pixels), Math.min(maxPixels, MAX_ARRAY / 3));
     }
     return new int[] {(int) height, (int) width};
+  }
+
+  /** {@code a * b}, or {@link Long#MAX_VALUE} when that overflows; for positive factors. */
+  public static long pixels(long a, long b) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private int[] requireSize(Integer width, Integer height) {

@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Checks {@code Authorization: Bearer <auth.token>} (or {@code ?access_token=} for clients that
- * cannot set headers, such as a browser WebSocket) in constant time. With no token configured it
- * lets everything through.
+ * Checks {@code Authorization: Bearer <auth.token>} in constant time. As a route handler it reads
+ * the header only; {@link #allows} also takes an {@code ?access_token=} value, which only the
+ * WebSocket upgrade passes (browsers cannot set headers there; anywhere else a token in the URL
+ * ends up in logs and Referer headers). With no token configured it lets everything through.
  */
 public final class BearerAuth implements Handler<RoutingContext> {
   private final byte[] token;
@@ -38,7 +39,7 @@ public final class BearerAuth implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (allows(ctx.request().getHeader("Authorization"), ctx.request().getParam("access_token"))) {
+    if (allows(ctx.request().getHeader("Authorization"), null)) {
       ctx.next();
     } else {
       HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required (auth.token is set)");

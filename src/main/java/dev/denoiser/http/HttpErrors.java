@@ -3,6 +3,7 @@ package dev.denoiser.http;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.source.OverloadPolicy;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,13 +24,17 @@ public final class HttpErrors {
   }
 
   public static void send(RoutingContext ctx, ErrorCode code, String message) {
+    write(ctx, code, message);
+  }
+
+  private static Future<Void> write(RoutingContext ctx, ErrorCode code, String message) {
     HttpServerResponse resp = ctx.response();
     if (resp.ended() || resp.closed()) {
-      return;
+      return Future.succeededFuture();
     }
     if (resp.headWritten()) {
       resp.reset();
-      return;
+      return Future.succeededFuture();
     }
     resp.setStatusCode(code.httpStatus()).putHeader("Content-Type", "application/json");
     int retryAfter = OverloadPolicy.HTTP.retryAfterSeconds(code);
@@ -39,7 +44,28 @@ public final class HttpErrors {
     if (code == ErrorCode.UNAUTHORIZED) {
       resp.putHeader("WWW-Authenticate", "Bearer");
     }
-    resp.end(body(code, message).encode());
+    EdgeMetrics metrics = ctx.get(EdgeMetrics.KEY);
+    if (metrics != null) {
+      metrics.error(code);
+    }
+    return resp.end(body(code, message).encode());
+  }
+
+  /**
+   * Answers like {@link #send(RoutingContext, ErrorCode, String)} with {@code Connection: close},
+   * then closes the connection, so a body that was not read is never read.
+   */
+  public static void sendAndClose(RoutingContext ctx, ErrorCode code, String message) {
+    HttpServerResponse resp = ctx.response();
+    if (!resp.headWritten()) {
+      resp.putHeader("Connection", "close");
+    }
+    boolean unread = !ctx.request().isEnded();
+    write(ctx, code, message).onComplete(v -> {
+      if (unread) {
+        ctx.request().connection().close();
+      }
+    });
   }
 
   public static JsonObject body(ErrorCode code, String message) {
@@ -57,9 +83,9 @@ public final class HttpErrors {
     if (status == 413) {
       send(ctx, ErrorCode.PAYLOAD_TOO_LARGE, "request body is over the limit (http.maxBodyBytes)");
     } else if (status == 404) {
-      send(ctx, ErrorCode.BAD_REQUEST, "no such endpoint: " + ctx.request().method() + " " + ctx.request().path());
+      send(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path());
     } else if (status == 405) {
-      send(ctx, ErrorCode.BAD_REQUEST, "method not allowed: " + ctx.request().method() + " " + ctx.request().path());
+      send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed: " + ctx.request().method() + " " + ctx.request().path());
     } else if (status == 401) {
       send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required");
     } else if (status >= 400 && status < 500) {

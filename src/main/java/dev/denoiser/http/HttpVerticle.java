@@ -9,9 +9,9 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,10 @@ public final class HttpVerticle extends VerticleBase {
   private final List<RouteContributor> contributors;
   private HttpServer server;
   private CodecPool codecs;
+  private ConnectionGuard connections;
+
+  /** The WebSocket route, which checks the token itself (header or {@code ?access_token=}). */
+  public static final String STREAM_PATH = "/v1/stream";
 
   public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors) {
     this.svc = svc;
@@ -37,8 +41,15 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     codecs = CodecPool.of(vertx, svc.settings());
-    Router router = router();
+    EdgeMetrics edge = new EdgeMetrics(svc.metrics().registry());
+    connections = new ConnectionGuard(vertx, svc.settings(), edge);
+    Router router = router(edge);
     HttpServerOptions opts = new HttpServerOptions()
+        .setIdleTimeout(Math.max(0, svc.settings().getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
+        // bytes arrive, which would hide silent connections from the connection guard
+        .setHttp2ClearTextEnabled(false)
         .setHost(svc.settings().getString(Setting.HTTP_HOST))
         .setPort(svc.settings().getInt(Setting.HTTP_PORT))
         .setCompressionSupported(false)
@@ -46,7 +57,8 @@ public final class HttpVerticle extends VerticleBase {
         // twice the stream limit, so the stream endpoint sees (and answers 1009 to) most oversized
         // messages itself; a bigger single frame gets Netty's own 1009 before it is buffered
         .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, 2 * svc.settings().getLong(Setting.STREAM_MAX_MESSAGE_BYTES))));
-    server = vertx.createHttpServer(opts).requestHandler(router);
+    server = vertx.createHttpServer(opts);
+    server.requestHandler(connections.install(server, router));
     return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
   }
 
@@ -55,21 +67,20 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  Router router() {
+  Router router(EdgeMetrics edge) {
     Router router = Router.router(vertx);
     router.route().handler(this::refuseWhileDraining);
     BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
-    long limit = svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES);
-    // the body's bytes are taken from the in-flight budget before it is buffered
-    router.post().handler(new BodyBudget(svc));
-    router.post().handler(BodyHandler.create(false).setBodyLimit(limit));
+    new EdgeGuard(auth, edge, connections, Set.of(STREAM_PATH))
+        .mountFirst(router, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES),
+            // the body's bytes are taken from the in-flight budget before it is buffered
+            new BodyBudget(svc));
     router.get("/metrics").handler(metricsHandler());
     new KServeApi(svc).mount(router, auth);
     router.route("/v1/models*").handler(auth);
     new DenoiseApi(svc, codecs).mount(router);
     contributors.forEach(c -> c.mount(vertx, router));
-    router.route().failureHandler(HttpErrors::handleFailure);
-    router.route().last().handler(ctx -> ctx.fail(404));
+    EdgeGuard.mountLast(router);
     return router;
   }
 
@@ -98,6 +109,9 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     long grace = svc.settings().getLong(Setting.HTTP_SHUTDOWN_GRACE_MS);
+    if (connections != null) {
+      connections.stop();
+    }
     Future<Void> down = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
     return down.eventually(() -> codecs == null ? Future.succeededFuture() : codecs.close());
   }

@@ -1,38 +1,49 @@
 package dev.denoiser.http;
 
+import dev.denoiser.config.Setting;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
+import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.source.FrameGate;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The subset of the KServe v2 / Triton HTTP inference protocol that Triton and KServe clients
- * need: health, server and model metadata, model readiness, and {@code infer} with JSON tensors.
+ * need: health, server and model metadata, model readiness, and {@code infer} with JSON tensors
+ * or the binary tensor data extension ({@link KServeRequest}).
  *
- * <p>Infer takes one input {@code noisy}, datatype FP32, shape [N,C,H,W] (C = 1 gray, 3 RGB),
- * data flat (row-major)
- * or nested; the N frames go through the batcher like any other requests and may share ONNX
- * Runtime runs with other callers. Outputs {@code denoised} [N,1,H,W] and {@code latent} [N,D],
- * or the subset named in {@code outputs}. Binary tensor data is not supported.
+ * <p>Infer takes one input {@code noisy}, datatype FP32 or UINT8, shape [N,C,H,W] (C = 1 gray, 3
+ * RGB; N at most {@code kserve.maxBatch} and {@code batching.queueSize}), data flat (row-major) or
+ * nested, or binary after the JSON; the N frames go through the batcher like any other requests
+ * and may share ONNX Runtime runs with other callers. Outputs {@code denoised} [N,C,H,W] and
+ * {@code latent} [N,D] (FP32), or the subset named in {@code outputs}, as JSON or binary data.
+ * A malformed request is a typed 400 and one log line.
  */
 final class KServeApi {
+  private static final Logger LOG = LoggerFactory.getLogger(KServeApi.class);
   private final ServiceContext svc;
   private final FrameGate gate;
+
+  private final int maxBatch;
 
   KServeApi(ServiceContext svc) {
     this.svc = svc;
     this.gate = svc.gate();
+    this.maxBatch = Math.max(1, Math.min(svc.settings().getInt(Setting.KSERVE_MAX_BATCH),
+        svc.settings().getInt(Setting.BATCH_QUEUE_SIZE)));
   }
 
   void mount(Router router, BearerAuth auth) {
@@ -49,7 +60,7 @@ final class KServeApi {
       DenoiseApi.json(ctx.response(), ready ? 200 : 503, body);
     });
     router.get("/v2").handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject()
-        .put("name", "stream-denoiser").put("version", "0.1.0").put("extensions", new JsonArray())));
+        .put("name", "stream-denoiser").put("version", "0.1.0").put("extensions", new JsonArray().add("binary_tensor_data"))));
     router.route("/v2/models/*").handler(auth);
     router.get("/v2/models/:name").handler(this::metadata);
     router.get("/v2/models/:name/versions/:version").handler(this::metadata);
@@ -104,17 +115,18 @@ final class KServeApi {
 
   private void infer(RoutingContext ctx) {
     ModelCard card = cardFor(ctx);
-    JsonObject req;
+    KServeRequest req;
     try {
-      req = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "request body is not valid JSON");
+      req = KServeRequest.parse(ctx.body().buffer(), ctx.request().getHeader(KServeRequest.HEADER_LENGTH),
+          svc.codec(), maxBatch);
+    } catch (DenoiserException e) {
+      LOG.info("KServe infer on {} refused: {} {}", card.name(), e.code(), e.getMessage());
+      throw e;
     }
-    if (req == null) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "request body is not valid JSON");
+    List<Frame> frames = new ArrayList<>(req.n());
+    for (float[] px : req.frames()) {
+      frames.add(svc.codec().fromFloats(px, req.h(), req.w(), null, req.id()));
     }
-    List<Frame> frames = parseInput(req);
-    List<String> wanted = wantedOutputs(req);
     List<Future<InferenceResult>> runs = new ArrayList<>(frames.size());
     for (Frame f : frames) {
       try {
@@ -126,128 +138,65 @@ final class KServeApi {
     Future.all(runs).onSuccess(all -> {
       List<InferenceResult> results = all.list();
       ctx.response().putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
-      DenoiseApi.json(ctx.response(), 200, response(req, card, frames, results, wanted));
+      send(ctx, req, card, frames, results);
     }).onFailure(ctx::fail);
   }
 
-  private List<Frame> parseInput(JsonObject req) {
-    JsonArray inputs = req.getJsonArray("inputs");
-    if (inputs == null || inputs.size() != 1) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "expected exactly one input named 'noisy'");
-    }
-    JsonObject in = inputs.getJsonObject(0);
-    if (!ModelCard.INPUT.equals(in.getString("name"))) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "unknown input '" + in.getString("name") + "'; the input is 'noisy'");
-    }
-    if (!"FP32".equals(in.getString("datatype"))) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "input 'noisy' must have datatype FP32");
-    }
-    JsonArray shape = in.getJsonArray("shape");
-    if (shape == null || shape.size() != 4 || !(shape.getValue(1) instanceof Number)
-        || (shape.getLong(1) != 1 && shape.getLong(1) != 3)) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST,
-          "input 'noisy' must have shape [N,C,H,W] with C = 1 (gray) or 3 (RGB)");
-    }
-    long c = shape.getLong(1);
-    long n = shape.getLong(0);
-    long h = shape.getLong(2);
-    long w = shape.getLong(3);
-    if (n <= 0 || n > 4096) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "batch dimension must be 1..4096, got " + n);
-    }
-    svc.codec().checkSize(h, w);
-    if (n * c * h * w > svc.codec().maxPixels()) {
-      throw new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE, "request holds more pixels than the frame limit");
-    }
-    float[] data = flatten(in.getJsonArray("data"), n * c * h * w);
-    List<Frame> frames = new ArrayList<>((int) n);
-    int hw = (int) (c * h * w);
-    for (int i = 0; i < n; i++) {
-      float[] px = new float[hw];
-      System.arraycopy(data, i * hw, px, 0, hw);
-      frames.add(svc.codec().fromFloats(px, (int) h, (int) w, null, req.getString("id")));
-    }
-    return frames;
-  }
-
-  private static float[] flatten(JsonArray data, long expected) {
-    if (data == null) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "input 'noisy' has no data");
-    }
-    float[] out = new float[(int) expected];
-    int[] pos = {0};
-    flattenInto(data, out, pos);
-    if (pos[0] != expected) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME,
-          "input 'noisy' has " + pos[0] + " values, its shape needs " + expected);
-    }
-    return out;
-  }
-
-  private static void flattenInto(JsonArray a, float[] out, int[] pos) {
-    for (Object o : a) {
-      if (o instanceof JsonArray inner) {
-        flattenInto(inner, out, pos);
-      } else if (o instanceof Number num) {
-        if (pos[0] >= out.length) {
-          pos[0]++;
-          continue;
-        }
-        out[pos[0]++] = num.floatValue();
-      } else {
-        throw new DenoiserException(ErrorCode.INVALID_FRAME, "input 'noisy' data must be numbers, got " + o);
-      }
-    }
-  }
-
-  private static List<String> wantedOutputs(JsonObject req) {
-    JsonArray outs = req.getJsonArray("outputs");
-    List<String> wanted = new ArrayList<>();
-    if (outs == null || outs.isEmpty()) {
-      wanted.add(ModelCard.OUTPUT_DENOISED);
-      wanted.add(ModelCard.OUTPUT_LATENT);
-      return wanted;
-    }
-    for (int i = 0; i < outs.size(); i++) {
-      String name = outs.getJsonObject(i).getString("name");
-      if (!ModelCard.OUTPUT_DENOISED.equals(name) && !ModelCard.OUTPUT_LATENT.equals(name)) {
-        throw new DenoiserException(ErrorCode.BAD_REQUEST, "unknown output '" + name + "'; outputs are 'denoised' and 'latent'");
-      }
-      wanted.add(name);
-    }
-    return wanted;
-  }
-
-  private static JsonObject response(JsonObject req, ModelCard card, List<Frame> frames,
-      List<InferenceResult> results, List<String> wanted) {
+  /** Writes the answer: JSON, or the JSON header then the binary outputs in order. */
+  private static void send(RoutingContext ctx, KServeRequest req, ModelCard card, List<Frame> frames,
+      List<InferenceResult> results) {
     int n = frames.size();
     Frame f0 = frames.get(0);
     JsonArray outputs = new JsonArray();
-    for (String name : wanted) {
-      JsonArray data = new JsonArray();
+    List<byte[]> binaries = new ArrayList<>();
+    for (KServeRequest.Output out : req.outputs()) {
       JsonArray shape;
-      if (name.equals(ModelCard.OUTPUT_DENOISED)) {
-        results.forEach(r -> {
-          for (float v : r.denoised().pixels()) {
-            data.add(v);
-          }
-        });
-        shape = new JsonArray().add(n).add(f0.channels()).add(f0.height()).add(f0.width());
+      float[] values;
+      if (out.name().equals(ModelCard.OUTPUT_DENOISED)) {
+        Frame d0 = results.get(0).denoised();
+        shape = new JsonArray().add(n).add(d0.channels()).add(d0.height()).add(d0.width());
+        values = concat(results.stream().map(r -> r.denoised().pixels()).toList());
       } else {
-        results.forEach(r -> {
-          for (float v : r.latent()) {
-            data.add(v);
-          }
-        });
         shape = new JsonArray().add(n).add(results.get(0).latent().length);
+        values = concat(results.stream().map(InferenceResult::latent).toList());
       }
-      outputs.add(new JsonObject().put("name", name).put("datatype", "FP32").put("shape", shape).put("data", data));
+      JsonObject o = new JsonObject().put("name", out.name()).put("datatype", "FP32").put("shape", shape);
+      if (out.binary()) {
+        byte[] bytes = FrameCodec.toFloat32(values);
+        binaries.add(bytes);
+        o.put("parameters", new JsonObject().put("binary_data_size", bytes.length));
+      } else {
+        JsonArray data = new JsonArray(new ArrayList<>(values.length));
+        for (float v : values) {
+          data.add(v);
+        }
+        o.put("data", data);
+      }
+      outputs.add(o);
     }
     JsonObject resp = new JsonObject().put("model_name", card.name())
         .put("model_version", Long.toString(results.get(0).modelVersion())).put("outputs", outputs);
-    if (req.getString("id") != null) {
-      resp.put("id", req.getString("id"));
+    if (req.id() != null) {
+      resp.put("id", req.id());
     }
-    return resp;
+    if (binaries.isEmpty()) {
+      DenoiseApi.json(ctx.response(), 200, resp);
+      return;
+    }
+    Buffer header = resp.toBuffer();
+    Buffer body = Buffer.buffer(header.length() + binaries.stream().mapToInt(b -> b.length).sum()).appendBuffer(header);
+    binaries.forEach(body::appendBytes);
+    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/octet-stream")
+        .putHeader(KServeRequest.HEADER_LENGTH, Integer.toString(header.length())).end(body);
+  }
+
+  private static float[] concat(List<float[]> parts) {
+    float[] out = new float[parts.stream().mapToInt(p -> p.length).sum()];
+    int pos = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, pos, p.length);
+      pos += p.length;
+    }
+    return out;
   }
 }

@@ -14,14 +14,21 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The trainer's admin API, behind the bearer token ({@code auth.token}):
+ * The trainer's admin API, behind the bearer token ({@code auth.token}). Every POST must say
+ * {@code Content-Type: application/json} (415 {@code UNSUPPORTED_MEDIA_TYPE} otherwise), so that a
+ * browser cannot send one cross-site without a CORS preflight.
  *
  * <ul>
  *   <li>{@code POST /v1/admin/models/{name}/train}, optional JSON body of {@link TrainParams}:
  *       queues a run; 202 with the run (and {@code Location}); 400 {@code BAD_REQUEST} for bad
- *       JSON or parameters, 404 {@code MODEL_NOT_FOUND}, 409 {@code TRAINER_BUSY}.
+ *       JSON or parameters or a run over the {@link RunLimits}, 404 {@code MODEL_NOT_FOUND}, 409
+ *       {@code TRAINER_BUSY}.
  *   <li>{@code GET /v1/admin/runs}: {@code {"runs": [...]}}, newest first.
  *   <li>{@code GET /v1/admin/runs/{id}}: one run (progress, result), or 404 {@code RUN_NOT_FOUND}.
+ *   <li>{@code DELETE /v1/admin/runs/{id}} or {@code POST /v1/admin/runs/{id}/cancel}: cancels
+ *       it. A queued run ends {@code cancelled} at once (200); the running one stops at its next
+ *       training step (202, {@code cancelRequested: true}; poll until {@code cancelled}); a run that
+ *       is over is answered as it is (200).
  * </ul>
  */
 public final class AdminApi implements RouteContributor {
@@ -37,10 +44,29 @@ public final class AdminApi implements RouteContributor {
   @Override
   public void mount(Vertx vertx, Router router) {
     router.route(PREFIX + "/*").handler(auth);
-    router.post(PREFIX + "/models/:name/train").handler(ctx -> train(vertx, ctx));
+    router.post(PREFIX + "/models/:name/train").handler(AdminApi::requireJson).handler(ctx -> train(vertx, ctx));
     router.get(PREFIX + "/runs").handler(ctx -> json(ctx, 200, new JsonObject().put("runs",
         new JsonArray(triggers.book().list().stream().map(TrainingRun::toJson).toList()))));
     router.get(PREFIX + "/runs/:id").handler(ctx -> json(ctx, 200, triggers.book().get(ctx.pathParam("id")).toJson()));
+    router.delete(PREFIX + "/runs/:id").handler(this::cancel);
+    router.post(PREFIX + "/runs/:id/cancel").handler(AdminApi::requireJson).handler(this::cancel);
+  }
+
+  private void cancel(RoutingContext ctx) {
+    TrainingRun run = triggers.book().cancel(ctx.pathParam("id"), "cancelled by an admin call");
+    json(ctx, run.state().done() ? 200 : 202, run.toJson());
+  }
+
+  /** Refuses a POST whose body is not declared JSON (a cross-site form or text/plain POST). */
+  static void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    String mime = type == null ? "" : type.split(";", 2)[0].trim();
+    if (!mime.equalsIgnoreCase("application/json")) {
+      HttpErrors.send(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "admin calls take Content-Type: application/json, got "
+          + (type == null ? "none" : "'" + type + "'"));
+      return;
+    }
+    ctx.next();
   }
 
   private void train(Vertx vertx, RoutingContext ctx) {

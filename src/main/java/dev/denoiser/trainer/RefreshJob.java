@@ -56,7 +56,11 @@ final class RefreshJob {
     try {
       refresh(run);
     } catch (CancellationException e) {
-      run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", "cancelled: the trainer is shutting down"));
+      if (run.cancelReason() != null) {
+        run.finish(TrainingRun.State.CANCELLED, new JsonObject().put("reason", run.cancelReason()));
+      } else {
+        run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", "cancelled: the trainer is shutting down"));
+      }
     } catch (DenoiserException | ModelException | DataException e) {
       run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", e.getMessage()));
     } catch (Exception e) {

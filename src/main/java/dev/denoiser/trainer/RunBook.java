@@ -92,6 +92,24 @@ public final class RunBook {
     return running;
   }
 
+  /**
+   * Cancels run {@code id}: a queued run leaves the queue and ends {@code cancelled} at once; the
+   * running one is asked to stop at its next training step and ends {@code cancelled} then; a run
+   * that is over stays as it is. Returns the run.
+   *
+   * @throws DenoiserException RUN_NOT_FOUND
+   */
+  public synchronized TrainingRun cancel(String id, String reason) {
+    TrainingRun r = get(id);
+    if (queue.remove(r)) {
+      r.cancel(reason);
+      r.finish(TrainingRun.State.CANCELLED, new io.vertx.core.json.JsonObject().put("reason", reason));
+    } else if (r == running) {
+      r.cancel(reason);
+    }
+    return r;
+  }
+
   /** Drops the queued runs (shutdown), marking them failed. */
   synchronized List<TrainingRun> drainQueue() {
     List<TrainingRun> out = new ArrayList<>(queue);

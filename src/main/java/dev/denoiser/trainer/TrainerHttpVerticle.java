@@ -2,7 +2,10 @@ package dev.denoiser.trainer;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.http.HttpErrors;
+import dev.denoiser.http.BearerAuth;
+import dev.denoiser.http.ConnectionGuard;
+import dev.denoiser.http.EdgeGuard;
+import dev.denoiser.http.EdgeMetrics;
 import dev.denoiser.http.RouteContributor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -12,16 +15,17 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * The small HTTP server of the {@code trainer} command (no inference): the admin API,
  * {@code GET /v2/health/live}, {@code GET /v2/health/ready} (200 once the trainer is up and the
- * models topic, if any, is read to its end) and {@code GET /metrics} (Prometheus), on
- * {@code http.host}:{@code http.port}.
+ * models topic, if any, is read to its end) and {@code GET /metrics} (Prometheus, with the token),
+ * on {@code http.host}:{@code http.port}, behind the same edge as the serving HTTP server (token
+ * before any body, timeouts, per-client connection cap, 404/405).
  */
 public final class TrainerHttpVerticle extends VerticleBase {
   private final Settings settings;
@@ -29,6 +33,7 @@ public final class TrainerHttpVerticle extends VerticleBase {
   private final RouteContributor admin;
   private final BooleanSupplier ready;
   private HttpServer server;
+  private ConnectionGuard connections;
 
   public TrainerHttpVerticle(Settings settings, MeterRegistry meters, RouteContributor admin, BooleanSupplier ready) {
     this.settings = settings;
@@ -40,7 +45,10 @@ public final class TrainerHttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
+    EdgeMetrics edge = new EdgeMetrics(meters);
+    connections = new ConnectionGuard(vertx, settings, edge);
+    new EdgeGuard(new BearerAuth(settings.getString(Setting.AUTH_TOKEN)), edge, connections, Set.of())
+        .mountFirst(router, 1 << 20);
     if (meters instanceof PrometheusMeterRegistry prom) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prom));
     }
@@ -50,10 +58,14 @@ public final class TrainerHttpVerticle extends VerticleBase {
       json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok));
     });
     admin.mount(vertx, router);
-    router.route().failureHandler(HttpErrors::handleFailure);
-    router.route().last().handler(ctx -> ctx.fail(404));
+    EdgeGuard.mountLast(router);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.getString(Setting.HTTP_HOST))
-        .setPort(settings.getInt(Setting.HTTP_PORT))).requestHandler(router);
+        .setPort(settings.getInt(Setting.HTTP_PORT))
+        .setIdleTimeout(Math.max(0, settings.getInt(Setting.HTTP_IDLE_TIMEOUT_MS))).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
+        // bytes arrive, which would hide silent connections from the connection guard
+        .setHttp2ClearTextEnabled(false));
+    server.requestHandler(connections.install(server, router));
     return server.listen();
   }
 
@@ -67,6 +79,9 @@ public final class TrainerHttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (connections != null) {
+      connections.stop();
+    }
     return server == null ? Future.succeededFuture()
         : server.shutdown(settings.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS), TimeUnit.MILLISECONDS);
   }

@@ -3,6 +3,7 @@ package dev.denoiser.trainer;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.data.Mnist;
+import dev.denoiser.error.UserError;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.hotswap.ModelInstaller;
 import dev.denoiser.hotswap.ModelsTopic;
@@ -50,14 +51,48 @@ public final class TrainerRole {
     // the trainer alone has no registry: it keeps its own trust (key pair, trusted keys)
     this.installer = registry != null ? new ModelInstaller(modelsDir, registry, metrics)
         : new ModelInstaller(modelsDir, null, metrics, dev.denoiser.trust.ModelTrust.open(s));
-    this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s));
+    this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s),
+        RunLimits.from(s));
     this.admin = new AdminApi(triggers, s.getString(Setting.AUTH_TOKEN));
   }
 
-  /** {@code registry} may be null (the trainer alone). Fails on bad trainer settings. */
+  /**
+   * {@code registry} may be null (the trainer alone). Fails on bad trainer settings, and without
+   * {@code auth.token} unless {@code trainer.allowOpenAdmin} is set and {@code http.host} is loopback.
+   */
   public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry) {
     Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
+    checkAdminAccess(s);
     return new TrainerRole(s, metrics, registry);
+  }
+
+  /**
+   * The admin API starts runs that take hours of CPU and replace the served model: it needs a
+   * token, or an explicit {@code trainer.allowOpenAdmin} on a loopback address.
+   *
+   * @throws UserError otherwise
+   */
+  static void checkAdminAccess(Settings s) {
+    if (!s.getString(Setting.AUTH_TOKEN).isEmpty()) {
+      return;
+    }
+    String host = s.getString(Setting.HTTP_HOST).trim();
+    if (!s.getBoolean(Setting.TRAINER_ALLOW_OPEN_ADMIN)) {
+      throw new UserError("the trainer needs auth.token: its admin API starts training runs and promotes models"
+          + " (for a local try without one: trainer.allowOpenAdmin=true with http.host=127.0.0.1)");
+    }
+    if (!loopback(host)) {
+      throw new UserError("trainer.allowOpenAdmin needs http.host on loopback (127.0.0.1, ::1 or localhost), got '"
+          + host + "'; set auth.token to listen on other addresses");
+    }
+    LOG.warn("trainer: the admin API is open (no auth.token) on {} only (trainer.allowOpenAdmin)", host);
+  }
+
+  static boolean loopback(String host) {
+    if (host.equals("localhost") || host.equals("::1") || host.equals("[::1]")) {
+      return true;
+    }
+    return host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   public RouteContributor adminApi() {

@@ -3,6 +3,7 @@ package dev.denoiser.trainer;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 
 /**
  * One training run: its id, model, trigger and parameters; its progress while it trains (epoch,
@@ -11,12 +12,12 @@ import java.util.Locale;
  * {@link #toJson()}, the body of {@code GET /v1/admin/runs/{id}}.
  */
 public final class TrainingRun {
-  /** Where a run is. The last three are final. */
+  /** Where a run is. The last four are final. */
   public enum State {
-    QUEUED, RUNNING, PROMOTED, REJECTED, FAILED;
+    QUEUED, RUNNING, PROMOTED, REJECTED, FAILED, CANCELLED;
 
     public boolean done() {
-      return this == PROMOTED || this == REJECTED || this == FAILED;
+      return this == PROMOTED || this == REJECTED || this == FAILED || this == CANCELLED;
     }
 
     public String label() {
@@ -41,6 +42,7 @@ public final class TrainingRun {
   private double imagesPerSecond;
   private JsonObject result = new JsonObject();
   private volatile boolean cancelled;
+  private volatile String cancelReason;
 
   public TrainingRun(String id, String model, String trigger, TrainParams params) {
     this.id = id;
@@ -75,9 +77,18 @@ public final class TrainingRun {
     started = Instant.now();
   }
 
-  /** What the run is doing now: loading data, training, exporting, validating, publishing. */
-  synchronized void phase(String p) {
-    phase = p;
+  /**
+   * What the run is doing now: loading data, training, exporting, validating, publishing.
+   *
+   * @throws CancellationException when the run was cancelled: it stops between phases too
+   */
+  void phase(String p) {
+    if (cancelled) {
+      throw new CancellationException("run " + id + " cancelled");
+    }
+    synchronized (this) {
+      phase = p;
+    }
   }
 
   synchronized void progress(int epoch, int epochs, int step, int steps, double loss, double ips) {
@@ -102,8 +113,22 @@ public final class TrainingRun {
     cancelled = true;
   }
 
+  /**
+   * Asks the run to stop at its next step (the training loop checks between batches) and to end
+   * as {@code cancelled} with {@code reason}, not as failed.
+   */
+  void cancel(String reason) {
+    cancelReason = reason;
+    cancelled = true;
+  }
+
   boolean cancelled() {
     return cancelled;
+  }
+
+  /** Why a user cancelled the run; null when nobody did (a shutdown cancels without a reason). */
+  String cancelReason() {
+    return cancelReason;
   }
 
   public synchronized JsonObject result() {
@@ -120,6 +145,7 @@ public final class TrainingRun {
         .put("submitted", submitted.toString())
         .put("started", started == null ? null : started.toString())
         .put("finished", finished == null ? null : finished.toString())
-        .put("progress", progress).put("result", result.copy());
+        .put("progress", progress).put("result", result.copy())
+        .put("cancelRequested", cancelled && !state.done());
   }
 }

@@ -11,18 +11,25 @@ import java.nio.file.Path;
 /**
  * The one way a run starts, for the admin call, the control topic and the schedule alike: the
  * model must be a plain name with a model in {@code models.dir} ({@code MODEL_NOT_FOUND}), the
- * parameters must parse over the defaults ({@code BAD_REQUEST}), and the queue must have room
+ * parameters must parse over the defaults and stay within the {@link RunLimits}
+ * ({@code BAD_REQUEST}), and the queue must have room
  * ({@code TRAINER_BUSY}). Blocking (it looks at the file system).
  */
 public final class Triggers {
   private final RunBook book;
   private final Path modelsDir;
   private final TrainParams defaults;
+  private final RunLimits limits;
 
   public Triggers(RunBook book, Path modelsDir, TrainParams defaults) {
+    this(book, modelsDir, defaults, RunLimits.none());
+  }
+
+  public Triggers(RunBook book, Path modelsDir, TrainParams defaults, RunLimits limits) {
     this.book = book;
     this.modelsDir = modelsDir;
     this.defaults = defaults;
+    this.limits = limits;
   }
 
   public RunBook book() {
@@ -36,6 +43,6 @@ public final class Triggers {
       throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND, "no model '" + model + "' to train in " + modelsDir
           + " (the trainer fine-tunes a model that is being served)");
     }
-    return book.submit(model, TrainParams.fromJson(params, defaults), trigger);
+    return book.submit(model, limits.check(TrainParams.fromJson(params, defaults)), trigger);
   }
 }

@@ -4,7 +4,9 @@ import dev.denoiser.config.Setting;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.http.BearerAuth;
+import dev.denoiser.http.ConnectionGuard;
 import dev.denoiser.http.HttpErrors;
+import dev.denoiser.http.HttpVerticle;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.ServiceContext;
@@ -26,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * shuts down, every session answers what it accepted and closes with 1001.
  */
 public final class StreamEndpoint implements RouteContributor {
-  public static final String PATH = "/v1/stream";
+  public static final String PATH = HttpVerticle.STREAM_PATH;
   private static final Logger LOG = LoggerFactory.getLogger(StreamEndpoint.class);
   private final ServiceContext svc;
   private final StreamLimits limits;
@@ -39,7 +41,8 @@ public final class StreamEndpoint implements RouteContributor {
   public StreamEndpoint(ServiceContext svc) {
     this.svc = svc;
     this.limits = StreamLimits.from(svc.settings());
-    this.origins = new OriginPolicy(svc.settings().getString(Setting.STREAM_ALLOWED_ORIGINS));
+    this.origins = new OriginPolicy(svc.settings().getString(Setting.STREAM_ALLOWED_ORIGINS),
+        svc.settings().getString(Setting.HTTP_PUBLIC_URL));
     this.auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
     this.metrics = new StreamMetrics(svc.metrics());
   }
@@ -64,8 +67,9 @@ public final class StreamEndpoint implements RouteContributor {
       return;
     }
     String origin = req.getHeader("Origin");
-    if (!origins.allows(origin, req.getHeader("Host"))) {
-      refuse(ctx, "origin", ErrorCode.FORBIDDEN, "origin '" + origin + "' is not allowed (stream.allowedOrigins)");
+    if (!origins.allows(origin)) {
+      refuse(ctx, "origin", ErrorCode.FORBIDDEN,
+          "origin '" + origin + "' is not allowed (http.publicUrl, stream.allowedOrigins)");
       return;
     }
     if (metrics.open().incrementAndGet() > limits.maxConnections()) {
@@ -75,14 +79,17 @@ public final class StreamEndpoint implements RouteContributor {
       return;
     }
     MultiMap query = req.params();
-    req.toWebSocket().onSuccess(ws -> open(vertx, ws, query)).onFailure(e -> {
+    Runnable free = ConnectionGuard.upgrading(ctx);
+    req.toWebSocket().onSuccess(ws -> open(vertx, ws, query, free)).onFailure(e -> {
+      free.run();
       metrics.open().decrementAndGet();
       LOG.debug("WebSocket upgrade failed: {}", e.toString());
     });
   }
 
-  private void open(Vertx vertx, ServerWebSocket ws, MultiMap query) {
+  private void open(Vertx vertx, ServerWebSocket ws, MultiMap query, Runnable free) {
     if (ws.isClosed()) {
+      free.run();
       metrics.open().decrementAndGet(); // the client left during the handshake
       return;
     }
@@ -92,12 +99,17 @@ public final class StreamEndpoint implements RouteContributor {
     try {
       params = StreamParams.parse(query, svc.registry(), svc.gate(), limits);
     } catch (DenoiserException e) {
-      ws.closeHandler(v -> metrics.open().decrementAndGet());
+      ws.closeHandler(v -> {
+        free.run();
+        metrics.open().decrementAndGet();
+      });
       new Closer(ws, metrics).fail(Closer.POLICY_VIOLATION, e.code(), e.getMessage());
       return;
     }
-    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId, codecs);
+    StreamSession session = new StreamSession(vertx, ws, params, svc, limits, metrics, streamId, codecs,
+        svc.settings().getLong(Setting.STREAM_IDLE_TIMEOUT_MS));
     ws.closeHandler(v -> {
+      free.run();
       session.markClosed();
       metrics.open().decrementAndGet();
       LOG.debug("{} closed ({} {})", streamId, ws.closeStatusCode(), ws.closeReason());

@@ -5,6 +5,7 @@ import dev.denoiser.error.DenoiserException;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.source.CodecPool;
+import dev.denoiser.error.ErrorCode;
 import dev.denoiser.source.FrameGate;
 import dev.denoiser.source.FrameGate.Admitted;
 import dev.denoiser.source.OverloadPolicy;
@@ -50,9 +51,11 @@ final class StreamSession {
   private Admitted waitingFrame;
   private boolean paused;
   private boolean goingAway;
+  private final long idleNanos;
+  private long lastMessage = System.nanoTime();
 
   StreamSession(Vertx vertx, ServerWebSocket ws, StreamParams params, ServiceContext svc, StreamLimits limits,
-      StreamMetrics metrics, String streamId, CodecPool codecs) {
+      StreamMetrics metrics, String streamId, CodecPool codecs, long idleMillis) {
     this.vertx = vertx;
     this.ws = ws;
     this.params = params;
@@ -80,9 +83,35 @@ final class StreamSession {
             + limits.maxMessageBytes() + " bytes (stream.maxMessageBytes)");
       }
     });
-    ws.frameHandler(assembler::onFrame);
+    ws.frameHandler(f -> {
+      if (f.isBinary() || f.isText() || f.isContinuation()) {
+        lastMessage = System.nanoTime();
+      }
+      assembler.onFrame(f);
+    });
+    this.idleNanos = Math.max(0, idleMillis) * 1_000_000L;
+    if (idleNanos > 0) {
+      vertx.setTimer(idleMillis, id -> checkIdle());
+    }
     ws.drainHandler(v -> throttle());
     ws.exceptionHandler(e -> LOG.debug("{}: {}", streamId, e.toString()));
+  }
+
+  /**
+   * Closes the socket with 1001 once the client has sent nothing for {@code stream.idleTimeoutMillis}
+   * and no reply is pending; otherwise looks again when that time could next be up.
+   */
+  private void checkIdle() {
+    if (closer.closed() || goingAway) {
+      return;
+    }
+    long quiet = System.nanoTime() - lastMessage;
+    if (quiet >= idleNanos && order.size() == 0 && running == 0) {
+      closer.fail(Closer.GOING_AWAY, ErrorCode.REQUEST_TIMEOUT,
+          "idle for " + quiet / 1_000_000 + " ms (stream.idleTimeoutMillis)");
+      return;
+    }
+    vertx.setTimer(Math.max(1, (quiet >= idleNanos ? idleNanos : idleNanos - quiet) / 1_000_000L), id -> checkIdle());
   }
 
   /** The server is shutting down: take no more frames, answer those accepted, then close with 1001. */

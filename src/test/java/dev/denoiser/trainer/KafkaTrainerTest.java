@@ -48,6 +48,7 @@ class KafkaTrainerTest {
         .put(Setting.KAFKA_TOPIC_CONTROL.key(), "control." + s)
         .put(Setting.KAFKA_TOPIC_REFERENCE.key(), "reference." + s);
     JsonObject trainerCfg = cfg.copy().put(Setting.TRAINER_ENABLED.key(), true)
+        .put(Setting.AUTH_TOKEN.key(), "t")
         .put(Setting.TRAINER_DATA_DIR.key(), tmp.resolve("data").toString())
         .put(Setting.TRAINER_THREADS.key(), 1)
         .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 200)

@@ -58,16 +58,23 @@ class StreamWireTest {
   }
 
   @Test
-  void originsPassWhenAbsentSameOriginListedOrWildcard() {
-    OriginPolicy p = new OriginPolicy(" https://Dash.example.com/ , http://localhost:3000");
-    assertTrue(p.allows(null, "svc:8080"), "no Origin: not a browser");
-    assertTrue(p.allows("http://svc:8080", "svc:8080"), "same origin");
-    assertTrue(p.allows("https://dash.example.com", "svc:8080"));
-    assertTrue(p.allows("http://localhost:3000", "svc:8080"));
-    assertFalse(p.allows("http://evil.example", "svc:8080"));
-    assertFalse(p.allows("null", "svc:8080"));
-    assertTrue(new OriginPolicy("*").allows("http://evil.example", "svc:8080"));
-    assertFalse(new OriginPolicy("").allows("http://evil.example", "svc:8080"));
+  void originsPassWhenAbsentListedPublicOrLoopbackNeverByHost() {
+    OriginPolicy p = new OriginPolicy(" https://Dash.example.com/ , http://lan-box:3000", "https://denoiser.example.com/ui/");
+    assertTrue(p.allows(null), "no Origin: not a browser");
+    assertTrue(p.allows("https://dash.example.com"));
+    assertTrue(p.allows("https://DASH.example.com:443/"), "default port and case do not matter");
+    assertTrue(p.allows("http://lan-box:3000"));
+    assertTrue(p.allows("https://denoiser.example.com"), "the origin of http.publicUrl");
+    assertTrue(p.allows("http://localhost:8080"), "loopback page");
+    assertTrue(p.allows("http://127.0.0.1:9999"));
+    assertTrue(p.allows("http://[::1]:8080"));
+    assertFalse(p.allows("http://evil.example"));
+    assertFalse(p.allows("http://svc:8080"), "the Host header no longer admits an origin (DNS rebinding)");
+    assertFalse(p.allows("http://localhost.evil.example"));
+    assertFalse(p.allows("http://127.0.0.1.evil.example"));
+    assertFalse(p.allows("null"));
+    assertTrue(new OriginPolicy("*", "").allows("http://evil.example"));
+    assertFalse(new OriginPolicy("", "").allows("http://evil.example"));
   }
 
   @Test
