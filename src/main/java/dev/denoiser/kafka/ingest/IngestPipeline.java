@@ -51,7 +51,7 @@ final class IngestPipeline {
   }
 
   /** Takes a record just polled into {@code ledger}. */
-  void take(PartitionLedger ledger, ConsumerRecord<String, byte[]> r) {
+  void take(PartitionLedger ledger, ConsumerRecord<byte[], byte[]> r) {
     Slot slot = ledger.add(r);
     metrics.consumed(1);
     FrameRequest req;

@@ -38,6 +38,7 @@ public final class AtLeastOncePublisher implements Publisher {
   private final Map<Slot, Integer> retries = new HashMap<>();
   private final GroupTracker group;
   private final KafkaMetrics metrics;
+  private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMeters;
   /** Next offset to commit per partition; read by the polling thread in {@link #beforeRevoke}. */
   private final Map<TopicPartition, Long> committable = new ConcurrentHashMap<>();
   /** Committed offsets, as acknowledged to the polling thread. */
@@ -50,7 +51,7 @@ public final class AtLeastOncePublisher implements Publisher {
     this.group = group;
     this.metrics = metrics;
     String name = options.groupId() + "-publish-" + instance;
-    this.sender = new OutputSender(vertx.getOrCreateContext(), options.producerConfig(name), name, new OutputSender.Listener() {
+    this.sender = new OutputSender(vertx.getOrCreateContext(), options.outputProducerConfig(name), name, new OutputSender.Listener() {
       @Override
       public void acked(Slot slot) {
         AtLeastOncePublisher.this.acked(slot);
@@ -58,7 +59,7 @@ public final class AtLeastOncePublisher implements Publisher {
       }
 
       @Override
-      public void failed(Slot slot, ProducerRecord<String, byte[]> record, Exception e) {
+      public void failed(Slot slot, ProducerRecord<byte[], byte[]> record, Exception e) {
         AtLeastOncePublisher.this.failed(slot, record, e);
       }
     });
@@ -66,6 +67,7 @@ public final class AtLeastOncePublisher implements Publisher {
 
   @Override
   public Future<Void> start() {
+    clientMeters = metrics.bind(sender.producer());
     return Future.succeededFuture();
   }
 
@@ -93,7 +95,7 @@ public final class AtLeastOncePublisher implements Publisher {
     }
   }
 
-  private void failed(Slot slot, ProducerRecord<String, byte[]> r, Exception e) {
+  private void failed(Slot slot, ProducerRecord<byte[], byte[]> r, Exception e) {
     PartitionLedger ledger = outgoing.get(slot);
     if (ledger == null || ledger.closed()) {
       outgoing.remove(slot);
@@ -184,12 +186,19 @@ public final class AtLeastOncePublisher implements Publisher {
 
   @Override
   public Future<Void> close() {
-    return sender.close(Duration.ofSeconds(5));
+    return sender.close(Duration.ofSeconds(5)).onComplete(v -> closeMeters());
   }
 
   @Override
   public void abandon() {
     committable.clear();
     sender.abandon();
+    closeMeters();
+  }
+
+  private void closeMeters() {
+    if (clientMeters != null) {
+      clientMeters.close();
+    }
   }
 }

@@ -33,7 +33,7 @@ public final class OutputRecords {
     this.options = options;
   }
 
-  public List<ProducerRecord<String, byte[]>> results(ConsumerRecord<String, byte[]> in, FrameRequest req, InferenceResult r) {
+  public List<ProducerRecord<byte[], byte[]>> results(ConsumerRecord<byte[], byte[]> in, FrameRequest req, InferenceResult r) {
     String frameId = req.frame().frameId();
     Headers dh = new RecordHeaders();
     KafkaHeaders.put(dh, KafkaHeaders.CONTENT_TYPE, req.type().mime());
@@ -56,7 +56,7 @@ public final class OutputRecords {
         new ProducerRecord<>(options.latentTopic(), null, in.key(), FrameCodec.toFloat32(r.latent()), lh));
   }
 
-  public ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> in, DenoiserException e) {
+  public ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> in, DenoiserException e) {
     Headers h = new RecordHeaders();
     for (Header x : in.headers()) {
       h.add(x);
