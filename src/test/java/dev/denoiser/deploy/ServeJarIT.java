@@ -48,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and, started as its own JVM against a broker run by the full jar's {@code broker} command, it
  * serves a frame over HTTP and one over Kafka.
  */
-@Timeout(300)
+@Timeout(900)
 @Tag("slow")
 class ServeJarIT {
   static final long MAX_BYTES = 70L << 20;
@@ -125,14 +125,15 @@ class ServeJarIT {
   @Test
   void itServesAFrameOverHttpAndKafkaWithTheFullJarsBroker() throws Exception {
     Path models = TestModels.write(tmp.resolve("models"), "conv-upsample", 1, 11).getParent();
-    try (JvmProcess broker = JvmProcess.startJar("broker", tmp.resolve("broker.log"), List.of("-Xmx512m"), fullJar(),
+    Path logs = Repo.root().resolve("target/serve-jar-it");
+    try (JvmProcess broker = JvmProcess.startJar("broker", logs.resolve("broker.log"), List.of("-Xmx512m"), fullJar(),
         List.of("broker", "--port", "0", "--data-dir", tmp.resolve("kafka").toString()))) {
-      String bootstrap = broker.await(BrokerCommand.READY + "(\\S+)", 180);
-      try (JvmProcess serve = JvmProcess.startJar("serve", tmp.resolve("serve.log"), List.of("-Xmx768m"), serveJar(),
+      String bootstrap = broker.await(BrokerCommand.READY + "(\\S+)", 300);
+      try (JvmProcess serve = JvmProcess.startJar("serve", logs.resolve("serve.log"), List.of("-Xmx768m"), serveJar(),
           List.of("serve", "--set", "http.port=0", "--set", "http.host=127.0.0.1", "--set", "models.dir=" + models,
               "--set", "kafka.bootstrap.servers=" + bootstrap, "--set", "kafka.topic.partitions=2",
               "--set", "inference.intraOpThreads=1"))) {
-        int port = Integer.parseInt(serve.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 240));
+        int port = Integer.parseInt(serve.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 400));
         byte[] png = Files.readAllBytes(Repo.root().resolve("examples/noisy-digit.png"));
 
         HttpResponse<byte[]> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -34,7 +34,15 @@ public final class TopicSetup {
   /** Blocking; returns the topics it created. */
   public static List<String> ensure(KafkaOptions o) throws Exception {
     try (Admin admin = Admin.create(o.adminConfig())) {
-      Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        // the first call to the cluster: a wrong password or protocol shows here, in one line
+        Throwable c = e.getCause();
+        throw new IllegalStateException("Kafka at " + o.bootstrapServers() + ": " + c.getClass().getSimpleName() + ": "
+            + c.getMessage(), c);
+      }
       Optional<Short> replication = o.replicationFactor() > 0 ? Optional.of((short) o.replicationFactor()) : Optional.empty();
       List<NewTopic> missing = new ArrayList<>();
       for (String t : List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic())) {
