@@ -52,12 +52,22 @@ public final class ConfigLoader {
         out.put(s.key(), v);
       }
     }
+    env.forEach((k, v) -> {
+      if (k.startsWith(Setting.KAFKA_CLIENT_ENV_PREFIX) && k.length() > Setting.KAFKA_CLIENT_ENV_PREFIX.length()) {
+        out.put(kafkaClientKey(k), v);
+      }
+    });
     for (Setting s : Setting.values()) {
       Object v = sysProps.get(s.key());
       if (v != null) {
         out.put(s.key(), v.toString());
       }
     }
+    sysProps.forEach((k, v) -> {
+      if (k.toString().startsWith(Setting.KAFKA_CLIENT_PREFIX)) {
+        out.put(k.toString(), v.toString());
+      }
+    });
     if (flags != null) {
       flags.forEach((k, v) -> {
         requireKnown(k, "--set");
@@ -67,7 +77,19 @@ public final class ConfigLoader {
     return Settings.of(out);
   }
 
+  /**
+   * {@code DENOISER_KAFKA_CLIENT_SASL_JAAS_CONFIG} to {@code kafka.client.sasl.jaas.config}: Kafka's
+   * client property names are lower case with dots.
+   */
+  public static String kafkaClientKey(String envName) {
+    return Setting.KAFKA_CLIENT_PREFIX
+        + envName.substring(Setting.KAFKA_CLIENT_ENV_PREFIX.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+  }
+
   private static void requireKnown(String key, String where) {
+    if (key.startsWith(Setting.KAFKA_CLIENT_PREFIX) && key.length() > Setting.KAFKA_CLIENT_PREFIX.length()) {
+      return;
+    }
     if (Setting.byKey(key) == null) {
       throw new IllegalArgumentException("unknown config key '" + key + "' in " + where + " (the README lists every key)");
     }

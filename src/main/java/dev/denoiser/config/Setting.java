@@ -10,6 +10,10 @@ import java.util.Locale;
  * YAML/JSON), as the environment variable {@code DENOISER_BATCHING_MAXBATCHSIZE}, as the system
  * property {@code -Dbatching.maxBatchSize=..}, or with {@code serve --set batching.maxBatchSize=..};
  * later sources win in that order.
+ *
+ * <p>Besides these keys, every key under {@link #KAFKA_CLIENT_PREFIX} is a Kafka client property
+ * passed as it is to every Kafka client ({@code kafka.client.sasl.jaas.config=...}; as an
+ * environment variable {@code DENOISER_KAFKA_CLIENT_SASL_JAAS_CONFIG}).
  */
 public enum Setting {
   HTTP_HOST("http.host", "0.0.0.0", "Address the HTTP/WebSocket server binds to."),
@@ -66,7 +70,10 @@ public enum Setting {
   KAFKA_COMMIT_INTERVAL_MS("kafka.commitIntervalMillis", 100, "How often offsets are committed (at_least_once) or a transaction is committed (exactly_once)."),
   KAFKA_MAX_IN_FLIGHT("kafka.maxInFlight", 2048, "Records per consumer taken but not yet committed; beyond it the consumer pauses its partitions."),
   KAFKA_TRANSACTIONAL_ID("kafka.transactionalIdPrefix", "", "exactly_once: transactional.id prefix, then -<instance>; empty: <group.id>-<host name>. Stable and unique per replica."),
-  KAFKA_CLIENT_PROPERTIES("kafka.clientProperties", "", "Extra Kafka client properties for every client, k=v;k=v (e.g. security.protocol=SASL_SSL)."),
+  KAFKA_CLIENT_PROPERTIES("kafka.clientProperties", "", "Deprecated (splits on ';', so no sasl.jaas.config): use kafka.client.<property> or kafka.clientPropertiesFile. Extra client properties k=v;k=v."),
+  KAFKA_CLIENT_PROPERTIES_FILE("kafka.clientPropertiesFile", "", "Java properties file of Kafka client properties for every client (security.protocol, sasl.*, ssl.*); kafka.client.<property> settings override it."),
+  KAFKA_TOPIC_AUTO_CREATE("kafka.topic.autoCreate", true, "Create the input, output and dead-letter topics when missing; false: they must exist (start-up fails with the missing ones)."),
+  KAFKA_TOPIC_REPLICATION("kafka.topic.replicationFactor", -1, "Replication factor of the topics created (-1: the cluster's default.replication.factor)."),
   KAFKA_SHUTDOWN_GRACE_MS("kafka.shutdownGraceMillis", 10_000, "How long a graceful shutdown waits for in-flight Kafka frames before the last commit."),
   KAFKA_MAX_RECORD_BYTES("kafka.maxRecordBytes", 1_000_000, "Largest output record written (key, value and headers); a larger dead letter is cut to fit (truncated=true), a larger output becomes a dead letter. Keep it under the topics' max.message.bytes."),
   KAFKA_STALL_MS("kafka.stallMillis", 60_000, "Readiness is 503 while an ingest holds records and has committed none of them for this long (0: never)."),
@@ -103,6 +110,11 @@ public enum Setting {
   TRAINER_ALLOW_OPEN_ADMIN("trainer.allowOpenAdmin", false, "Let the trainer start without auth.token, its admin API open to anyone who can connect; allowed only with http.host on loopback."),
   TRAINER_MAX_EPOCH_IMAGES("trainer.maxEpochImages", 600_000, "Most epochs x training images of one run (limit 0 counts as 60,000); a larger run is refused with 400 BAD_REQUEST."),
   TRAINER_MIN_BATCH_SIZE("trainer.minBatchSize", 8, "Smallest batch size a run may ask for; smaller is refused with 400 BAD_REQUEST.");
+
+  /** Prefix of the pass-through Kafka client properties: {@code kafka.client.<property>}. */
+  public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+  /** The environment variables of {@link #KAFKA_CLIENT_PREFIX}: {@code DENOISER_KAFKA_CLIENT_} + the property, dots as underscores. */
+  public static final String KAFKA_CLIENT_ENV_PREFIX = "DENOISER_KAFKA_CLIENT_";
 
   private final String key;
   private final Object defaultValue;

@@ -53,6 +53,18 @@ public final class Settings {
     return new Settings(j);
   }
 
+  /** Every key that starts with {@code prefix}, without it, as text (e.g. the Kafka client properties). */
+  public Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (String k : json.fieldNames()) {
+      Object v = json.getValue(k);
+      if (k.startsWith(prefix) && k.length() > prefix.length() && v != null) {
+        out.put(k.substring(prefix.length()), v.toString());
+      }
+    }
+    return out;
+  }
+
   public String getString(Setting s) {
     return getString(s.key());
   }

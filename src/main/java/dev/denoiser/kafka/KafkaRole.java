@@ -1,5 +1,6 @@
 package dev.denoiser.kafka;
 
+import dev.denoiser.config.JarContents;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.kafka.client.KafkaMetrics;
@@ -54,6 +55,10 @@ public final class KafkaRole {
     }
     boolean embedded = s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS).isBlank();
     Future<String> bootstrap;
+    if (embedded && !JarContents.hasBroker()) {
+      return Future.failedFuture(new IllegalStateException("kafka.bootstrap.servers is empty and this jar has no embedded broker: "
+          + "set kafka.bootstrap.servers (or kafka.enabled=false); " + JarContents.needsFullJar("the embedded broker")));
+    }
     if (embedded) {
       EmbeddedKafkaVerticle broker = new EmbeddedKafkaVerticle(Path.of(s.getString(Setting.KAFKA_EMBEDDED_DIR)),
           s.getInt(Setting.KAFKA_EMBEDDED_PORT));

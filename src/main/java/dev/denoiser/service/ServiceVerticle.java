@@ -4,6 +4,7 @@ import ai.djl.Device;
 import dev.denoiser.batching.BatchPolicy;
 import dev.denoiser.batching.BatcherVerticle;
 import dev.denoiser.batching.InferenceClient;
+import dev.denoiser.config.JarContents;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.frame.FrameCodec;
@@ -99,6 +100,9 @@ public final class ServiceVerticle extends VerticleBase {
         new InferenceClient(vertx, registry, policy.deadlineMillis()),
         new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)), policy, new AtomicBoolean());
     Path modelsDir = Path.of(settings.getString(Setting.MODELS_DIR));
+    if (settings.getBoolean(Setting.TRAINER_ENABLED) && !JarContents.hasPyTorch()) {
+      return Future.failedFuture(new IllegalStateException(JarContents.needsFullJar(Setting.TRAINER_ENABLED.key() + "=true")));
+    }
     try {
       trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry) : null;
     } catch (RuntimeException e) {

@@ -18,6 +18,9 @@ final class Configs {
 
   /** The config key of a {@code DENOISER_*} variable; fails the test when no key has that variable. */
   static String keyOf(String envName) {
+    if (envName.startsWith(Setting.KAFKA_CLIENT_ENV_PREFIX) && envName.length() > Setting.KAFKA_CLIENT_ENV_PREFIX.length()) {
+      return ConfigLoader.kafkaClientKey(envName);
+    }
     Setting s = Arrays.stream(Setting.values()).filter(x -> x.envName().equals(envName)).findFirst().orElse(null);
     assertNotNull(s, envName + " is not the environment variable of any config key");
     return s.key();
@@ -59,6 +62,11 @@ final class Configs {
       if (!String.valueOf(a.getString(s)).equals(String.valueOf(b.getString(s)))) {
         diff.put(s.key(), a.getString(s) + " vs " + b.getString(s));
       }
+    }
+    Map<String, String> ca = a.withPrefix(Setting.KAFKA_CLIENT_PREFIX);
+    Map<String, String> cb = b.withPrefix(Setting.KAFKA_CLIENT_PREFIX);
+    if (!ca.equals(cb)) {
+      diff.put(Setting.KAFKA_CLIENT_PREFIX + "*", ca + " vs " + cb);
     }
     return diff;
   }

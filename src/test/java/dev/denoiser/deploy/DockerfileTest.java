@@ -1,10 +1,13 @@
 package dev.denoiser.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.cli.HealthCommand;
+import dev.denoiser.cli.Main;
 import dev.denoiser.config.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,17 +20,21 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine.ParseResult;
 
 /**
- * The two Dockerfiles, read without a Docker engine: multi-stage (Maven on JDK 17, then a JRE 17
- * runtime), non-root, the jar's real commands in ENTRYPOINT/CMD/HEALTHCHECK and RUN, JVM flags the
- * JVM accepts, environment variables that are config keys, the exposed port, and files the build
- * context really sends.
+ * The three Dockerfiles, read without a Docker engine: multi-stage (Maven on JDK 17, then a JRE 17
+ * runtime), non-root, the jar's real commands in ENTRYPOINT/CMD and RUN, JVM flags the JVM accepts,
+ * a curl health check on the readiness path (curl installed), OCI labels, a clear stop on other
+ * platforms than linux/amd64, environment variables that are config keys, the exposed port, and
+ * files the build context really sends. The serving images ship the serving jar and run only its
+ * commands; the trainer image ships the full jar.
  */
 class DockerfileTest {
   static final String CPU = "deploy/Dockerfile";
   static final String GPU = "deploy/Dockerfile.gpu";
+  static final String TRAINER = "deploy/Dockerfile.trainer";
+  static final Map<String, String> JARS = Map.of(CPU, "stream-denoiser-serve.jar", GPU, "stream-denoiser-serve.jar",
+      TRAINER, "stream-denoiser.jar");
 
   static Dockerfile read(String path) {
     return Dockerfile.read(Repo.file(path));
@@ -42,7 +49,7 @@ class DockerfileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {CPU, GPU})
+  @ValueSource(strings = {CPU, GPU, TRAINER})
   void buildsTheJarWithMavenOnJdk17AndRunsItOnAJre17AsANonRootUser(String path) {
     Dockerfile d = read(path);
     assertTrue(d.stages.size() >= 2, "multi-stage");
@@ -64,20 +71,23 @@ class DockerfileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {CPU, GPU})
-  void entrypointCmdAndHealthcheckAreRealCommandsWithFlagsTheJvmAccepts(String path) throws Exception {
+  @ValueSource(strings = {CPU, GPU, TRAINER})
+  void entrypointAndCmdAreRealCommandsOfTheShippedJarWithFlagsTheJvmAccepts(String path) throws Exception {
     Dockerfile d = read(path);
     JavaCommand main = entrypoint(d);
-    assertEquals(List.of("serve"), JavaCommand.commandPath(main.parse()));
+    List<String> command = JavaCommand.commandPath(main.parse());
+    assertEquals(List.of(path.equals(TRAINER) ? "trainer" : "serve"), command);
     assertTrue(main.jvmFlags().stream().anyMatch(f -> f.startsWith("-XX:MaxRAMPercentage=")), "heap sized from the container limit");
     assertTrue(main.jvmFlags().contains("-XX:+ExitOnOutOfMemoryError"), "an OOM ends the container (and the orchestrator restarts it)");
     main.assertJvmAcceptsFlags();
-
-    JavaCommand health = JavaCommand.of(Dockerfile.healthcheckCommand(d.finalStage().last("HEALTHCHECK").rest()));
-    assertEquals(main.jar(), health.jar());
-    ParseResult hp = health.parse();
-    assertEquals(List.of("health"), JavaCommand.commandPath(hp));
-    health.assertJvmAcceptsFlags();
+    String jar = JARS.get(path);
+    assertEquals("/app/" + jar, main.jar(), "the image runs " + jar);
+    String built = d.stage("build").all("RUN").stream().map(Dockerfile.Instruction::rest).filter(r -> r.contains("mvn "))
+        .findFirst().orElseThrow();
+    assertTrue(built.contains("cp target/" + jar + " "), "the build stage takes " + jar + ": " + built);
+    if (!path.equals(TRAINER)) {
+      assertFalse(Main.fullJarCommands().contains(command.get(0)), command + " runs from the serving jar");
+    }
 
     List<String> prepare = d.finalStage().all("RUN").stream().map(Dockerfile.Instruction::rest)
         .filter(r -> r.contains(main.jar()) && r.startsWith("java ")).toList();
@@ -88,7 +98,37 @@ class DockerfileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {CPU, GPU})
+  @ValueSource(strings = {CPU, GPU, TRAINER})
+  void healthCheckIsCurlOnTheReadinessPathAndPortWithCurlInstalled(String path) {
+    Dockerfile.Stage run = read(path).finalStage();
+    String hc = run.last("HEALTHCHECK").rest();
+    String cmd = hc.substring(hc.indexOf("CMD ") + 4).strip();
+    assertTrue(cmd.startsWith("curl -f"), "curl, failing on HTTP errors: " + cmd);
+    String port = "${" + Setting.HTTP_PORT.envName() + ":-" + Setting.HTTP_PORT.defaultValue() + "}";
+    assertTrue(cmd.contains("http://127.0.0.1:" + port + HealthCommand.READY), "asks readiness on http.port: " + cmd);
+    assertTrue(run.all("RUN").stream().anyMatch(r -> r.rest().matches(".*apt-get install [^&]*\\bcurl\\b.*")),
+        "curl is installed in the runtime image");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {CPU, GPU, TRAINER})
+  void ociLabelsAndAClearStopOnOtherPlatforms(String path) {
+    Dockerfile d = read(path);
+    String labels = d.finalStage().all("LABEL").stream().map(Dockerfile.Instruction::rest).reduce("", (a, b) -> a + " " + b);
+    for (String key : List.of("title", "description", "version", "licenses")) {
+      assertTrue(labels.contains("org.opencontainers.image." + key + "="), "OCI label " + key + ": " + labels);
+    }
+    assertTrue(labels.contains("org.opencontainers.image.licenses=\"Apache-2.0\""));
+    Dockerfile.Stage build = d.stage("build");
+    assertTrue(build.all("ARG").stream().anyMatch(a -> a.rest().equals("TARGETARCH")), "BuildKit's target architecture");
+    String check = build.all("RUN").get(0).rest();
+    assertTrue(check.contains("TARGETARCH") && check.contains("!= \"amd64\"") && check.contains("exit 1")
+        && check.contains("linux-x86_64") && check.contains("--platform linux/amd64"),
+        "the first step stops other platforms with a message: " + check);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {CPU, GPU, TRAINER})
   void everyDenoiserVariableIsAConfigKeyAndThePortIsHttpPort(String path) {
     Dockerfile.Stage run = read(path).finalStage();
     Set<String> known = envNames();
@@ -101,7 +141,7 @@ class DockerfileTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {CPU, GPU})
+  @ValueSource(strings = {CPU, GPU, TRAINER})
   void copiesOnlyWhatTheContextSends(String path) {
     Dockerfile d = read(path);
     Path ignore = Repo.file(path + ".dockerignore");

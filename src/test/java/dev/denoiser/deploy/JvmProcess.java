@@ -42,6 +42,27 @@ final class JvmProcess implements AutoCloseable {
     return new JvmProcess(name, log, p);
   }
 
+  /** {@code java FLAGS -jar JAR ARGS}: a packaged jar as its own process. */
+  static JvmProcess startJar(String name, Path log, List<String> jvmFlags, Path jar, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmFlags);
+    cmd.add("-jar");
+    cmd.add(jar.toString());
+    cmd.addAll(args);
+    Files.createDirectories(log.getParent());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new JvmProcess(name, log, p);
+  }
+
+  /** Waits for the end of the process; its exit code. */
+  int waitFor(long timeoutSeconds) throws InterruptedException {
+    if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      throw new AssertionError(name + " did not end within " + timeoutSeconds + " s; see " + log);
+    }
+    return process.exitValue();
+  }
+
   /** Waits until the log has a line matching {@code regex}; returns its first group (or the line). */
   String await(String regex, long timeoutSeconds) throws Exception {
     Pattern pattern = Pattern.compile(regex);

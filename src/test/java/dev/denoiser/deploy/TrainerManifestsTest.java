@@ -40,7 +40,7 @@ class TrainerManifestsTest {
     assertEquals(1, d.getSpec().getReplicas(), "one trainer per cluster");
     assertEquals("Recreate", d.getSpec().getStrategy().getType(), "never two trainers at once, not even in a rollout");
     Container c = r.container();
-    JavaCommand run = DockerfileTest.entrypoint(Dockerfile.read(Repo.file(DockerfileTest.CPU))).withArgs(c.getArgs());
+    JavaCommand run = DockerfileTest.entrypoint(Dockerfile.read(Repo.file(DockerfileTest.TRAINER))).withArgs(c.getArgs());
     assertEquals(List.of("trainer"), JavaCommand.commandPath(run.parse()));
     assertEquals(r.configMap().getMetadata().getName(), c.getEnvFrom().get(0).getConfigMapRef().getName());
     c.getEnv().forEach(e -> Configs.keyOf(e.getName()));

@@ -55,7 +55,7 @@ class StreamEdgeTest {
         assertEquals(i, c.nextReply().seq());
         Thread.sleep(300); // 3 s of traffic in all, three idle timeouts' worth
       }
-      assertFalse(c.closeCode.isDone(), "open: it was never idle for a whole second");
+      assertFalse(c.closed().isComplete(), "open: it was never idle for a whole second");
     }
   }
 

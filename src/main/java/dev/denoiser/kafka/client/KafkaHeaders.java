@@ -49,6 +49,17 @@ public final class KafkaHeaders {
 
   private KafkaHeaders() {}
 
+  /**
+   * A record key as text, for logs and the frame's stream id: a {@code String} as it is, bytes
+   * decoded as UTF-8 (malformed bytes become U+FFFD; the key itself travels on as bytes), else null.
+   */
+  public static String keyText(Object key) {
+    if (key instanceof byte[] b) {
+      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return key == null ? null : key.toString();
+  }
+
   /** The last value of header {@code name} as UTF-8 text, or null. */
   public static String text(Headers headers, String name) {
     Header h = headers.lastHeader(name);

@@ -4,6 +4,7 @@ import dev.denoiser.error.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code denoiser_kafka_in_flight} (records taken, not committed) and
  *       {@code denoiser_kafka_paused_partitions} (gauges).
  * </ul>
+ *
+ * <p>{@link #bind} adds the Kafka clients' own metrics through Micrometer's
+ * {@link KafkaClientMetrics} ({@code kafka_consumer_*}, {@code kafka_producer_*}, with a
+ * {@code client_id} tag), e.g. {@code kafka_consumer_fetch_manager_records_lag_max}.
  */
 public final class KafkaMetrics {
   private final MeterRegistry registry;
@@ -49,6 +54,20 @@ public final class KafkaMetrics {
         .description("Records taken from Kafka and not yet committed").register(registry);
     Gauge.builder("denoiser_kafka_paused_partitions", paused, AtomicLong::doubleValue)
         .description("Input partitions paused for backpressure").register(registry);
+  }
+
+  /** Binds a consumer's metrics to the registry; close the returned binder once the consumer is closed. */
+  public KafkaClientMetrics bind(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer) {
+    KafkaClientMetrics m = new KafkaClientMetrics(consumer);
+    m.bindTo(registry);
+    return m;
+  }
+
+  /** Binds a producer's metrics to the registry; close the returned binder once the producer is closed. */
+  public KafkaClientMetrics bind(org.apache.kafka.clients.producer.Producer<?, ?> producer) {
+    KafkaClientMetrics m = new KafkaClientMetrics(producer);
+    m.bindTo(registry);
+    return m;
   }
 
   public void consumed(int n) {

@@ -2,24 +2,36 @@ package dev.denoiser.kafka.client;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import java.io.IOException;
+import java.io.Reader;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka role's settings, read once from {@link Settings}, and the client configurations built
- * from them: consumers read {@code String} keys and {@code byte[]} values with manual commits and
- * {@code read_committed}; producers are idempotent with {@code acks=all}; the exactly-once producer
- * adds a {@code transactional.id}.
+ * from them: the ingest consumer reads {@code byte[]} keys and values (a key goes back out
+ * byte for byte, whatever its encoding) with manual commits and {@code read_committed}; producers
+ * are idempotent with {@code acks=all}; the exactly-once producer adds a {@code transactional.id}.
+ *
+ * <p>Every client gets the pass-through client properties first (security, SASL, SSL, time-outs):
+ * those of {@code kafka.clientPropertiesFile}, then the deprecated {@code kafka.clientProperties},
+ * then every {@code kafka.client.<property>} setting, later ones winning. Values are taken as they
+ * are, so a {@code sasl.jaas.config} with {@code ;} works.
  */
 public record KafkaOptions(
     String bootstrapServers,
@@ -37,7 +49,12 @@ public record KafkaOptions(
     Map<String, String> clientProperties,
     long shutdownGraceMillis,
     int maxRecordBytes,
-    long stallMillis) {
+    long stallMillis,
+
+        boolean autoCreateTopics,
+    int replicationFactor) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaOptions.class);
 
   /** {@code kafka.processing.guarantee}, named as in Kafka Streams. */
   public enum Guarantee {
@@ -61,9 +78,36 @@ public record KafkaOptions(
         Math.max(1, s.getInt(Setting.KAFKA_TOPIC_PARTITIONS)), s.getString(Setting.KAFKA_GROUP_ID),
         Math.max(1, s.getInt(Setting.KAFKA_INSTANCES)), Guarantee.parse(s.getString(Setting.KAFKA_GUARANTEE)),
         Math.max(1, s.getLong(Setting.KAFKA_COMMIT_INTERVAL_MS)), Math.max(1, s.getInt(Setting.KAFKA_MAX_IN_FLIGHT)),
-        s.getString(Setting.KAFKA_TRANSACTIONAL_ID).trim(), parseProperties(s.getString(Setting.KAFKA_CLIENT_PROPERTIES)),
+        s.getString(Setting.KAFKA_TRANSACTIONAL_ID).trim(), clientProperties(s),
         Math.max(0, s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS)),
-        Math.max(1024, s.getInt(Setting.KAFKA_MAX_RECORD_BYTES)), Math.max(0, s.getLong(Setting.KAFKA_STALL_MS)));
+        Math.max(1024, s.getInt(Setting.KAFKA_MAX_RECORD_BYTES)), Math.max(0, s.getLong(Setting.KAFKA_STALL_MS)),
+        s.getBoolean(Setting.KAFKA_TOPIC_AUTO_CREATE), s.getInt(Setting.KAFKA_TOPIC_REPLICATION));
+  }
+
+  /**
+   * The pass-through client properties: {@code kafka.clientPropertiesFile}, then the deprecated
+   * {@code kafka.clientProperties}, then {@code kafka.client.<property>}.
+   */
+  public static Map<String, String> clientProperties(Settings s) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String file = s.getString(Setting.KAFKA_CLIENT_PROPERTIES_FILE).trim();
+    if (!file.isEmpty()) {
+      Properties p = new Properties();
+      try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        p.load(r);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(Setting.KAFKA_CLIENT_PROPERTIES_FILE.key() + ": cannot read " + file + ": " + e.getMessage());
+      }
+      p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k)));
+    }
+    Map<String, String> legacy = parseProperties(s.getString(Setting.KAFKA_CLIENT_PROPERTIES));
+    if (!legacy.isEmpty()) {
+      LOG.warn("{} is deprecated (it splits on ';'): use {}<property> settings or {}", Setting.KAFKA_CLIENT_PROPERTIES.key(),
+          Setting.KAFKA_CLIENT_PREFIX, Setting.KAFKA_CLIENT_PROPERTIES_FILE.key());
+      out.putAll(legacy);
+    }
+    out.putAll(s.withPrefix(Setting.KAFKA_CLIENT_PREFIX));
+    return out;
   }
 
   /** {@code k=v;k=v} (also comma- or newline-separated) to a map; blank parts are skipped. */
@@ -95,12 +139,12 @@ public record KafkaOptions(
     return common();
   }
 
-  /** Consumer of the input topic for ingest instance {@code instance}. */
+  /** Consumer of the input topic for ingest instance {@code instance}: {@code byte[]} keys and values. */
   public Map<String, Object> consumerConfig(int instance) {
     Map<String, Object> c = common();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupId + "-ingest-" + instance);
-    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+    c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -109,7 +153,14 @@ public record KafkaOptions(
     return c;
   }
 
-  /** The idempotent producer of the at-least-once mode, the demo feed and the benchmark. */
+  /** The idempotent producer of the at-least-once outputs: {@code byte[]} keys and values. */
+  public Map<String, Object> outputProducerConfig(String clientId) {
+    Map<String, Object> c = producerConfig(clientId);
+    c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return c;
+  }
+
+  /** The idempotent producer of the demo feed and the benchmark: {@code String} keys, {@code byte[]} values. */
   public Map<String, Object> producerConfig(String clientId) {
     Map<String, Object> c = common();
     c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -124,7 +175,7 @@ public record KafkaOptions(
 
   /** The transactional producer of ingest instance {@code instance} (exactly-once mode). */
   public Map<String, Object> transactionalProducerConfig(int instance) {
-    Map<String, Object> c = producerConfig(groupId + "-publish-" + instance);
+    Map<String, Object> c = outputProducerConfig(groupId + "-publish-" + instance);
     c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(instance));
     c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, "10000");
     return c;

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the role's topics when they are missing: the input, denoised and latent topics with
  * {@code kafka.topic.partitions} partitions each (the same count keeps a stream on the same
- * partition number everywhere), the dead-letter topic with one; replication is the cluster's
- * default. Existing topics are left as they are. Returns once every partition has a working leader.
+ * partition number everywhere), the dead-letter topic with one; replication is
+ * {@code kafka.topic.replicationFactor}, or the cluster's default. Existing topics are left as they
+ * are. With {@code kafka.topic.autoCreate=false} nothing is created, and missing topics fail the
+ * start-up with their names. Returns once every partition has a working leader.
  */
 public final class TopicSetup {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSetup.class);
@@ -32,15 +34,28 @@ public final class TopicSetup {
   /** Blocking; returns the topics it created. */
   public static List<String> ensure(KafkaOptions o) throws Exception {
     try (Admin admin = Admin.create(o.adminConfig())) {
-      Set<String> existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+      Set<String> existing;
+      try {
+        existing = admin.listTopics().names().get(TIMEOUT_S, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        // the first call to the cluster: a wrong password or protocol shows here, in one line
+        Throwable c = e.getCause();
+        throw new IllegalStateException("Kafka at " + o.bootstrapServers() + ": " + c.getClass().getSimpleName() + ": "
+            + c.getMessage(), c);
+      }
+      Optional<Short> replication = o.replicationFactor() > 0 ? Optional.of((short) o.replicationFactor()) : Optional.empty();
       List<NewTopic> missing = new ArrayList<>();
       for (String t : List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic())) {
         if (!existing.contains(t)) {
-          missing.add(new NewTopic(t, Optional.of(o.partitions()), Optional.empty()));
+          missing.add(new NewTopic(t, Optional.of(o.partitions()), replication));
         }
       }
       if (!existing.contains(o.dlqTopic())) {
-        missing.add(new NewTopic(o.dlqTopic(), Optional.of(1), Optional.empty()));
+        missing.add(new NewTopic(o.dlqTopic(), Optional.of(1), replication));
+      }
+      if (!o.autoCreateTopics() && !missing.isEmpty()) {
+        throw new IllegalStateException("missing topics " + missing.stream().map(NewTopic::name).toList()
+            + " and kafka.topic.autoCreate is false: create them, or set it to true");
       }
       List<String> created = new ArrayList<>();
       for (var e : admin.createTopics(missing).values().entrySet()) {

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * {@code 127.0.0.1:<port>} (PLAINTEXT) and keeps its log and metadata in one directory, which is
  * formatted on first use and reused after that.
  *
+ * <p>{@link #start(Path, int, String)} adds a second client listener, {@code SASL_PLAINTEXT} with
+ * the {@code PLAIN} mechanism and the users of a JAAS configuration, for trying security settings
+ * locally ({@link #saslBootstrapServers()}); the broker itself still talks PLAINTEXT.
+ *
  * <p>Single-node settings: every internal topic has replication factor 1 and min ISR 1 (else
  * consumer groups and transactions never form), rebalances start without delay, topics are not
  * created on first use (the service creates its own), and logs are kept one hour.
@@ -35,21 +39,44 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private final KafkaRaftServer server;
   private final String bootstrap;
+  private final String saslBootstrap;
   private final Path dir;
 
-  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, Path dir) {
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrap, String saslBootstrap, Path dir) {
     this.server = server;
     this.bootstrap = bootstrap;
+    this.saslBootstrap = saslBootstrap;
     this.dir = dir;
   }
 
   /** Formats {@code dir} if it is new, then starts the broker on {@code port} (0: a free port). Blocks. */
   public static EmbeddedKafka start(Path dir, int port) throws Exception {
+    return start(dir, port, null);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, plus, when {@code plainJaasConfig} is not null, a
+   * {@code SASL_PLAINTEXT} listener on a free port whose {@code PLAIN} users are those of the JAAS
+   * configuration ({@code org.apache.kafka.common.security.plain.PlainLoginModule required
+   * user_NAME="PASSWORD" ...;}).
+   */
+  public static EmbeddedKafka start(Path dir, int port, String plainJaasConfig) throws Exception {
     Path abs = dir.toAbsolutePath();
     Files.createDirectories(abs);
     int brokerPort = port > 0 ? port : freePort();
     int controllerPort = freePort();
-    KafkaConfig config = new KafkaConfig(properties(abs, brokerPort, controllerPort), false);
+    Map<String, Object> props = properties(abs, brokerPort, controllerPort);
+    String saslBootstrap = null;
+    if (plainJaasConfig != null) {
+      int saslPort = freePort();
+      saslBootstrap = HOST + ":" + saslPort;
+      props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+      props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+      props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+      props.put("sasl.enabled.mechanisms", "PLAIN");
+      props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaasConfig);
+    }
+    KafkaConfig config = new KafkaConfig(props, false);
     format(config, abs);
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
@@ -60,7 +87,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     String bootstrap = HOST + ":" + brokerPort;
     LOG.info("embedded Kafka broker (KRaft, single node) listening on {}, data in {}", bootstrap, abs);
-    return new EmbeddedKafka(server, bootstrap, abs);
+    return new EmbeddedKafka(server, bootstrap, saslBootstrap, abs);
   }
 
   static Map<String, Object> properties(Path dir, int brokerPort, int controllerPort) {
@@ -117,6 +144,11 @@ public final class EmbeddedKafka implements AutoCloseable {
   /** {@code host:port} for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return bootstrap;
+  }
+
+  /** {@code host:port} of the SASL_PLAINTEXT listener, or null when the broker has none. */
+  public String saslBootstrapServers() {
+    return saslBootstrap;
   }
 
   public Path dataDir() {

@@ -58,7 +58,7 @@ final class IngestPipeline {
   }
 
   /** Takes a record just polled into {@code ledger}. */
-  void take(PartitionLedger ledger, ConsumerRecord<String, byte[]> r) {
+  void take(PartitionLedger ledger, ConsumerRecord<byte[], byte[]> r) {
     Slot slot = ledger.add(r);
     metrics.consumed(1);
     RetryQueue.Entry e = new RetryQueue.Entry(ledger, slot, null, null);
@@ -77,7 +77,7 @@ final class IngestPipeline {
       submit(e);
       return true;
     }
-    ConsumerRecord<String, byte[]> r = e.slot().record;
+    ConsumerRecord<byte[], byte[]> r = e.slot().record;
     MemoryBudget.Lease lease;
     try {
       lease = budget.tryAcquire(KafkaIngestVerticle.SOURCE, decoder.cost(r));

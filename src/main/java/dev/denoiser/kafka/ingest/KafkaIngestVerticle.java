@@ -53,7 +53,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private final GroupTracker group = new GroupTracker();
   private final Map<TopicPartition, PartitionLedger> ledgers = new HashMap<>();
   private IngestPipeline pipeline;
-  private KafkaReadStream<String, byte[]> stream;
+  private KafkaReadStream<byte[], byte[]> stream;
+  private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMeters;
   private Publisher publisher;
   private FlowControl flow;
   private long inFlightReported;
@@ -75,7 +76,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    stream = KafkaReadStream.create(vertx, group.wrap(new KafkaConsumer<String, byte[]>(options.consumerConfig(instance))));
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(options.consumerConfig(instance));
+    clientMeters = metrics.bind(consumer);
+    stream = KafkaReadStream.create(vertx, group.wrap(consumer));
     // short polls: a pause or resume waits for the poll in progress
     stream.pollTimeout(Duration.ofMillis(POLL_MS));
     flow = new FlowControl(stream, metrics);
@@ -122,14 +125,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  private void onBatch(ConsumerRecords<String, byte[]> records) {
+  private void onBatch(ConsumerRecords<byte[], byte[]> records) {
     if (stopping) {
       return;
     }
     for (TopicPartition tp : records.partitions()) {
       PartitionLedger ledger = ledger(tp);
       if (ledger != null) {
-        for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
           // a record polled again (after a rewind) is already held
           if (r.offset() > ledger.lastOffset()) {
             pipeline.take(ledger, r);
@@ -287,8 +290,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     if (!graceful) {
       publisher.abandon();
-      return stream.close();
+      return stream.close().onComplete(v -> clientMeters.close());
     }
-    return stream.close().eventually(() -> publisher.close());
+    return stream.close().onComplete(v -> clientMeters.close()).eventually(() -> publisher.close());
   }
 }

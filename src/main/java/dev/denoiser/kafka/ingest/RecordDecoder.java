@@ -26,7 +26,7 @@ public final class RecordDecoder {
     this.gate = gate;
   }
 
-  FrameRequest decode(ConsumerRecord<String, byte[]> r) {
+  FrameRequest decode(ConsumerRecord<byte[], byte[]> r) {
     Frame frame = frame(gate.codec(), r);
     MediaType type = MediaType.parse(KafkaHeaders.text(r.headers(), KafkaHeaders.CONTENT_TYPE));
     String model = KafkaHeaders.text(r.headers(), KafkaHeaders.MODEL);
@@ -41,7 +41,7 @@ public final class RecordDecoder {
    *
    * @throws DenoiserException for a size over {@code frame.maxPixels} or a bad content type
    */
-  long cost(ConsumerRecord<String, byte[]> r) {
+  long cost(ConsumerRecord<byte[], byte[]> r) {
     byte[] value = r.value();
     if (value == null || value.length == 0) {
       return 0;
@@ -60,7 +60,7 @@ public final class RecordDecoder {
    *
    * @throws DenoiserException INVALID_FRAME, UNSUPPORTED_MEDIA_TYPE or PAYLOAD_TOO_LARGE
    */
-  public static Frame frame(FrameCodec codec, ConsumerRecord<String, byte[]> r) {
+  public static Frame frame(FrameCodec codec, ConsumerRecord<?, byte[]> r) {
     Headers h = r.headers();
     byte[] value = r.value();
     if (value == null || value.length == 0) {
@@ -73,6 +73,6 @@ public final class RecordDecoder {
       throw new DenoiserException(ErrorCode.INVALID_FRAME,
           type.mime() + " records need '" + KafkaHeaders.WIDTH + "' and '" + KafkaHeaders.HEIGHT + "' headers");
     }
-    return codec.decode(type, value, width, height, r.key(), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
+    return codec.decode(type, value, width, height, KafkaHeaders.keyText(r.key()), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
   }
 }

@@ -44,6 +44,7 @@ public final class AtLeastOncePublisher implements Publisher {
   private final GroupTracker group;
   private final KafkaMetrics metrics;
   private final OutputRecords records;
+  private io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMeters;
   /** Next offset to commit per partition; read by the polling thread in {@link #beforeRevoke}. */
   private final Map<TopicPartition, Long> committable = new ConcurrentHashMap<>();
   /** Committed offsets, as acknowledged to the polling thread. */
@@ -57,7 +58,7 @@ public final class AtLeastOncePublisher implements Publisher {
     this.metrics = metrics;
     this.records = new OutputRecords(options);
     String name = options.groupId() + "-publish-" + instance;
-    this.sender = new OutputSender(vertx.getOrCreateContext(), options.producerConfig(name), name, new OutputSender.Listener() {
+    this.sender = new OutputSender(vertx.getOrCreateContext(), options.outputProducerConfig(name), name, new OutputSender.Listener() {
       @Override
       public void acked(Slot slot) {
         AtLeastOncePublisher.this.acked(slot);
@@ -65,7 +66,7 @@ public final class AtLeastOncePublisher implements Publisher {
       }
 
       @Override
-      public void failed(Slot slot, ProducerRecord<String, byte[]> record, Exception e) {
+      public void failed(Slot slot, ProducerRecord<byte[], byte[]> record, Exception e) {
         AtLeastOncePublisher.this.failed(slot, record, e);
       }
     });
@@ -73,6 +74,7 @@ public final class AtLeastOncePublisher implements Publisher {
 
   @Override
   public Future<Void> start() {
+    clientMeters = metrics.bind(sender.producer());
     return Future.succeededFuture();
   }
 
@@ -100,7 +102,7 @@ public final class AtLeastOncePublisher implements Publisher {
     }
   }
 
-  private void failed(Slot slot, ProducerRecord<String, byte[]> r, Exception e) {
+  private void failed(Slot slot, ProducerRecord<byte[], byte[]> r, Exception e) {
     PartitionLedger ledger = outgoing.get(slot);
     if (ledger == null || ledger.closed()) {
       outgoing.remove(slot);
@@ -109,7 +111,7 @@ public final class AtLeastOncePublisher implements Publisher {
     boolean alreadyEmpty = r.topic().equals(records.dlqTopic()) && OutputRecords.truncated(r)
         && (r.value() == null || r.value().length == 0);
     if (KafkaErrors.recordRefused(e) && !alreadyEmpty) {
-      ProducerRecord<String, byte[]> replacement = records.refused(r, slot, e);
+      ProducerRecord<byte[], byte[]> replacement = records.refused(r, slot, e);
       LOG.warn("{} refused the output of {} for good ({}); an empty dead letter goes in its place", r.topic(), slot,
           e.toString());
       metrics.truncated("refused");
@@ -201,12 +203,19 @@ public final class AtLeastOncePublisher implements Publisher {
 
   @Override
   public Future<Void> close() {
-    return sender.close(Duration.ofSeconds(5));
+    return sender.close(Duration.ofSeconds(5)).onComplete(v -> closeMeters());
   }
 
   @Override
   public void abandon() {
     committable.clear();
     sender.abandon();
+    closeMeters();
+  }
+
+  private void closeMeters() {
+    if (clientMeters != null) {
+      clientMeters.close();
+    }
   }
 }

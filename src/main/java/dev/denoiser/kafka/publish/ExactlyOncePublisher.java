@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class ExactlyOncePublisher implements Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOncePublisher.class);
   private final Context context;
-  private final Producer<String, byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
+  private final io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics clientMeters;
   private final ExecutorService thread;
   private final String transactionalId;
   private final GroupTracker group;
@@ -64,6 +65,7 @@ public final class ExactlyOncePublisher implements Publisher {
     this.transactionalId = options.transactionalId(instance);
     this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "denoiser-kafka-txn-" + transactionalId));
     this.producer = new KafkaProducer<>(options.transactionalProducerConfig(instance));
+    this.clientMeters = metrics.bind(producer);
   }
 
   @Override
@@ -90,7 +92,7 @@ public final class ExactlyOncePublisher implements Publisher {
     }
     Map<PartitionLedger, List<Slot>> taken = new LinkedHashMap<>();
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
     for (PartitionLedger l : ledgers) {
       if (l.closed() || !a.owned().contains(l.partition())) {
         continue;
@@ -202,7 +204,10 @@ public final class ExactlyOncePublisher implements Publisher {
     return this.<Void>run(() -> {
       producer.close(Duration.ofSeconds(5));
       return null;
-    }).onComplete(v -> thread.shutdown());
+    }).onComplete(v -> {
+      thread.shutdown();
+      clientMeters.close();
+    });
   }
 
   @Override
@@ -210,6 +215,7 @@ public final class ExactlyOncePublisher implements Publisher {
     dead = true;
     thread.shutdownNow();
     producer.close(Duration.ZERO);
+    clientMeters.close();
   }
 
   /** Runs {@code task} on the producer's thread; the future completes on the verticle's context. */

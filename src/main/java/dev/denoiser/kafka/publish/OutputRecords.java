@@ -48,8 +48,8 @@ public final class OutputRecords {
   }
 
   /** Bytes {@code r} takes on the wire, roughly: key, value, header names and values, framing. */
-  public static long size(ProducerRecord<String, byte[]> r) {
-    return FRAMING_BYTES + (r.key() == null ? 0 : r.key().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+  public static long size(ProducerRecord<byte[], byte[]> r) {
+    return FRAMING_BYTES + (r.key() == null ? 0 : r.key().length)
         + (r.value() == null ? 0 : r.value().length) + headerBytes(r.headers());
   }
 
@@ -62,16 +62,16 @@ public final class OutputRecords {
   }
 
   /** True when every record fits {@code kafka.maxRecordBytes}. */
-  public boolean fits(List<ProducerRecord<String, byte[]>> records) {
+  public boolean fits(List<ProducerRecord<byte[], byte[]>> records) {
     return records.stream().allMatch(r -> size(r) <= options.maxRecordBytes());
   }
 
   /** True for a dead letter cut to fit. */
-  public static boolean truncated(ProducerRecord<String, byte[]> r) {
+  public static boolean truncated(ProducerRecord<byte[], byte[]> r) {
     return "true".equals(KafkaHeaders.text(r.headers(), KafkaHeaders.TRUNCATED));
   }
 
-  public List<ProducerRecord<String, byte[]>> results(ConsumerRecord<String, byte[]> in, FrameRequest req, InferenceResult r) {
+  public List<ProducerRecord<byte[], byte[]>> results(ConsumerRecord<byte[], byte[]> in, FrameRequest req, InferenceResult r) {
     String frameId = req.frame().frameId();
     Headers dh = new RecordHeaders();
     KafkaHeaders.put(dh, KafkaHeaders.CONTENT_TYPE, req.type().mime());
@@ -95,8 +95,8 @@ public final class OutputRecords {
   }
 
   /** The dead letter of {@code in}, cut to fit {@code kafka.maxRecordBytes} when it would not. */
-  public ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> in, DenoiserException e) {
-    String key = in.key() != null && in.key().length() > 1024 ? in.key().substring(0, 1024) : in.key();
+  public ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> in, DenoiserException e) {
+    byte[] key = in.key() != null && in.key().length > 1024 ? java.util.Arrays.copyOf(in.key(), 1024) : in.key();
     int max = options.maxRecordBytes();
     boolean keepHeaders = headerBytes(in.headers()) <= max / 2;
     Headers h = new RecordHeaders();
@@ -110,7 +110,7 @@ public final class OutputRecords {
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_TOPIC, in.topic());
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_PARTITION, in.partition());
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_OFFSET, in.offset());
-    ProducerRecord<String, byte[]> whole = new ProducerRecord<>(options.dlqTopic(), null, key, in.value(), h);
+    ProducerRecord<byte[], byte[]> whole = new ProducerRecord<>(options.dlqTopic(), null, key, in.value(), h);
     if (keepHeaders && key == in.key() && size(whole) <= max) {
       return whole;
     }
@@ -124,7 +124,7 @@ public final class OutputRecords {
    * A copy of {@code r} whose value is cut so that the record fits {@code max} bytes, with headers
    * {@code truncated: true} and {@code original-size}.
    */
-  static ProducerRecord<String, byte[]> truncate(ProducerRecord<String, byte[]> r, long originalSize, int max) {
+  static ProducerRecord<byte[], byte[]> truncate(ProducerRecord<byte[], byte[]> r, long originalSize, int max) {
     Headers h = new RecordHeaders();
     for (Header x : r.headers()) {
       if (!x.key().equals(KafkaHeaders.TRUNCATED) && !x.key().equals(KafkaHeaders.ORIGINAL_SIZE)) {
@@ -133,7 +133,7 @@ public final class OutputRecords {
     }
     KafkaHeaders.put(h, KafkaHeaders.TRUNCATED, "true");
     KafkaHeaders.put(h, KafkaHeaders.ORIGINAL_SIZE, originalSize);
-    ProducerRecord<String, byte[]> empty = new ProducerRecord<>(r.topic(), null, r.key(), new byte[0], h);
+    ProducerRecord<byte[], byte[]> empty = new ProducerRecord<>(r.topic(), null, r.key(), new byte[0], h);
     long room = Math.max(0, max - size(empty));
     byte[] value = r.value() == null ? new byte[0] : java.util.Arrays.copyOf(r.value(), (int) Math.min(room, r.value().length));
     return new ProducerRecord<>(r.topic(), null, r.key(), value, h);
@@ -144,7 +144,7 @@ public final class OutputRecords {
    * invalid): a dead letter with no value that keeps the record's headers, says why, and is
    * marked truncated.
    */
-  public ProducerRecord<String, byte[]> refused(ProducerRecord<String, byte[]> r, Slot slot, Exception cause) {
+  public ProducerRecord<byte[], byte[]> refused(ProducerRecord<byte[], byte[]> r, Slot slot, Exception cause) {
     Headers h = new RecordHeaders();
     if (r.topic().equals(options.dlqTopic())) {
       for (Header x : r.headers()) {
@@ -160,7 +160,7 @@ public final class OutputRecords {
       KafkaHeaders.put(h, KafkaHeaders.SOURCE_PARTITION, slot.record.partition());
       KafkaHeaders.put(h, KafkaHeaders.SOURCE_OFFSET, slot.record.offset());
     }
-    ProducerRecord<String, byte[]> dl = new ProducerRecord<>(options.dlqTopic(), null, r.key(), r.value(), h);
+    ProducerRecord<byte[], byte[]> dl = new ProducerRecord<>(options.dlqTopic(), null, r.key(), r.value(), h);
     return truncate(dl, r.value() == null ? 0 : r.value().length, 0);
   }
 

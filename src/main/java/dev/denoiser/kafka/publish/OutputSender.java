@@ -25,14 +25,14 @@ final class OutputSender {
   interface Listener {
     void acked(Slot slot);
 
-    void failed(Slot slot, ProducerRecord<String, byte[]> record, Exception e);
+    void failed(Slot slot, ProducerRecord<byte[], byte[]> record, Exception e);
   }
 
-  private record Out(Slot slot, ProducerRecord<String, byte[]> record) {}
+  private record Out(Slot slot, ProducerRecord<byte[], byte[]> record) {}
 
   private final Context context;
   private final Listener listener;
-  private final Producer<String, byte[]> producer;
+  private final Producer<byte[], byte[]> producer;
   private final ExecutorService thread;
   private List<Out> pending = new ArrayList<>();
 
@@ -43,8 +43,12 @@ final class OutputSender {
     this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "denoiser-kafka-send-" + name));
   }
 
+  Producer<byte[], byte[]> producer() {
+    return producer;
+  }
+
   /** Sends {@code records} of {@code slot}; the caller set {@code slot.unacked} to the slot's record count first. */
-  void send(Slot slot, List<ProducerRecord<String, byte[]>> records) {
+  void send(Slot slot, List<ProducerRecord<byte[], byte[]>> records) {
     if (pending.isEmpty()) {
       context.runOnContext(v -> flush());
     }

@@ -35,7 +35,7 @@ public final class PartitionLedger {
   }
 
   /** Appends a record just polled; records must come in offset order. */
-  public Slot add(ConsumerRecord<String, byte[]> record) {
+  public Slot add(ConsumerRecord<byte[], byte[]> record) {
     if (record.offset() <= lastOffset()) {
       throw new IllegalArgumentException("offset " + record.offset() + " of " + partition
           + " is not after " + lastOffset());

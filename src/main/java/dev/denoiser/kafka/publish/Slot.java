@@ -15,14 +15,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class Slot {
   enum State { PENDING, READY, SENT, DONE }
 
-  public final ConsumerRecord<String, byte[]> record;
+  public final ConsumerRecord<byte[], byte[]> record;
   private State state = State.PENDING;
-  private List<ProducerRecord<String, byte[]>> outputs = List.of();
+  private List<ProducerRecord<byte[], byte[]>> outputs = List.of();
   private boolean deadLetter;
   /** Output records still waiting for their acknowledgement (at-least-once; counted down by the producer's thread). */
   final AtomicInteger unacked = new AtomicInteger();
 
-  Slot(ConsumerRecord<String, byte[]> record) {
+  Slot(ConsumerRecord<byte[], byte[]> record) {
     this.record = record;
   }
 
@@ -38,7 +38,7 @@ public final class Slot {
     this.state = s;
   }
 
-  List<ProducerRecord<String, byte[]>> outputs() {
+  List<ProducerRecord<byte[], byte[]>> outputs() {
     return outputs;
   }
 
@@ -46,7 +46,7 @@ public final class Slot {
     return deadLetter;
   }
 
-  public void ready(List<ProducerRecord<String, byte[]>> out, boolean isDeadLetter) {
+  public void ready(List<ProducerRecord<byte[], byte[]>> out, boolean isDeadLetter) {
     if (state != State.PENDING) {
       throw new IllegalStateException("slot at offset " + offset() + " is " + state + ", not PENDING");
     }

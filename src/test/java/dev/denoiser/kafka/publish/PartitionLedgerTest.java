@@ -17,7 +17,7 @@ class PartitionLedgerTest {
   private List<Slot> add(long... offsets) {
     List<Slot> out = new ArrayList<>();
     for (long o : offsets) {
-      out.add(ledger.add(new ConsumerRecord<>("t", 0, o, "k", new byte[] {1})));
+      out.add(ledger.add(new ConsumerRecord<>("t", 0, o, "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1})));
     }
     return out;
   }
