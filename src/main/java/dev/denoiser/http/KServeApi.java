@@ -119,6 +119,10 @@ final class KServeApi {
     Future.all(runs).onSuccess(all -> {
       List<InferenceResult> results = all.list();
       ctx.response().putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
+      String sigmas = noiseSigmas(results);
+      if (sigmas != null) {
+        ctx.response().putHeader("X-Noise-Sigma", sigmas);
+      }
       DenoiseApi.json(ctx.response(), 200, response(req, card, frames, results, wanted));
     }).onFailure(ctx::fail);
   }
@@ -234,7 +238,12 @@ final class KServeApi {
         });
         shape = new JsonArray().add(n).add(results.get(0).latent().length);
       }
-      outputs.add(new JsonObject().put("name", name).put("datatype", "FP32").put("shape", shape).put("data", data));
+      JsonObject out = new JsonObject().put("name", name).put("datatype", "FP32").put("shape", shape).put("data", data);
+      String sigmas = noiseSigmas(results);
+      if (sigmas != null) {
+        out.put("parameters", new JsonObject().put("noise_sigma", sigmas));
+      }
+      outputs.add(out);
     }
     JsonObject resp = new JsonObject().put("model_name", card.name())
         .put("model_version", Long.toString(results.get(0).modelVersion())).put("outputs", outputs);
@@ -242,5 +251,18 @@ final class KServeApi {
       resp.put("id", req.getString("id"));
     }
     return resp;
+  }
+
+  /** The inputs' noise estimates, comma-separated in input order (0-255 scale); null if none was measured. */
+  static String noiseSigmas(List<InferenceResult> results) {
+    StringBuilder b = new StringBuilder();
+    for (InferenceResult r : results) {
+      String t = r.noiseSigmaText();
+      if (t == null) {
+        return null;
+      }
+      b.append(b.length() == 0 ? "" : ",").append(t);
+    }
+    return b.toString();
   }
 }

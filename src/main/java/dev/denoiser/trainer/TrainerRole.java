@@ -11,6 +11,7 @@ import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.client.KafkaOptions;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
+import dev.denoiser.sample.FeedSample;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,22 +41,48 @@ public final class TrainerRole {
   private final ModelInstaller installer;
   private final Triggers triggers;
   private final AdminApi admin;
+  private final FeedSample sample;
+  private final boolean ownSample;
+  private volatile SelfSupervisedLearner learner;
   private volatile boolean started;
 
-  private TrainerRole(Settings s, ServiceMetrics metrics, ModelRegistry registry) {
+  private TrainerRole(Settings s, ServiceMetrics metrics, ModelRegistry registry, FeedSample sample) {
     this.s = s;
+    this.ownSample = sample == null;
+    this.sample = sample != null ? sample : FeedSample.from(s, metrics.registry());
+    this.learner = SelfSupervisedRefreshLearner.create(s);
     this.metrics = metrics;
     this.trainerMetrics = new TrainerMetrics(metrics.registry());
     Path modelsDir = Path.of(s.getString(Setting.MODELS_DIR));
     this.installer = new ModelInstaller(modelsDir, registry, metrics);
-    this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s));
+    this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s),
+        this.sample::samples);
     this.admin = new AdminApi(triggers, s.getString(Setting.AUTH_TOKEN));
   }
 
   /** {@code registry} may be null (the trainer alone). Fails on bad trainer settings. */
   public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry) {
+    return create(s, metrics, registry, null);
+  }
+
+  /**
+   * {@code sample}: the serving replica's feed sample when the trainer runs inside it; null makes
+   * the trainer's own (for the {@code trainer} command, filled from {@code feed.sample.topic}).
+   */
+  public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry, FeedSample sample) {
     Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
-    return new TrainerRole(s, metrics, registry);
+    TrainParams.defaults(s);
+    return new TrainerRole(s, metrics, registry, sample);
+  }
+
+  /** The feed sample self-supervised runs learn from. */
+  public FeedSample feedSample() {
+    return sample;
+  }
+
+  /** Replaces the learning step of self-supervised runs (before {@link #deploy}). */
+  void learner(SelfSupervisedLearner l) {
+    this.learner = l;
   }
 
   public RouteContributor adminApi() {
@@ -129,8 +156,11 @@ public final class TrainerRole {
     }
     TrainingData data = new TrainingData(mnist, refs, s.getInt(Setting.TRAINER_GATE_HOLDOUT_IMAGES),
         s.getInt(Setting.TRAINER_REFERENCE_HOLDOUT_EVERY));
+    SelfSupervisedJob selfSup = new SelfSupervisedJob(installer.modelsDir(), sample,
+        s.getInt(Setting.FEED_SAMPLE_HOLDOUT_EVERY), learner, dist, installer);
     RefreshJob job = new RefreshJob(installer.modelsDir(), data,
-        new ValidationGate(s.getDouble(Setting.TRAINER_GATE_TOLERANCE)), dist, installer, trainerMetrics, threads(s));
+        new ValidationGate(s.getDouble(Setting.TRAINER_GATE_TOLERANCE)), dist, installer, trainerMetrics, threads(s),
+        selfSup);
     Duration schedule = Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
     LOG.info("trainer: {} PyTorch thread(s), promotions go to {}, gate tolerance {} dB", threads(s),
         dist instanceof TopicDistributor ? "topic " + modelsTopic : "models.dir " + installer.modelsDir(),
@@ -139,6 +169,9 @@ public final class TrainerRole {
     return new TrainerVerticle(triggers, job, schedule, scheduledModels(), inputs, () -> {
       closeDist.close();
       closeQuietly(refs);
+      if (ownSample) {
+        sample.close();
+      }
     });
   }
 
