@@ -1,0 +1,110 @@
+package dev.denoiser.frame;
+
+/**
+ * The moments of a Gaussian clipped to the range of an 8-bit pixel: {@code Y = clip(x + N(0, s^2),
+ * 0, 255)}. A uint8 feed with noise of sigma {@code s} around a clean value {@code x} gives
+ * {@link #mean} and {@link #variance}; near 0 and 255 the mean is not {@code x} and the variance is
+ * below {@code s^2}. All values are on the 0-255 scale.
+ */
+public final class CensoredGaussian {
+  /** The upper clipping bound (8-bit white). */
+  public static final double WHITE = 255.0;
+  private static final double INV_SQRT_2PI = 0.3989422804014327;
+
+  private CensoredGaussian() {}
+
+  /** Standard normal density. */
+  public static double phi(double z) {
+    return INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+  }
+
+  /** Standard normal distribution function, to about 1e-7 relative (via {@link #erfc}). */
+  public static double cdf(double z) {
+    return 0.5 * erfc(-z / Math.sqrt(2.0));
+  }
+
+  /** The complementary error function (Chebyshev fit, fractional error below 1.2e-7). */
+  public static double erfc(double x) {
+    double z = Math.abs(x);
+    double t = 1.0 / (1.0 + 0.5 * z);
+    double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
+        + t * (-0.82215223 + t * 0.17087277)))))))));
+    return x >= 0 ? r : 2.0 - r;
+  }
+
+  /** {@code E[clip(x + N(0, s^2), 0, 255)]}. */
+  public static double mean(double x, double s) {
+    if (s <= 0) {
+      return Math.min(WHITE, Math.max(0, x));
+    }
+    double a = -x / s;
+    double b = (WHITE - x) / s;
+    double pa = cdf(a);
+    double pb = cdf(b);
+    return WHITE * (1 - pb) + x * (pb - pa) + s * (phi(a) - phi(b));
+  }
+
+  /** {@code Var[clip(x + N(0, s^2), 0, 255)]}. */
+  public static double variance(double x, double s) {
+    if (s <= 0) {
+      return 0;
+    }
+    double a = -x / s;
+    double b = (WHITE - x) / s;
+    double pa = cdf(a);
+    double pb = cdf(b);
+    double p = pb - pa;
+    double fa = phi(a);
+    double fb = phi(b);
+    double m = WHITE * (1 - pb) + x * p + s * (fa - fb);
+    double m2 = WHITE * WHITE * (1 - pb) + x * x * p + 2 * x * s * (fa - fb)
+        + s * s * (p + a * fa - b * fb);
+    return Math.max(0, m2 - m * m);
+  }
+
+  /**
+   * The clean value {@code x} whose clipped mean at sigma {@code s} is {@code m} (bisection; the
+   * clipped mean rises with {@code x}). {@code m} must lie strictly inside (0, 255).
+   */
+  public static double invertMean(double m, double s) {
+    double lo = -6 * s - 1;
+    double hi = WHITE + 6 * s + 1;
+    for (int i = 0; i < 60; i++) {
+      double mid = 0.5 * (lo + hi);
+      if (mean(mid, s) < m) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  /**
+   * The sigma {@code s} such that a clipped Gaussian with some clean value has mean {@code m} and
+   * variance {@code v}: solves {@code variance(invertMean(m, s), s) = v} by bisection on {@code s}.
+   * Returns NaN when {@code m} is at a bound or {@code v} is not positive.
+   */
+  public static double invertSigma(double m, double v, double maxSigma) {
+    if (!(m > 0.05 && m < WHITE - 0.05) || !(v > 0)) {
+      return Double.NaN;
+    }
+    // The largest variance a clipped variable of mean m can have is m*(255-m) (all mass on the bounds).
+    if (v >= m * (WHITE - m)) {
+      return maxSigma;
+    }
+    double lo = 0;
+    double hi = maxSigma;
+    for (int i = 0; i < 50; i++) {
+      double mid = 0.5 * (lo + hi);
+      double x = invertMean(m, mid);
+      if (variance(x, mid) < v) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return 0.5 * (lo + hi);
+  }
+}
