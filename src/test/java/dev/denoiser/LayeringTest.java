@@ -30,7 +30,7 @@ class LayeringTest {
       List.of("metrics"),
       List.of("data", "sample"),
       List.of("model"),
-      List.of("model.eval"),
+      List.of("model.eval", "model.selfsup"),
       List.of("inference"),
       List.of("batching", "hotswap"),
       List.of("source"),

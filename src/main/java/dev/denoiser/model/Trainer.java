@@ -125,6 +125,73 @@ public final class Trainer {
         allImages, seconds);
   }
 
+  /**
+   * One step of an objective that builds its own batch (a self-supervised loss): draws its inputs
+   * into {@code scope}, runs them through {@code net} (the network's unclipped output for a
+   * residual architecture, the sigmoid of its logits otherwise) and returns the scalar loss to
+   * minimise.
+   */
+  public interface StepLoss {
+    NDArray loss(NDManager scope, java.util.function.UnaryOperator<NDArray> net, long step);
+  }
+
+  /**
+   * Fine-tunes {@code initial} weights for {@code steps} steps of {@code objective} with Adam at
+   * {@code cfg}'s learning rate (cosine-annealed to its final rate over the steps) and thread
+   * count. The listener sees one epoch of {@code steps} steps; its speed is in steps per second.
+   */
+  public static Result fineTune(NetSpec spec, Weights initial, TrainConfig cfg, long steps,
+      StepLoss objective, TrainListener listener) {
+    Torch.threads(cfg.threads());
+    Torch.noGradOnThisThread();
+    NetModel model = NetModel.of(spec, initial);
+    Adam adam = new Adam(model.params(), model.manager(), cfg.learningRate());
+    List<Double> curve = new ArrayList<>();
+    double sum = 0;
+    double window = 0;
+    int inWindow = 0;
+    long t0 = System.nanoTime();
+    try {
+      listener.epochStarted(0, 1, (int) steps);
+      for (long s = 0; s < steps; s++) {
+        double value;
+        try (NDManager sub = model.manager().newSubManager()) {
+          NDArray loss;
+          try (GradientCollector gc = model.gradients()) {
+            loss = objective.loss(sub, x -> output(model, x), s);
+            gc.backward(loss);
+          }
+          value = loss.getFloat();
+          if (!Double.isFinite(value)) {
+            throw new ModelException("training diverged (loss " + value + ") at step " + (s + 1)
+                + "; lower the learning rate");
+          }
+          adam.step(cfg.learningRateAt(s, steps));
+        }
+        sum += value;
+        window += value;
+        if (++inWindow == CURVE_EVERY || s == steps - 1) {
+          curve.add(window / inWindow);
+          window = 0;
+          inWindow = 0;
+        }
+        listener.stepDone(0, (int) s, value, (s + 1) / ((System.nanoTime() - t0) / 1e9));
+      }
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double mean = steps == 0 ? Double.NaN : sum / steps;
+    listener.epochDone(0, mean, steps / seconds);
+    return new Result(model, cfg, List.of(mean), curve, steps / seconds, steps, seconds);
+  }
+
+  private static NDArray output(NetModel model, NDArray x) {
+    NDArray logits = model.forward(x, null).logits();
+    return model.arch().residual() ? logits : logits.getNDArrayInternal().sigmoid();
+  }
+
   private static Weights toWeights(java.util.Map<String, NDArray> arrays) {
     Weights w = new Weights();
     arrays.forEach((k, v) -> w.put(k, v.getShape().getShape(), v.toFloatArray()));

@@ -1,0 +1,279 @@
+package dev.denoiser.model.selfsup;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import dev.denoiser.frame.Frame;
+import dev.denoiser.frame.NoiseEstimate;
+import dev.denoiser.model.ModelCard;
+import dev.denoiser.model.ModelException;
+import dev.denoiser.model.NetSpec;
+import dev.denoiser.model.OnnxExporter;
+import dev.denoiser.model.OnnxImporter;
+import dev.denoiser.model.OrtModel;
+import dev.denoiser.model.TrainConfig;
+import dev.denoiser.model.TrainListener;
+import dev.denoiser.model.Trainer;
+import dev.denoiser.data.Noise;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * Refreshes a served denoiser on noisy frames only.
+ *
+ * <pre>{@code
+ * Result r = SelfSupervisedRefresh.run(servingOnnx, card, noisyFrames, RefreshOptions.defaults(),
+ *     listener);
+ * r.candidateOnnx();   // the fine-tuned model, an ONNX file's bytes (the serving card's metadata)
+ * r.sigmaHat();        // the noise sigma (0-255) trained and gated at
+ * r.gate().promote();  // the clipping-aware SURE gate: candidate beats serving on held-back frames
+ * }</pre>
+ *
+ * The last {@link RefreshOptions#gateFrames()} frames are held back; the others are cut into
+ * random patches (with the eight flips and rotations) for {@link RefreshOptions#steps()} steps of
+ * the {@link Objective} from the serving weights ({@link Trainer#fineTune}). Frames are gray
+ * ({@link Frame#channels()} 1) and at least {@code 2 * patch} pixels on each side.
+ */
+public final class SelfSupervisedRefresh {
+  /** The refreshed model, the noise it was trained for, the gate's decision, and the speed. */
+  public record Result(byte[] candidateOnnx, double sigmaHat, GateReport gate,
+      double patchesPerSecond, double seconds) {}
+
+  private SelfSupervisedRefresh() {}
+
+  /** Refreshes the model in {@code servingOnnx} (described by {@code card}) on {@code noisyFrames}. */
+  public static Result run(Path servingOnnx, ModelCard card, List<Frame> noisyFrames,
+      RefreshOptions opts, TrainListener listener) {
+    if (noisyFrames.size() <= opts.gateFrames()) {
+      throw new IllegalArgumentException("a refresh needs more than " + opts.gateFrames()
+          + " frames (the gate holds that many back), got " + noisyFrames.size());
+    }
+    List<Frame> train = noisyFrames.subList(0, noisyFrames.size() - opts.gateFrames());
+    List<Frame> gate = noisyFrames.subList(noisyFrames.size() - opts.gateFrames(), noisyFrames.size());
+    for (Frame f : noisyFrames) {
+      if (f.channels() != 1) {
+        throw new IllegalArgumentException("the self-supervised refresh trains on gray frames, got " + f);
+      }
+    }
+    double sigma = opts.sigma() > 0 ? opts.sigma() : estimateSigma(train);
+    OnnxImporter.Imported im = OnnxImporter.read(servingOnnx);
+    Trainer.Result tr = train(im, train, sigma, opts, listener);
+    byte[] bytes;
+    try {
+      Map<String, String> meta = new LinkedHashMap<>(im.metadata());
+      meta.put("refresh", "self-supervised " + opts.label() + " sigma " + Math.round(sigma * 10) / 10.0
+          + ", " + opts.steps() + " steps of " + opts.batch() + "x" + opts.patch() + "^2");
+      bytes = OnnxExporter.toBytes(im.spec(), tr.model().weights(), meta);
+    } finally {
+      tr.model().close();
+    }
+    GateReport g = gate(servingOnnx, bytes, gate, sigma, opts.minGainDb(), opts.seed());
+    return new Result(bytes, sigma, g, tr.imagesPerSecond() * opts.batch(), tr.seconds());
+  }
+
+  /** The median of the per-frame noise estimates of up to 8 frames spread over the list. */
+  public static double estimateSigma(List<Frame> frames) {
+    int k = Math.min(8, frames.size());
+    double[] s = new double[k];
+    for (int i = 0; i < k; i++) {
+      s[i] = NoiseEstimate.sigma(frames.get(i * frames.size() / k));
+    }
+    Arrays.sort(s);
+    return k % 2 == 1 ? s[k / 2] : 0.5 * (s[k / 2 - 1] + s[k / 2]);
+  }
+
+  /** Fine-tunes the imported weights with the objective; the caller closes the result's model. */
+  public static Trainer.Result train(OnnxImporter.Imported im, List<Frame> frames, double sigma,
+      RefreshOptions opts, TrainListener listener) {
+    NetSpec spec = im.spec();
+    if (spec.channels() != 1) {
+      throw new ModelException("the self-supervised refresh is for gray models, not " + spec.channels() + " channels");
+    }
+    TrainConfig cfg = new TrainConfig(1, opts.batch(), opts.learningRate(), Noise.gaussian(0), opts.seed(),
+        opts.threads(), 0, 1.0, opts.finalLearningRate(), TrainConfig.Loss.MSE);
+    Trainer.StepLoss loss = opts.objective() == Objective.R2R
+        ? new R2r(frames, sigma, opts) : new N2n(frames, sigma, opts);
+    return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
+  }
+
+  /**
+   * The gate: the clipping-aware SURE PSNR of serving and candidate on the held-back frames (the
+   * serving model's output is the pilot for the clipped pixels of both).
+   */
+  public static GateReport gate(Path servingOnnx, byte[] candidate, List<Frame> frames,
+      double sigma, double minGainDb, long seed) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("candidate", ".onnx");
+      Files.write(tmp, candidate);
+      try (OrtModel serving = new OrtModel(servingOnnx, 1); OrtModel cand = new OrtModel(tmp, 1)) {
+        Denoiser s = Denoiser.of(serving);
+        Denoiser c = Denoiser.of(cand);
+        double ps = ClippedSure.estimatePsnr(s, s, frames, sigma, seed);
+        double pc = ClippedSure.estimatePsnr(c, s, frames, sigma, seed);
+        return new GateReport(ps, pc, minGainDb, frames.size(), sigma, pc - ps >= minGainDb);
+      }
+    } catch (IOException e) {
+      throw new ModelException("cannot write the candidate for the gate: " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // a temporary file left behind
+        }
+      }
+    }
+  }
+
+  /** Random square crops of gray frames in one of the eight symmetries of the square. */
+  static final class Patches {
+    private final List<Frame> frames;
+    private final SplittableRandom rng;
+
+    Patches(List<Frame> frames, long seed) {
+      this.frames = frames;
+      this.rng = new SplittableRandom(seed);
+    }
+
+    float[] next(int count, int size) {
+      float[] out = new float[count * size * size];
+      for (int k = 0; k < count; k++) {
+        Frame f = frames.get(rng.nextInt(frames.size()));
+        if (f.height() < size || f.width() < size) {
+          throw new IllegalArgumentException("frame " + f + " is smaller than a " + size + "x" + size + " patch");
+        }
+        int y0 = rng.nextInt(f.height() - size + 1);
+        int x0 = rng.nextInt(f.width() - size + 1);
+        int t = rng.nextInt(8);
+        float[] px = f.pixels();
+        int o = k * size * size;
+        for (int y = 0; y < size; y++) {
+          for (int x = 0; x < size; x++) {
+            int sy = (t & 1) == 0 ? y : size - 1 - y;
+            int sx = (t & 2) == 0 ? x : size - 1 - x;
+            if ((t & 4) != 0) {
+              int tmp = sy;
+              sy = sx;
+              sx = tmp;
+            }
+            out[o + y * size + x] = px[(y0 + sy) * f.width() + x0 + sx];
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  static double gauss(SplittableRandom rng) {
+    double u = rng.nextDouble();
+    double v = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** The prediction the loss compares with a target: {@code g(f, s)} when clipping-aware. */
+  static NDArray predicted(NDArray f, double s, boolean clipAware) {
+    return clipAware ? ClipMean.of(f, s) : f;
+  }
+
+  /** Recorrupted-to-Recorrupted. */
+  static final class R2r implements Trainer.StepLoss {
+    private final Patches patches;
+    private final SplittableRandom rng;
+    private final double s;
+    private final RefreshOptions o;
+
+    R2r(List<Frame> frames, double sigma, RefreshOptions o) {
+      this.patches = new Patches(frames, o.seed());
+      this.rng = new SplittableRandom(o.seed() * 31 + 7);
+      this.s = sigma / 255.0;
+      this.o = o;
+    }
+
+    @Override
+    public NDArray loss(NDManager scope, UnaryOperator<NDArray> net, long step) {
+      int b = o.batch();
+      int p = o.patch();
+      float[] y = patches.next(b, p);
+      float[] in = new float[y.length];
+      float[] target = new float[y.length];
+      double a = RefreshOptions.R2R_ALPHA;
+      for (int i = 0; i < y.length; i++) {
+        double z = s * gauss(rng);
+        in[i] = (float) (y[i] + a * z);
+        target[i] = (float) (y[i] - z / a);
+      }
+      Shape shape = new Shape(b, 1, p, p);
+      NDArray out = net.apply(scope.create(in, shape));
+      return predicted(out, s, o.clipAware()).sub(scope.create(target, shape)).square().mean();
+    }
+  }
+
+  /** Neighbor2Neighbor with its regulariser. */
+  static final class N2n implements Trainer.StepLoss {
+    private static final int[][] NEIGHBOURS = {{1, 2}, {0, 3}, {0, 3}, {1, 2}};
+    private final Patches patches;
+    private final SplittableRandom rng;
+    private final double s;
+    private final RefreshOptions o;
+
+    N2n(List<Frame> frames, double sigma, RefreshOptions o) {
+      this.patches = new Patches(frames, o.seed());
+      this.rng = new SplittableRandom(o.seed() * 31 + 11);
+      this.s = sigma / 255.0;
+      this.o = o;
+    }
+
+    @Override
+    public NDArray loss(NDManager scope, UnaryOperator<NDArray> net, long step) {
+      int b = o.batch();
+      int p = o.patch();
+      int full = 2 * p;
+      float[] y = patches.next(b, full);
+      float[] g1 = new float[b * p * p];
+      float[] g2 = new float[b * p * p];
+      long[] i1 = new long[b * p * p];
+      long[] i2 = new long[b * p * p];
+      for (int k = 0; k < b; k++) {
+        for (int r = 0; r < p; r++) {
+          for (int c = 0; c < p; c++) {
+            // The 2x2 cell's positions 0 1 / 2 3; the pair is a cell position and a 4-neighbour of it.
+            int first = rng.nextInt(4);
+            int second = NEIGHBOURS[first][rng.nextInt(2)];
+            int j = (k * p + r) * p + c;
+            i1[j] = (long) (2 * r + (first >> 1)) * full + 2 * c + (first & 1);
+            i2[j] = (long) (2 * r + (second >> 1)) * full + 2 * c + (second & 1);
+            g1[j] = y[k * full * full + (int) i1[j]];
+            g2[j] = y[k * full * full + (int) i2[j]];
+          }
+        }
+      }
+      Shape half = new Shape(b, 1, p, p);
+      NDArray fullOut;
+      boolean was = JniUtils.isGradMode();
+      JniUtils.setGradMode(false);
+      try {
+        fullOut = predicted(net.apply(scope.create(y, new Shape(b, 1, full, full))), s, o.clipAware())
+            .stopGradient().reshape(b, (long) full * full);
+      } finally {
+        JniUtils.setGradMode(was);
+      }
+      NDArray sub1 = fullOut.gather(scope.create(i1, new Shape(b, (long) p * p)), 1).reshape(half);
+      NDArray sub2 = fullOut.gather(scope.create(i2, new Shape(b, (long) p * p)), 1).reshape(half);
+      NDArray pred = predicted(net.apply(scope.create(g1, half)), s, o.clipAware());
+      NDArray diff = pred.sub(scope.create(g2, half));
+      NDArray rec = diff.square().mean();
+      NDArray reg = diff.sub(sub1.sub(sub2)).square().mean();
+      return rec.add(reg.mul((float) RefreshOptions.N2N_GAMMA));
+    }
+  }
+}
