@@ -81,8 +81,8 @@ final class SelfSupervisedJob {
     run.phase("training");
     SelfSupervisedLearner.Outcome o = learner.learn(serving.onnx(), train, gate, run.params(), new RunProgress(run));
     run.phase("validating");
-    boolean promote = o.better();
-    JsonObject gateJson = new JsonObject().put("method", o.report().getString("method", "sure"))
+    boolean promote = o.better() && Double.isFinite(o.candidatePsnr()) && o.candidatePsnr() > o.servingPsnr();
+    JsonObject gateJson = new JsonObject().put("estimator", o.report().getString("estimator", "clipped-sure"))
         .put("servingVersion", serving.card().version())
         .put("servingPsnrEstimate", round3(o.servingPsnr())).put("candidatePsnrEstimate", round3(o.candidatePsnr()))
         .put("gateFrames", gate.size()).put("promote", promote).put("report", o.report()).put("runId", run.id());

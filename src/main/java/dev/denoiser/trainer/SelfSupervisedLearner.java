@@ -28,13 +28,9 @@ interface SelfSupervisedLearner {
    * @param servingPsnr the gate's estimate of the serving model's PSNR on the held-back frames, dB
    * @param candidatePsnr the same estimate for the candidate, dB
    * @param trainSeconds time spent training
-   * @param report the gate's full report (method, per-frame numbers), recorded in the card
+   * @param better the gate's verdict: the candidate is estimated better than the serving model
+   * @param report the gate's full report (estimator, numbers), recorded in the card
    */
   record Outcome(byte[] candidateOnnx, double sigma, double servingPsnr, double candidatePsnr,
-      double trainSeconds, JsonObject report) {
-    /** The gate's verdict: the candidate is estimated to be better than the serving model. */
-    boolean better() {
-      return Double.isFinite(candidatePsnr) && Double.isFinite(servingPsnr) && candidatePsnr > servingPsnr;
-    }
-  }
+      double trainSeconds, boolean better, JsonObject report) {}
 }

@@ -16,21 +16,27 @@ import java.util.Set;
  * {@code noise} (a noise spec; null = the serving model's card), {@code fromScratch} (fresh
  * initialisation instead of the serving model's weights), {@code seed}, {@code mode}
  * ({@value #SUPERVISED}: MNIST and reference frames with synthetic noise, the default;
- * {@value #SELF_SUPERVISED}: the noisy frames of the feed sample only). Unknown keys and values
+ * {@value #SELF_SUPERVISED}: the noisy frames of the feed sample only), {@code steps}
+ * (self-supervised: Adam steps). A self-supervised run's {@code learningRate}, {@code batchSize}
+ * and {@code steps} default to {@code trainer.selfsup.*}. Unknown keys and values
  * out of range are a {@code BAD_REQUEST}.
  */
 public record TrainParams(int epochs, int limit, double learningRate, int batchSize, String noise,
-    boolean fromScratch, long seed, String mode) {
+    boolean fromScratch, long seed, String mode, int steps) {
 
   public static final String SUPERVISED = "supervised";
   public static final String SELF_SUPERVISED = "self-supervised";
   static final Set<String> KEYS =
-      Set.of("epochs", "limit", "learningRate", "batchSize", "noise", "fromScratch", "seed", "mode");
+      Set.of("epochs", "limit", "learningRate", "batchSize", "noise", "fromScratch", "seed", "mode",
+          "steps");
   static final Set<String> MODES = Set.of(SUPERVISED, SELF_SUPERVISED);
 
   public TrainParams {
     if (mode == null) {
       mode = SUPERVISED;
+    }
+    if (steps < 0 || steps > 1_000_000) {
+      throw bad("steps must be 0 to 1000000, got " + steps);
     }
     if (!MODES.contains(mode)) {
       throw bad("mode must be " + SUPERVISED + " or " + SELF_SUPERVISED + ", got '" + mode + "'");
@@ -59,7 +65,7 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   /** A supervised run's parameters. */
   public TrainParams(int epochs, int limit, double learningRate, int batchSize, String noise,
       boolean fromScratch, long seed) {
-    this(epochs, limit, learningRate, batchSize, noise, fromScratch, seed, SUPERVISED);
+    this(epochs, limit, learningRate, batchSize, noise, fromScratch, seed, SUPERVISED, 0);
   }
 
   public boolean selfSupervised() {
@@ -70,7 +76,25 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   public static TrainParams defaults(Settings s) {
     return new TrainParams(s.getInt(Setting.TRAINER_EPOCHS), s.getInt(Setting.TRAINER_LIMIT),
         s.getDouble(Setting.TRAINER_LEARNING_RATE), s.getInt(Setting.TRAINER_BATCH_SIZE), null,
-        false, 1, s.getString(Setting.TRAINER_MODE).trim());
+        false, 1, s.getString(Setting.TRAINER_MODE).trim(), s.getInt(Setting.TRAINER_SELFSUP_STEPS));
+  }
+
+  /** The defaults of a self-supervised run: {@code trainer.selfsup.*} over {@link #defaults}. */
+  public static TrainParams selfSupervisedDefaults(Settings s) {
+    TrainParams d = defaults(s);
+    return new TrainParams(d.epochs(), d.limit(), s.getDouble(Setting.TRAINER_SELFSUP_LEARNING_RATE),
+        s.getInt(Setting.TRAINER_SELFSUP_BATCH_SIZE), null, false, 1, SELF_SUPERVISED,
+        s.getInt(Setting.TRAINER_SELFSUP_STEPS));
+  }
+
+  /**
+   * {@code json} over the defaults of the run's mode: {@code selfSupervised} when the JSON's
+   * {@code mode} (or, without one, {@code supervised.mode()}) is self-supervised.
+   */
+  public static TrainParams fromJson(JsonObject json, TrainParams supervised, TrainParams selfSupervised) {
+    Object m = json == null ? null : json.getValue("mode");
+    String mode = m instanceof String t ? t : supervised.mode();
+    return fromJson(json, SELF_SUPERVISED.equals(mode) ? selfSupervised : supervised);
   }
 
   /** {@code json} (null = none) over {@code base}; a wrong key or type is a BAD_REQUEST. */
@@ -92,7 +116,8 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
           json.getString("noise", base.noise()),
           json.getBoolean("fromScratch", base.fromScratch()),
           json.getLong("seed", base.seed()),
-          json.getString("mode", base.mode()));
+          json.getString("mode", base.mode()),
+          json.getInteger("steps", base.steps()));
     } catch (ClassCastException e) {
       throw bad("a training parameter has the wrong type: " + e.getMessage());
     }
@@ -101,7 +126,8 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   public JsonObject toJson() {
     return new JsonObject().put("epochs", epochs).put("limit", limit)
         .put("learningRate", learningRate).put("batchSize", batchSize).put("noise", noise)
-        .put("fromScratch", fromScratch).put("seed", seed).put("mode", mode);
+        .put("fromScratch", fromScratch).put("seed", seed).put("mode", mode)
+        .put("steps", steps);
   }
 
   private static DenoiserException bad(String message) {

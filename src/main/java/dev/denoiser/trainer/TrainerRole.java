@@ -50,13 +50,14 @@ public final class TrainerRole {
     this.s = s;
     this.ownSample = sample == null;
     this.sample = sample != null ? sample : FeedSample.from(s, metrics.registry());
-    this.learner = SelfSupervisedRefreshLearner.create(s);
+    this.learner = new SelfSupervisedRefreshLearner(s.getString(Setting.TRAINER_SELFSUP_OBJECTIVE),
+        s.getDouble(Setting.TRAINER_SELFSUP_MIN_GAIN_DB), threads(s));
     this.metrics = metrics;
     this.trainerMetrics = new TrainerMetrics(metrics.registry());
     Path modelsDir = Path.of(s.getString(Setting.MODELS_DIR));
     this.installer = new ModelInstaller(modelsDir, registry, metrics);
     this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s),
-        this.sample::samples);
+        TrainParams.selfSupervisedDefaults(s), this.sample::samples);
     this.admin = new AdminApi(triggers, s.getString(Setting.AUTH_TOKEN));
   }
 
@@ -72,6 +73,7 @@ public final class TrainerRole {
   public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry, FeedSample sample) {
     Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
     TrainParams.defaults(s);
+    TrainParams.selfSupervisedDefaults(s);
     return new TrainerRole(s, metrics, registry, sample);
   }
 

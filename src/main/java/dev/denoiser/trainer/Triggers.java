@@ -20,17 +20,23 @@ public final class Triggers {
   private final RunBook book;
   private final Path modelsDir;
   private final TrainParams defaults;
+  private final TrainParams selfSupervisedDefaults;
   private final Predicate<String> sampled;
 
   public Triggers(RunBook book, Path modelsDir, TrainParams defaults) {
-    this(book, modelsDir, defaults, m -> false);
+    this(book, modelsDir, defaults, defaults, m -> false);
   }
 
-  /** {@code sampled}: whether the feed sample holds frames of a model (self-supervised runs need it). */
-  public Triggers(RunBook book, Path modelsDir, TrainParams defaults, Predicate<String> sampled) {
+  /**
+   * {@code selfSupervisedDefaults}: the defaults of runs of mode self-supervised; {@code sampled}:
+   * whether the feed sample takes frames of a model (self-supervised runs need it).
+   */
+  public Triggers(RunBook book, Path modelsDir, TrainParams defaults, TrainParams selfSupervisedDefaults,
+      Predicate<String> sampled) {
     this.book = book;
     this.modelsDir = modelsDir;
     this.defaults = defaults;
+    this.selfSupervisedDefaults = selfSupervisedDefaults;
     this.sampled = sampled;
   }
 
@@ -45,7 +51,7 @@ public final class Triggers {
       throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND, "no model '" + model + "' to train in " + modelsDir
           + " (the trainer fine-tunes a model that is being served)");
     }
-    TrainParams p = TrainParams.fromJson(params, defaults);
+    TrainParams p = TrainParams.fromJson(params, defaults, selfSupervisedDefaults);
     if (p.selfSupervised() && !sampled.test(model)) {
       throw new DenoiserException(ErrorCode.BAD_REQUEST, "a self-supervised run of '" + model
           + "' learns from the frames it serves: add it to feed.sample.models");
