@@ -158,7 +158,7 @@ function onReply(r) {
   state.received++;
   state.dropped = r.dropped;
   $('version').textContent = r.modelVersion;
-  $('noise').textContent = isNaN(r.noiseSigma) ? '–' : r.noiseSigma.toFixed(1);
+  $('noiseSigma').textContent = isNaN(r.noiseSigma) ? '–' : r.noiseSigma.toFixed(1);
   showTraining(r.modelVersion);
   if (natural()) {
     showNatural(sent ? sent.noisy : null, r.pixels, r.width, r.height);

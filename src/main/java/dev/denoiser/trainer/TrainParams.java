@@ -76,7 +76,7 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   public static TrainParams defaults(Settings s) {
     return new TrainParams(s.getInt(Setting.TRAINER_EPOCHS), s.getInt(Setting.TRAINER_LIMIT),
         s.getDouble(Setting.TRAINER_LEARNING_RATE), s.getInt(Setting.TRAINER_BATCH_SIZE), null,
-        false, 1, s.getString(Setting.TRAINER_MODE).trim(), s.getInt(Setting.TRAINER_SELFSUP_STEPS));
+        false, 1, s.getString(Setting.TRAINER_MODE).trim(), 0);
   }
 
   /** The defaults of a self-supervised run: {@code trainer.selfsup.*} over {@link #defaults}. */
@@ -93,6 +93,9 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
    */
   public static TrainParams fromJson(JsonObject json, TrainParams supervised, TrainParams selfSupervised) {
     Object m = json == null ? null : json.getValue("mode");
+    if (json == null && supervised.selfSupervised()) {
+      return selfSupervised;
+    }
     String mode = m instanceof String t ? t : supervised.mode();
     return fromJson(json, SELF_SUPERVISED.equals(mode) ? selfSupervised : supervised);
   }

@@ -68,10 +68,10 @@ class PageNoiseBrowserTest {
     driver.get("http://127.0.0.1:" + svc.port() + "/");
     WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(60));
     wait.until(d -> !d.findElement(By.id("model")).findElements(By.tagName("option")).isEmpty());
-    assertEquals("–", text("noise"));
+    assertEquals("–", text("noiseSigma"));
     driver.findElement(By.id("start")).click();
-    wait.until(d -> text("noise").matches("\\d+\\.\\d"));
-    double sigma = Double.parseDouble(text("noise"));
+    wait.until(d -> text("noiseSigma").matches("\\d+\\.\\d"));
+    double sigma = Double.parseDouble(text("noiseSigma"));
     assertTrue(sigma > 5 && sigma < 200, "the page shows the estimated noise of the noisy digits: " + sigma);
     assertEquals("3", text("version"));
     wait.until(d -> text("training").equals("self-supervised"));
