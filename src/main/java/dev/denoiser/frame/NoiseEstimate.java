@@ -14,7 +14,9 @@ import java.util.Arrays;
  * of the censored Gaussian ({@link CensoredGaussian}), so each block's sigma is found by inverting
  * those two moments. Texture only adds to {@code v}, so the flattest blocks tell the noise: the
  * estimate is a low quantile ({@value #QUANTILE}) of the block sigmas, divided by the same quantile
- * of a pure-noise block's estimate (the chi-square spread of {@code v} over the block's cells).
+ * of pure-noise blocks' estimates: first the chi-square spread of {@code v} over the block's
+ * cells, then (twice) the quantile found by simulating flat blocks of 8-bit clipped noise at the
+ * current estimate with the frame's block means.
  */
 public final class NoiseEstimate {
   /** Block side in pixels. */
@@ -48,30 +50,15 @@ public final class NoiseEstimate {
     }
     int by = height / BLOCK;
     int bx = width / BLOCK;
+    double[] means = new double[by * bx];
     double[] sig = new double[by * bx];
     int k = 0;
-    int cells = (BLOCK / 2) * (BLOCK / 2);
     for (int j = 0; j < by; j++) {
       for (int i = 0; i < bx; i++) {
-        double sum = 0;
-        double sq = 0;
-        for (int y = j * BLOCK; y < (j + 1) * BLOCK; y += 2) {
-          int r0 = y * width;
-          int r1 = r0 + width;
-          for (int x = i * BLOCK; x < (i + 1) * BLOCK; x += 2) {
-            double a = plane[r0 + x];
-            double b = plane[r0 + x + 1];
-            double c = plane[r1 + x];
-            double d = plane[r1 + x + 1];
-            sum += a + b + c + d;
-            double hh = (a - b - c + d) * 0.5;
-            sq += hh * hh;
-          }
-        }
-        double m = 255.0 * sum / (4.0 * cells);
-        double v = 255.0 * 255.0 * sq / cells;
-        double s = CensoredGaussian.invertSigma(m, v, MAX_SIGMA);
+        double[] mv = block(plane, width, i * BLOCK, j * BLOCK);
+        double s = CensoredGaussian.invertSigma(mv[0], mv[1], MAX_SIGMA);
         if (!Double.isNaN(s)) {
+          means[k] = mv[0];
           sig[k++] = s;
         }
       }
@@ -80,10 +67,76 @@ public final class NoiseEstimate {
       throw new IllegalArgumentException("no block of " + BLOCK + "x" + BLOCK + " pixels to estimate noise from in a "
           + width + "x" + height + " plane");
     }
-    double[] s = Arrays.copyOf(sig, k);
-    Arrays.sort(s);
-    double q = s[(int) Math.min(k - 1, Math.floor(QUANTILE * k))];
-    return q / pureNoiseQuantile(QUANTILE, cells);
+    double q = quantile(Arrays.copyOf(sig, k), QUANTILE);
+    double est = q / pureNoiseQuantile(QUANTILE, (BLOCK / 2) * (BLOCK / 2));
+    // Calibration: where the same quantile falls for flat blocks of pure 8-bit clipped noise at the
+    // estimate, with the blocks' own clean levels. This takes in what the chi-square factor
+    // leaves out: the noise of each block's mean (which the clipped inversion turns into spread of
+    // the block sigmas), the clipping's lighter tails and the rounding to 8 bits.
+    for (int it = 0; it < CALIBRATIONS; it++) {
+      double sim = simulatedQuantile(Arrays.copyOf(means, k), est);
+      if (!(sim > 0)) {
+        break;
+      }
+      est = est * q / sim;
+    }
+    return est;
+  }
+
+  /** Rounds of calibration by simulation. */
+  static final int CALIBRATIONS = 2;
+
+  /** Block mean and mean square of the diagonal band, on the 0-255 scale. */
+  private static double[] block(float[] plane, int width, int x0, int y0) {
+    double sum = 0;
+    double sq = 0;
+    int cells = (BLOCK / 2) * (BLOCK / 2);
+    for (int y = y0; y < y0 + BLOCK; y += 2) {
+      int r0 = y * width;
+      int r1 = r0 + width;
+      for (int x = x0; x < x0 + BLOCK; x += 2) {
+        double a = plane[r0 + x];
+        double b = plane[r0 + x + 1];
+        double c = plane[r1 + x];
+        double d = plane[r1 + x + 1];
+        sum += a + b + c + d;
+        double hh = (a - b - c + d) * 0.5;
+        sq += hh * hh;
+      }
+    }
+    return new double[] {255.0 * sum / (4.0 * cells), 255.0 * 255.0 * sq / cells};
+  }
+
+  /**
+   * The {@link #QUANTILE} of the block sigmas of simulated flat blocks, one for each of the given
+   * block means, of 8-bit clipped Gaussian noise of sigma {@code s} (fixed seed: the estimate is a
+   * function of the plane).
+   */
+  static double simulatedQuantile(double[] means, double s) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5EEDL);
+    float[] blk = new float[BLOCK * BLOCK];
+    double[] sig = new double[means.length];
+    int k = 0;
+    for (double m : means) {
+      double x = CensoredGaussian.invertMean(m, s);
+      for (int i = 0; i < blk.length; i++) {
+        double u = rng.nextDouble();
+        double v = rng.nextDouble();
+        double g = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
+        blk[i] = (float) (Math.min(255, Math.max(0, Math.rint(x + s * g))) / 255.0);
+      }
+      double[] mv = block(blk, BLOCK, 0, 0);
+      double e = CensoredGaussian.invertSigma(mv[0], mv[1], MAX_SIGMA);
+      if (!Double.isNaN(e)) {
+        sig[k++] = e;
+      }
+    }
+    return k == 0 ? Double.NaN : quantile(Arrays.copyOf(sig, k), QUANTILE);
+  }
+
+  private static double quantile(double[] v, double p) {
+    Arrays.sort(v);
+    return v[(int) Math.min(v.length - 1, Math.floor(p * v.length))];
   }
 
   /**

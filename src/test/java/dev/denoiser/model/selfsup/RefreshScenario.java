@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat cp.txt) dev.denoiser.model.selfsup.RefreshScenario \
- *     OBJECTIVE CLIP STEPS [SIGMA] [TRAIN_EVERY] [EVAL_FRAMES] [LR]
+ *     OBJECTIVE CLIP STEPS [SIGMA] [TRAIN_EVERY] [EVAL_FRAMES] [LR] [BATCH] [GATE_FRAMES]
  * </pre>
  */
 public final class RefreshScenario {
@@ -81,10 +81,12 @@ public final class RefreshScenario {
     double sigma = args.length > 3 ? Double.parseDouble(args[3]) : 75;
     int trainEvery = args.length > 4 ? Integer.parseInt(args[4]) : 4;
     int evalCount = args.length > 5 ? Integer.parseInt(args[5]) : 20;
-    double lr = args.length > 6 ? Double.parseDouble(args[6]) : 3e-4;
+    double lr = args.length > 6 ? Double.parseDouble(args[6]) : 1e-4;
+    int batch = args.length > 7 ? Integer.parseInt(args[7]) : 16;
+    int gateFrames = args.length > 8 ? Integer.parseInt(args[8]) : 8;
     Split s = split(sigma, trainEvery, evalCount);
     RefreshOptions o = RefreshOptions.defaults().withObjective(obj, clip).withSteps(steps)
-        .withLearningRate(lr, 1e-5).withGateFrames(Math.min(8, s.trainNoisy().size() / 4));
+        .withLearningRate(lr, 1e-5).withGateFrames(gateFrames).withBatch(batch, 64);
     ModelCard card = ModelCard.read(SERVING.resolveSibling(ModelCard.FILE));
     long t0 = System.nanoTime();
     SelfSupervisedRefresh.Result r = SelfSupervisedRefresh.run(SERVING, card, s.trainNoisy(), o,
