@@ -140,6 +140,8 @@ function parseReply(buf) {
     r.latent = new Float32Array(dim);
     for (let i = 0; i < dim; i++) { r.latent[i] = dv.getFloat32(48 + 4 * i, true); }
   }
+  // Flag 4: the input's estimated noise sigma, the f32 just before the frame.
+  r.noiseSigma = (flags & 4) ? dv.getFloat32(payloadOffset - 4, true) : NaN;
   r.pixels = new Uint8Array(buf, payloadOffset);
   return r;
 }
@@ -156,6 +158,8 @@ function onReply(r) {
   state.received++;
   state.dropped = r.dropped;
   $('version').textContent = r.modelVersion;
+  $('noiseSigma').textContent = isNaN(r.noiseSigma) ? '–' : r.noiseSigma.toFixed(1);
+  showTraining(r.modelVersion);
   if (natural()) {
     showNatural(sent ? sent.noisy : null, r.pixels, r.width, r.height);
     return;
@@ -174,6 +178,25 @@ function onReply(r) {
       if (state.scatter.length > 600) { state.scatter.shift(); }
       Charts.scatter($('scatter'), state.scatter);
     }
+  }
+}
+
+/** How the serving version was trained (its card's training.mode), fetched once per version. */
+async function showTraining(version) {
+  const name = $('model').value;
+  const key = name + '@' + version;
+  if (state.trainingOf === key) { return; }
+  state.trainingOf = key;
+  const headers = token() ? { Authorization: 'Bearer ' + token() } : {};
+  try {
+    const resp = await fetch('/v1/models/' + encodeURIComponent(name), { headers });
+    const card = await resp.json();
+    if (state.trainingOf !== key) { return; }
+    const t = card.training || {};
+    $('training').textContent = t.mode || (card.training ? 'supervised' : 'shipped');
+    $('training').title = t.sigmaEstimate ? 'sigma estimate ' + t.sigmaEstimate : '';
+  } catch (e) {
+    state.trainingOf = null;
   }
 }
 

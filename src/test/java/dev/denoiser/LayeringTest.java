@@ -28,7 +28,7 @@ class LayeringTest {
       List.of("error", "config"),
       List.of("frame"),
       List.of("metrics"),
-      List.of("data"),
+      List.of("data", "sample"),
       List.of("model"),
       List.of("model.eval", "model.selfsup", "trust"),
       List.of("inference"),

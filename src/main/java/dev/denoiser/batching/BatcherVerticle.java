@@ -11,6 +11,7 @@ import dev.denoiser.inference.InferenceRequest;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.metrics.ServiceMetrics;
+import dev.denoiser.sample.FeedSample;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -39,6 +40,10 @@ import org.slf4j.LoggerFactory;
  * fails with DEADLINE_EXCEEDED and never runs; frames of different shapes go in different batches;
  * each item of a batch succeeds or fails on its own. On undeploy it stops taking requests and
  * finishes what is queued before it returns.
+ *
+ * <p>Every frame served here, from any source, is the one tap of the feed: its noise estimate goes
+ * to {@code denoiser_noise_sigma} and the frame is offered to the {@link FeedSample} (which keeps
+ * it only for the models {@code feed.sample.models} names).
  */
 public final class BatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BatcherVerticle.class);
@@ -48,6 +53,7 @@ public final class BatcherVerticle extends VerticleBase {
   private final ModelRegistry registry;
   private final ServiceMetrics metrics;
   private final BatchPolicy policy;
+  private final FeedSample sample;
   private final Map<String, Lane> lanes = new LinkedHashMap<>();
   private final ArrayDeque<String> freeWorkers = new ArrayDeque<>();
   private final Set<String> workers = new HashSet<>();
@@ -70,9 +76,15 @@ public final class BatcherVerticle extends VerticleBase {
   }
 
   public BatcherVerticle(ModelRegistry registry, ServiceMetrics metrics, BatchPolicy policy) {
+    this(registry, metrics, policy, null);
+  }
+
+  /** {@code sample} may be null: no frame is sampled. */
+  public BatcherVerticle(ModelRegistry registry, ServiceMetrics metrics, BatchPolicy policy, FeedSample sample) {
     this.registry = registry;
     this.metrics = metrics;
     this.policy = policy;
+    this.sample = sample;
   }
 
   @Override
@@ -216,9 +228,15 @@ public final class BatcherVerticle extends VerticleBase {
       }
       Frame in = e.request().frame();
       long queueNanos = Math.max(0, r.startedNanos() - e.arrivedNanos());
+      double sigma = r.noiseSigma(i);
       InferenceResult result = new InferenceResult(
           in.withPixels(r.denoised()[i], in.channels()),
-          r.latent()[i], lane.model, r.modelVersion(), queueNanos / 1000, r.computeNanos() / 1000, entries.size());
+          r.latent()[i], lane.model, r.modelVersion(), queueNanos / 1000, r.computeNanos() / 1000, entries.size(),
+          sigma);
+      lane.meters.noise(sigma);
+      if (sample != null) {
+        sample.offer(lane.model, in, sigma);
+      }
       lane.meters.succeeded(queueNanos, now - e.arrivedNanos());
       e.item().reply(result);
     }

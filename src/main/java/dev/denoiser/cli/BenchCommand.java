@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmarks that print a table (see the README for the numbers measured).",
-    subcommands = {CoreBenchCommand.class, KafkaBenchCommand.class, NaturalBenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CoreBenchCommand.class, KafkaBenchCommand.class, NaturalBenchCommand.class,
+        RefreshBenchCommand.class, CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
   @Override
   public void run() {

@@ -29,7 +29,8 @@ import java.util.Locale;
  *       application/x-gray8 or application/x-float32; raw formats need {@code width} and
  *       {@code height} query parameters or {@code X-Width}/{@code X-Height} headers). Answers the
  *       denoised image in the same format, or the one {@code Accept} asks for. Headers:
- *       {@code X-Model}, {@code X-Model-Version}, {@code X-Width}, {@code X-Height},
+ *       {@code X-Model}, {@code X-Model-Version}, {@code X-Noise-Sigma} (estimated noise of the
+ *       input, 0-255 scale), {@code X-Width}, {@code X-Height},
  *       {@code X-Queue-Micros}, {@code X-Compute-Micros}, {@code X-Batch-Size}, {@code Server-Timing},
  *       and {@code X-Frame-Id} when the request had one.
  *   <li>{@code POST /v1/models/{name}/encode}: same input; answers JSON with the latent code.
@@ -130,6 +131,9 @@ final class DenoiseApi {
             r.queueMicros() / 1000.0, r.computeMicros() / 1000.0));
     if (r.denoised().frameId() != null) {
       resp.putHeader("X-Frame-Id", r.denoised().frameId());
+    }
+    if (r.noiseSigmaText() != null) {
+      resp.putHeader("X-Noise-Sigma", r.noiseSigmaText());
     }
   }
 

@@ -138,6 +138,10 @@ final class KServeApi {
     Future.all(runs).onSuccess(all -> {
       List<InferenceResult> results = all.list();
       ctx.response().putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
+      String sigmas = noiseSigmas(results);
+      if (sigmas != null) {
+        ctx.response().putHeader("X-Noise-Sigma", sigmas);
+      }
       send(ctx, req, card, frames, results);
     }).onFailure(ctx::fail);
   }
@@ -172,6 +176,11 @@ final class KServeApi {
         }
         o.put("data", data);
       }
+      String sigmas = noiseSigmas(results);
+      if (sigmas != null) {
+        JsonObject p = o.getJsonObject("parameters");
+        o.put("parameters", (p == null ? new JsonObject() : p).put("noise_sigma", sigmas));
+      }
       outputs.add(o);
     }
     JsonObject resp = new JsonObject().put("model_name", card.name())
@@ -198,5 +207,18 @@ final class KServeApi {
       pos += p.length;
     }
     return out;
+  }
+
+  /** The inputs' noise estimates, comma-separated in input order (0-255 scale); null if none was measured. */
+  static String noiseSigmas(List<InferenceResult> results) {
+    StringBuilder b = new StringBuilder();
+    for (InferenceResult r : results) {
+      String t = r.noiseSigmaText();
+      if (t == null) {
+        return null;
+      }
+      b.append(b.length() == 0 ? "" : ",").append(t);
+    }
+    return b.toString();
   }
 }

@@ -13,6 +13,7 @@ import dev.denoiser.frame.Frame;
  * @param queueMicros time from arrival at the batcher to the start of the ONNX Runtime run
  * @param computeMicros duration of the ONNX Runtime run of the whole batch
  * @param batchSize frames in that run
+ * @param noiseSigma the estimated noise sigma of the input frame, 0-255 scale (NaN: not measured)
  */
 public record InferenceResult(
     Frame denoised,
@@ -21,4 +22,11 @@ public record InferenceResult(
     long modelVersion,
     long queueMicros,
     long computeMicros,
-    int batchSize) {}
+    int batchSize,
+    double noiseSigma) {
+
+  /** The noise sigma as a header value: two decimals, or null when not measured. */
+  public String noiseSigmaText() {
+    return Double.isFinite(noiseSigma) ? String.format(java.util.Locale.ROOT, "%.2f", noiseSigma) : null;
+  }
+}

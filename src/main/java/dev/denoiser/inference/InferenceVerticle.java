@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * An inference worker: deploy it with {@code ThreadingModel.WORKER}, as many instances as
  * {@code inference.instances}. Each instance takes one {@link Batch} at a time on its private
  * address (announced to the batcher), runs it in ONE ONNX Runtime call on the model's current
- * version, and replies a {@link BatchResult} tagged with that version.
+ * version, and replies a {@link BatchResult} tagged with that version and the noise estimate of
+ * each input frame ({@link FrameNoise}).
  *
  * <p>If the batched run fails, the frames are run one by one so that one bad frame fails alone.
  */
@@ -57,16 +58,17 @@ public final class InferenceVerticle extends VerticleBase {
     } catch (DenoiserException e) {
       DenoiserException[] errors = new DenoiserException[n];
       Arrays.fill(errors, e);
-      return new BatchResult(batch.model(), 0, null, null, errors, 0, started);
+      return new BatchResult(batch.model(), 0, null, null, errors, 0, started, null);
     }
     try {
       float[][][] out = h.run(batch.frames());
-      return new BatchResult(batch.model(), h.version(), out[0], out[1], null, System.nanoTime() - started, started);
+      long compute = System.nanoTime() - started;
+      return new BatchResult(batch.model(), h.version(), out[0], out[1], null, compute, started, sigmas(batch));
     } catch (Exception batchFailure) {
       if (n == 1) {
         LOG.warn("inference failed for {} frame of {}: {}", batch.model(), batch.frames().get(0), batchFailure.toString());
         return new BatchResult(batch.model(), h.version(), new float[1][], new float[1][],
-            new DenoiserException[] {internal(batchFailure)}, System.nanoTime() - started, started);
+            new DenoiserException[] {internal(batchFailure)}, System.nanoTime() - started, started, null);
       }
       return oneByOne(h, batch, started);
     } finally {
@@ -90,7 +92,21 @@ public final class InferenceVerticle extends VerticleBase {
         errors[i] = internal(e);
       }
     }
-    return new BatchResult(batch.model(), h.version(), den, lat, errors, System.nanoTime() - started, started);
+    long compute = System.nanoTime() - started;
+    return new BatchResult(batch.model(), h.version(), den, lat, errors, compute, started, sigmas(batch));
+  }
+
+  /** The noise estimate of every input frame (after the run, so it adds no latency to compute time). */
+  static double[] sigmas(Batch batch) {
+    double[] s = new double[batch.size()];
+    for (int i = 0; i < s.length; i++) {
+      try {
+        s[i] = FrameNoise.sigma(batch.frames().get(i));
+      } catch (RuntimeException e) {
+        s[i] = Double.NaN;
+      }
+    }
+    return s;
   }
 
   private static DenoiserException internal(Exception e) {

@@ -94,6 +94,7 @@ public final class ServiceMetrics {
     public final DistributionSummary batchSize;
     public final Timer queueTime;
     public final Timer computeTime;
+    public final DistributionSummary noiseSigma;
     private final MeterRegistry registry;
     private final String model;
     private final Map<ErrorCode, Counter> failures = new ConcurrentHashMap<>();
@@ -129,6 +130,17 @@ public final class ServiceMetrics {
               Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
               Duration.ofMillis(500))
           .register(r);
+      noiseSigma = DistributionSummary.builder("denoiser_noise_sigma").tag("model", model)
+          .description("Estimated Gaussian noise sigma of the input frames, 0-255 scale")
+          .serviceLevelObjectives(1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100)
+          .register(r);
+    }
+
+    /** One frame's noise estimate (NaN: not measured, not recorded). */
+    public void noise(double sigma) {
+      if (Double.isFinite(sigma)) {
+        noiseSigma.record(sigma);
+      }
     }
 
     public void failure(ErrorCode code) {

@@ -18,6 +18,7 @@ import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
+import dev.denoiser.sample.FeedSample;
 import dev.denoiser.source.ServiceContext;
 import dev.denoiser.websocket.StreamEndpoint;
 import dev.denoiser.websocket.VideoSamples;
@@ -51,6 +52,7 @@ public final class ServiceVerticle extends VerticleBase {
   private ServiceContext svc;
   private HttpVerticle http;
   private TrainerRole trainer;
+  private FeedSample sample;
 
   public ServiceVerticle(Settings settings, ServiceMetrics metrics) {
     this.settings = settings;
@@ -65,6 +67,11 @@ public final class ServiceVerticle extends VerticleBase {
   /** The trainer role, or null without {@code trainer.enabled}. */
   public TrainerRole trainer() {
     return trainer;
+  }
+
+  /** The sample of served frames ({@code feed.sample.*}; samples nothing by default). */
+  public FeedSample feedSample() {
+    return sample;
   }
 
   /** The HTTP port bound. */
@@ -104,7 +111,9 @@ public final class ServiceVerticle extends VerticleBase {
       return Future.failedFuture(new IllegalStateException(JarContents.needsFullJar(Setting.TRAINER_ENABLED.key() + "=true")));
     }
     try {
-      trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry) : null;
+      sample = FeedSample.from(settings, metrics.registry());
+      // Co-located with serving, the trainer reads the very sample the batcher fills.
+      trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry, sample) : null;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
@@ -113,7 +122,7 @@ public final class ServiceVerticle extends VerticleBase {
           if (n == 0) {
             LOG.warn("no model loaded from {}; not ready until one arrives", modelsDir.toAbsolutePath());
           }
-          return deploy(() -> new BatcherVerticle(registry, metrics, policy), new DeploymentOptions());
+          return deploy(() -> new BatcherVerticle(registry, metrics, policy, sample), new DeploymentOptions());
         })
         .compose(id -> deploy(() -> new InferenceVerticle(registry),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)))
@@ -167,6 +176,9 @@ public final class ServiceVerticle extends VerticleBase {
     return drain().onComplete(v -> {
       if (svc != null) {
         svc.registry().close();
+      }
+      if (sample != null) {
+        sample.close();
       }
     });
   }

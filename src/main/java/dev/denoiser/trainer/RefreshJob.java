@@ -38,9 +38,17 @@ final class RefreshJob {
   private final ModelInstaller installer;
   private final TrainerMetrics metrics;
   private final int threads;
+  private final SelfSupervisedJob selfSupervised;
 
   RefreshJob(Path modelsDir, TrainingData data, ValidationGate gate, Distributor distributor,
       ModelInstaller installer, TrainerMetrics metrics, int threads) {
+    this(modelsDir, data, gate, distributor, installer, metrics, threads, null);
+  }
+
+  /** {@code selfSupervised} runs the runs of mode self-supervised (null: they fail). */
+  RefreshJob(Path modelsDir, TrainingData data, ValidationGate gate, Distributor distributor,
+      ModelInstaller installer, TrainerMetrics metrics, int threads, SelfSupervisedJob selfSupervised) {
+    this.selfSupervised = selfSupervised;
     this.modelsDir = modelsDir;
     this.data = data;
     this.gate = gate;
@@ -73,6 +81,13 @@ final class RefreshJob {
 
   private void refresh(TrainingRun run) throws Exception {
     TrainParams p = run.params();
+    if (p.selfSupervised()) {
+      if (selfSupervised == null) {
+        throw new DenoiserException(ErrorCode.BAD_REQUEST, "this trainer has no feed sample for self-supervised runs");
+      }
+      selfSupervised.refresh(run);
+      return;
+    }
     run.phase("loading the serving model");
     ServingSnapshot serving = ServingSnapshot.read(modelsDir, run.model());
     Noise gateNoise = gateNoise(serving.card(), p);

@@ -12,6 +12,7 @@ import dev.denoiser.inference.ModelRegistry;
 import dev.denoiser.kafka.client.KafkaOptions;
 import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
+import dev.denoiser.sample.FeedSample;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,10 +42,17 @@ public final class TrainerRole {
   private final ModelInstaller installer;
   private final Triggers triggers;
   private final AdminApi admin;
+  private final FeedSample sample;
+  private final boolean ownSample;
+  private volatile SelfSupervisedLearner learner;
   private volatile boolean started;
 
-  private TrainerRole(Settings s, ServiceMetrics metrics, ModelRegistry registry) {
+  private TrainerRole(Settings s, ServiceMetrics metrics, ModelRegistry registry, FeedSample sample) {
     this.s = s;
+    this.ownSample = sample == null;
+    this.sample = sample != null ? sample : FeedSample.from(s, metrics.registry());
+    this.learner = new SelfSupervisedRefreshLearner(s.getString(Setting.TRAINER_SELFSUP_OBJECTIVE),
+        s.getDouble(Setting.TRAINER_SELFSUP_MIN_GAIN_DB), threads(s));
     this.metrics = metrics;
     this.trainerMetrics = new TrainerMetrics(metrics.registry());
     Path modelsDir = Path.of(s.getString(Setting.MODELS_DIR));
@@ -52,7 +60,7 @@ public final class TrainerRole {
     this.installer = registry != null ? new ModelInstaller(modelsDir, registry, metrics)
         : new ModelInstaller(modelsDir, null, metrics, dev.denoiser.trust.ModelTrust.open(s));
     this.triggers = new Triggers(new RunBook(s.getInt(Setting.TRAINER_QUEUE_SIZE)), modelsDir, TrainParams.defaults(s),
-        RunLimits.from(s));
+        TrainParams.selfSupervisedDefaults(s), this.sample::samples, RunLimits.from(s));
     this.admin = new AdminApi(triggers, s.getString(Setting.AUTH_TOKEN));
   }
 
@@ -61,9 +69,29 @@ public final class TrainerRole {
    * {@code auth.token} unless {@code trainer.allowOpenAdmin} is set and {@code http.host} is loopback.
    */
   public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry) {
+    return create(s, metrics, registry, null);
+  }
+
+  /**
+   * {@code sample}: the serving replica's feed sample when the trainer runs inside it; null makes
+   * the trainer's own (for the {@code trainer} command, filled from {@code feed.sample.topic}).
+   */
+  public static TrainerRole create(Settings s, ServiceMetrics metrics, ModelRegistry registry, FeedSample sample) {
     Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
     checkAdminAccess(s);
-    return new TrainerRole(s, metrics, registry);
+    TrainParams.defaults(s);
+    TrainParams.selfSupervisedDefaults(s);
+    return new TrainerRole(s, metrics, registry, sample);
+  }
+
+  /** The feed sample self-supervised runs learn from. */
+  public FeedSample feedSample() {
+    return sample;
+  }
+
+  /** Replaces the learning step of self-supervised runs (before {@link #deploy}). */
+  void learner(SelfSupervisedLearner l) {
+    this.learner = l;
   }
 
   /**
@@ -169,8 +197,11 @@ public final class TrainerRole {
     }
     TrainingData data = new TrainingData(mnist, refs, s.getInt(Setting.TRAINER_GATE_HOLDOUT_IMAGES),
         s.getInt(Setting.TRAINER_REFERENCE_HOLDOUT_EVERY));
+    SelfSupervisedJob selfSup = new SelfSupervisedJob(installer.modelsDir(), sample,
+        s.getInt(Setting.FEED_SAMPLE_HOLDOUT_EVERY), learner, dist, installer);
     RefreshJob job = new RefreshJob(installer.modelsDir(), data,
-        new ValidationGate(s.getDouble(Setting.TRAINER_GATE_TOLERANCE)), dist, installer, trainerMetrics, threads(s));
+        new ValidationGate(s.getDouble(Setting.TRAINER_GATE_TOLERANCE)), dist, installer, trainerMetrics, threads(s),
+        selfSup);
     Duration schedule = Schedule.parse(s.getString(Setting.TRAINER_SCHEDULE));
     LOG.info("trainer: {} PyTorch thread(s), promotions go to {}, gate tolerance {} dB", threads(s),
         dist instanceof TopicDistributor ? "topic " + modelsTopic : "models.dir " + installer.modelsDir(),
@@ -179,6 +210,9 @@ public final class TrainerRole {
     return new TrainerVerticle(triggers, job, schedule, scheduledModels(), inputs, () -> {
       closeDist.close();
       closeQuietly(refs);
+      if (ownSample) {
+        sample.close();
+      }
     });
   }
 

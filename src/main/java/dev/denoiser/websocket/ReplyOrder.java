@@ -77,6 +77,6 @@ final class ReplyOrder {
     Frame d = r.denoised();
     return new StreamReply(s.seq, dropped, d.width(), d.height(), r.modelVersion(), r.queueMicros(),
         r.computeMicros(), serverMicros, r.batchSize(), params.latent() ? r.latent() : null, s.frameId,
-        s.encoded != null ? s.encoded : FrameCodec.encode(d, params.format()));
+        s.encoded != null ? s.encoded : FrameCodec.encode(d, params.format()), r.noiseSigma());
   }
 }

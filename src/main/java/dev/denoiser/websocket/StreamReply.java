@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * offset type  field
  *  0     u8[2] magic "DN"
  *  2     u8    layout version (1)
- *  3     u8    flags: 1 = latent present, 2 = frame id present
+ *  3     u8    flags: 1 = latent present, 2 = frame id present, 4 = noise sigma present
  *  4     u16   payloadOffset: where the frame starts (a multiple of 4)
  *  6     u16   latentDim: floats of latent code at offset 48 (0 when not asked for)
  *  8     u32   seq: the sequence number of the request message (0, 1, 2, ... per connection)
@@ -24,27 +24,44 @@ import java.nio.charset.StandardCharsets;
  * 40     u32   serverMicros: receipt of the message to sending of the reply
  * 44     u16   batchSize
  * 46     u16   frameIdBytes: UTF-8 frame id length
- * 48     f32[latentDim] latent, then frameIdBytes of id, zero-padded to a multiple of 4
+ * 48     f32[latentDim] latent, then frameIdBytes of id, zero-padded to a multiple of 4, then
+ *              (flag 4) f32 noiseSigma: the input's estimated noise, 0-255 scale
+ * </pre>
+ *
+ * <p>Readers that do not know flag 4 skip the sigma, since they find the frame at payloadOffset.
+ *
+ * <pre>
  * payloadOffset .. end: the denoised frame (png, gray8 or float32, as the connection's format)
  * </pre>
  */
 public record StreamReply(
     long seq, long dropped, int width, int height, long modelVersion, long queueMicros, long computeMicros,
-    long serverMicros, int batchSize, float[] latent, String frameId, byte[] payload) {
+    long serverMicros, int batchSize, float[] latent, String frameId, byte[] payload, double noiseSigma) {
 
   public static final int HEADER_BYTES = 48;
   public static final int VERSION = 1;
   static final int FLAG_LATENT = 1;
   static final int FLAG_ID = 2;
+  static final int FLAG_NOISE = 4;
+
+  /** A reply without a noise estimate. */
+  public StreamReply(long seq, long dropped, int width, int height, long modelVersion, long queueMicros,
+      long computeMicros, long serverMicros, int batchSize, float[] latent, String frameId, byte[] payload) {
+    this(seq, dropped, width, height, modelVersion, queueMicros, computeMicros, serverMicros, batchSize, latent,
+        frameId, payload, Double.NaN);
+  }
 
   /** The wire form of this reply. */
   public Buffer encode() {
     byte[] id = frameId == null ? new byte[0] : frameId.getBytes(StandardCharsets.UTF_8);
     int dim = latent == null ? 0 : latent.length;
-    int payloadOffset = align4(HEADER_BYTES + 4 * dim + id.length);
+    boolean noise = Double.isFinite(noiseSigma);
+    int idEnd = align4(HEADER_BYTES + 4 * dim + id.length);
+    int payloadOffset = idEnd + (noise ? 4 : 0);
     Buffer b = Buffer.buffer(payloadOffset + payload.length);
     b.appendByte((byte) 'D').appendByte((byte) 'N').appendUnsignedByte((short) VERSION)
-        .appendUnsignedByte((short) ((latent != null ? FLAG_LATENT : 0) | (frameId != null ? FLAG_ID : 0)))
+        .appendUnsignedByte((short) ((latent != null ? FLAG_LATENT : 0) | (frameId != null ? FLAG_ID : 0)
+            | (noise ? FLAG_NOISE : 0)))
         .appendUnsignedShortLE(payloadOffset).appendUnsignedShortLE(dim)
         .appendUnsignedIntLE(seq).appendUnsignedIntLE(dropped).appendUnsignedIntLE(width).appendUnsignedIntLE(height)
         .appendLongLE(modelVersion).appendUnsignedIntLE(clampU32(queueMicros)).appendUnsignedIntLE(clampU32(computeMicros))
@@ -54,8 +71,11 @@ public record StreamReply(
       b.appendFloatLE(latent[i]);
     }
     b.appendBytes(id);
-    while (b.length() < payloadOffset) {
+    while (b.length() < idEnd) {
       b.appendByte((byte) 0);
+    }
+    if (noise) {
+      b.appendFloatLE((float) noiseSigma);
     }
     return b.appendBytes(payload);
   }
@@ -78,9 +98,10 @@ public record StreamReply(
     }
     int idAt = HEADER_BYTES + 4 * dim;
     String id = (flags & FLAG_ID) != 0 ? b.getString(idAt, idAt + idBytes, "UTF-8") : null;
+    double sigma = (flags & FLAG_NOISE) != 0 ? b.getFloatLE(align4(idAt + idBytes)) : Double.NaN;
     return new StreamReply(b.getUnsignedIntLE(8), b.getUnsignedIntLE(12), (int) b.getUnsignedIntLE(16),
         (int) b.getUnsignedIntLE(20), b.getLongLE(24), b.getUnsignedIntLE(32), b.getUnsignedIntLE(36),
-        b.getUnsignedIntLE(40), b.getUnsignedShortLE(44), latent, id, b.getBytes(payloadOffset, b.length()));
+        b.getUnsignedIntLE(40), b.getUnsignedShortLE(44), latent, id, b.getBytes(payloadOffset, b.length()), sigma);
   }
 
   private static int align4(int n) {

@@ -16,8 +16,9 @@ import org.apache.kafka.common.header.Headers;
  *       formats, {@link #FRAME_ID}, optionally {@link #MODEL}.
  *   <li>Denoised output: {@link #CONTENT_TYPE}, {@link #WIDTH}, {@link #HEIGHT}, {@link #FRAME_ID},
  *       {@link #MODEL}, {@link #MODEL_VERSION}, {@link #QUEUE_US}, {@link #COMPUTE_US},
- *       {@link #BATCH_SIZE}, {@link #E2E_US}.
- *   <li>Latent output: {@link #LATENT_DIM}, {@link #FRAME_ID}, {@link #MODEL}, {@link #MODEL_VERSION}.
+ *       {@link #BATCH_SIZE}, {@link #E2E_US}, {@link #NOISE_SIGMA}.
+ *   <li>Latent output: {@link #LATENT_DIM}, {@link #FRAME_ID}, {@link #MODEL}, {@link #MODEL_VERSION},
+ *       {@link #NOISE_SIGMA}.
  *   <li>Dead letter: the input's headers plus {@link #ERROR_CODE}, {@link #ERROR_MESSAGE},
  *       {@link #SOURCE_TOPIC}, {@link #SOURCE_PARTITION}, {@link #SOURCE_OFFSET}.
  * </ul>
@@ -37,6 +38,8 @@ public final class KafkaHeaders {
   /** Microseconds from the input record's timestamp to the output record's creation. */
   public static final String E2E_US = "e2e-us";
   public static final String LATENT_DIM = "latent-dim";
+  /** Estimated Gaussian noise sigma of the input frame, 0-255 scale, two decimals. */
+  public static final String NOISE_SIGMA = "noise-sigma";
   public static final String ERROR_CODE = "error-code";
   public static final String ERROR_MESSAGE = "error-message";
   public static final String SOURCE_TOPIC = "source-topic";

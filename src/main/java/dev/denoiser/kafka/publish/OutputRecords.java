@@ -20,9 +20,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * <ul>
  *   <li>Denoised ({@code kafka.topic.denoised}): the frame in the input's format, with headers
  *       content-type, width, height, frame-id, model, model-version, queue-us, compute-us,
- *       batch-size and e2e-us (input record timestamp to now).
+ *       batch-size, e2e-us (input record timestamp to now) and noise-sigma (the input's estimated
+ *       noise, 0-255 scale).
  *   <li>Latent ({@code kafka.topic.latent}): little-endian float32 values, with latent-dim,
- *       frame-id, model and model-version.
+ *       frame-id, model, model-version and noise-sigma.
  *   <li>Dead letter ({@code kafka.topic.dlq}): the input's value and headers, plus error-code,
  *       error-message, source-topic, source-partition and source-offset.
  * </ul>
@@ -84,11 +85,17 @@ public final class OutputRecords {
     KafkaHeaders.put(dh, KafkaHeaders.COMPUTE_US, r.computeMicros());
     KafkaHeaders.put(dh, KafkaHeaders.BATCH_SIZE, r.batchSize());
     KafkaHeaders.put(dh, KafkaHeaders.E2E_US, Math.max(0, System.currentTimeMillis() - in.timestamp()) * 1000);
+    if (r.noiseSigmaText() != null) {
+      KafkaHeaders.put(dh, KafkaHeaders.NOISE_SIGMA, r.noiseSigmaText());
+    }
     Headers lh = new RecordHeaders();
     KafkaHeaders.put(lh, KafkaHeaders.LATENT_DIM, r.latent().length);
     KafkaHeaders.put(lh, KafkaHeaders.FRAME_ID, frameId);
     KafkaHeaders.put(lh, KafkaHeaders.MODEL, r.model());
     KafkaHeaders.put(lh, KafkaHeaders.MODEL_VERSION, r.modelVersion());
+    if (r.noiseSigmaText() != null) {
+      KafkaHeaders.put(lh, KafkaHeaders.NOISE_SIGMA, r.noiseSigmaText());
+    }
     return List.of(
         new ProducerRecord<>(options.denoisedTopic(), null, in.key(), FrameCodec.encode(r.denoised(), req.type()), dh),
         new ProducerRecord<>(options.latentTopic(), null, in.key(), FrameCodec.toFloat32(r.latent()), lh));
