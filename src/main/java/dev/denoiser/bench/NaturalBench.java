@@ -130,6 +130,10 @@ public final class NaturalBench {
       ServiceVerticle service = new ServiceVerticle(settings, ServiceMetrics.inMemory());
       try {
         await(vertx.deployVerticle(service));
+        for (ModelCard card : cards) {
+          // fail now, not after every path timed out, when the service did not load a model
+          service.context().registry().card(card.name());
+        }
         WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
             .setDefaultPort(service.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(opt.window()));
         try (KafkaPath kafka = KafkaPath.open(KafkaOptions.from(settings, bootstrap))) {
@@ -181,20 +185,16 @@ public final class NaturalBench {
   }
 
   /**
-   * A directory with links to (or copies of) only the measured models, so the service loads
-   * those and no others.
+   * A directory with copies of only the measured models, so the service loads those and no
+   * others (copies, not links: the model loader follows no symbolic links).
    */
   private Path selectedModels() throws IOException {
     Path dir = Files.createTempDirectory("bench-natural-models");
     for (String m : opt.models()) {
       Path src = opt.modelsDir().resolve(m).toAbsolutePath();
-      try {
-        Files.createSymbolicLink(dir.resolve(m), src);
-      } catch (IOException | UnsupportedOperationException e) {
-        Files.createDirectories(dir.resolve(m));
-        for (String f : List.of(ModelCard.FILE, ModelCard.MODEL_FILE)) {
-          Files.copy(src.resolve(f), dir.resolve(m).resolve(f));
-        }
+      Files.createDirectories(dir.resolve(m));
+      for (String f : List.of(ModelCard.FILE, ModelCard.MODEL_FILE)) {
+        Files.copy(src.resolve(f), dir.resolve(m).resolve(f));
       }
     }
     return dir;

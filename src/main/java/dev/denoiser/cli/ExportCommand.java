@@ -3,6 +3,7 @@ package dev.denoiser.cli;
 import dev.denoiser.data.DataException;
 import dev.denoiser.data.Mnist;
 import dev.denoiser.error.UserError;
+import dev.denoiser.model.Averaging;
 import dev.denoiser.model.Checkpoint;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.ModelException;
@@ -15,6 +16,7 @@ import dev.denoiser.model.Trainer;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,10 @@ public final class ExportCommand implements Callable<Integer> {
   @Option(names = "--checkpoint", description = "A checkpoint.bin written by train.") Path checkpoint;
   @Option(names = "--colour-from", description = "An exported gray natural-image model.onnx: "
       + "write the RGB model that runs it on three decorrelated colour channels.") Path colourFrom;
+  @Option(names = "--average", split = ",", description = "Exported model.onnx files of one network "
+      + "(fine-tunes of one model): write their weighted average (see --weights).") List<Path> average;
+  @Option(names = "--weights", split = ",", description = "Weights of --average, summing to 1 "
+      + "(default: equal).") List<Double> mixWeights;
   @Option(names = "--name", required = true, description = "Model name (directory under --out).") String name;
   @Option(names = "--out", defaultValue = "models", description = "Models directory.") Path out;
   @Option(names = "--model-version", defaultValue = "1", description = "Model version for the card.") long version;
@@ -47,8 +53,13 @@ public final class ExportCommand implements Callable<Integer> {
     try {
       Path dir = out.resolve(name);
       OnnxExporter.checkWritable(dir);
-      if ((checkpoint == null) == (colourFrom == null)) {
-        throw new Main.UserError("give exactly one of --checkpoint and --colour-from");
+      if ((checkpoint == null ? 0 : 1) + (colourFrom == null ? 0 : 1) + (average == null ? 0 : 1) != 1) {
+        throw new Main.UserError("give exactly one of --checkpoint, --colour-from and --average");
+      }
+      if (average != null) {
+        ModelCard card = Averaging.export(average, mixWeights, dir);
+        w.println("wrote " + dir.resolve(ModelCard.MODEL_FILE) + " (sha256 " + card.sha256() + ")");
+        return 0;
       }
       if (colourFrom != null) {
         ModelCard card = OpponentColour.export(name, colourFrom, dir, version, new JsonObject()

@@ -106,7 +106,7 @@ public enum Setting {
   TRAINER_SELFSUP_STEPS("trainer.selfsup.steps", 500, "Default Adam steps of a self-supervised run (a run's params.steps overrides it)."),
   TRAINER_SELFSUP_LEARNING_RATE("trainer.selfsup.learningRate", 3e-4, "Default learning rate of a self-supervised run, cosine-annealed to a thirtieth of it."),
   TRAINER_SELFSUP_BATCH_SIZE("trainer.selfsup.batchSize", 16, "Default patches per step of a self-supervised run."),
-  TRAINER_SELFSUP_OBJECTIVE("trainer.selfsup.objective", "r2r", "Objective of self-supervised runs: r2r (Recorrupted-to-Recorrupted) or n2n (Neighbor2Neighbor), both clipping-aware."),
+  TRAINER_SELFSUP_OBJECTIVE("trainer.selfsup.objective", "bootstrap", "Objective of self-supervised runs: bootstrap (the serving model's outputs re-noised with the feed's estimated, clipped noise; the one that gained in the measurements of docs/refresh.md), r2r (Recorrupted-to-Recorrupted) or n2n (Neighbor2Neighbor), the last two clipping-aware."),
   TRAINER_SELFSUP_MIN_GAIN_DB("trainer.selfsup.minGainDb", 0.1, "A self-supervised candidate is distributed only if the gate estimates it this many dB better than the serving version."),
   TRAINER_QUEUE_SIZE("trainer.queueSize", 4, "Runs that may wait behind the running one; more are refused with 409 TRAINER_BUSY."),
   TRAINER_EPOCHS("trainer.epochs", 1, "Default epochs of a run."),

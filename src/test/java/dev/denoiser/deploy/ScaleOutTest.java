@@ -52,12 +52,19 @@ class ScaleOutTest {
   static JvmProcess broker;
   static String bootstrap;
   static Path models;
+  static Path keys;
 
   @BeforeAll
   static void startBroker() throws Exception {
     // unpack the engine's native libraries once, before several JVMs want them at the same time
     Engine.getEngine("OnnxRuntime");
     models = TestModels.write(tmp.resolve("models"), "conv-upsample", 1, 11).getParent();
+    // the replicas share one signing key, as a deployment mounts one secret into every pod; the
+    // models directory they share is signed with it once, before any replica starts
+    keys = tmp.resolve("keys");
+    assertEquals(0, new picocli.CommandLine(new dev.denoiser.cli.KeygenCommand()).execute("--out", keys.toString()));
+    assertEquals(0, new picocli.CommandLine(new dev.denoiser.cli.SignCommand())
+        .execute("--key", keys.toString(), models.resolve("conv-upsample").toString()));
     broker = JvmProcess.start("broker", logs().resolve("broker.log"), List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
         List.of("broker", "--port", "0", "--data-dir", tmp.resolve("kafka").toString()));
     bootstrap = broker.await(BrokerCommand.READY + "(\\S+)", 120);
@@ -179,6 +186,7 @@ class ScaleOutTest {
       set.put("http.port", "0");
       set.put("inference.intraOpThreads", "1");
       set.put("models.watchIntervalMillis", "0");
+      set.put("models.signature.keyDir", keys.toString());
       set.put("kafka.bootstrap.servers", bootstrap);
       set.put("kafka.topic.noisy", noisy);
       set.put("kafka.topic.denoised", denoised);

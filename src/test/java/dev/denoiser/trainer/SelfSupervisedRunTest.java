@@ -60,6 +60,7 @@ class SelfSupervisedRunTest {
         .put(Setting.FEED_SAMPLE_MODELS.key(), MODEL)
         .put(Setting.TRAINER_SELFSUP_STEPS.key(), 30)
         .put(Setting.TRAINER_SELFSUP_BATCH_SIZE.key(), 4)
+        .put(Setting.TRAINER_MIN_BATCH_SIZE.key(), 1)
         .put(Setting.TRAINER_SELFSUP_MIN_GAIN_DB.key(), 0.0));
     admin = new AdminClient(svc.port(), "t0ken");
     for (int i = 0; i < 20; i++) {

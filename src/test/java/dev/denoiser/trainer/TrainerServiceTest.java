@@ -72,7 +72,8 @@ class TrainerServiceTest {
       assertEquals(version, ModelCard.read(models.resolve("conv-upsample").resolve(ModelCard.FILE)).version());
       ModelsTopicSwapTest.await(() -> replica.result().svc().registry().card("conv-upsample").version() == version,
           "the replica's watcher swaps in the promoted version");
-      assertEquals(200, admin.get("/metrics", false).statusCode());
+      assertEquals(401, admin.get("/metrics", false).statusCode(), "the token guards /metrics too");
+      assertEquals(200, admin.get("/metrics", true).statusCode());
       return null;
     });
   }
@@ -86,6 +87,7 @@ class TrainerServiceTest {
     TrainerServiceVerticle trainer = new TrainerServiceVerticle(Settings.of(new JsonObject()
         .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
         .put(Setting.MODELS_DIR.key(), models.toString()).put(Setting.TRAINER_SCHEDULE.key(), "1s")
+        .put(Setting.AUTH_TOKEN.key(), "t")
         .put(Setting.TRAINER_MODELS.key(), AdminTrainTest.MODEL).put(Setting.TRAINER_EPOCHS.key(), 0)
         .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 50)), metered.serviceMetrics());
     run(ctx, metered, trainer, null, () -> {

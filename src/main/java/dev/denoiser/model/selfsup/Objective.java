@@ -8,10 +8,15 @@ import java.util.Locale;
  * noise the input's and the target's noise are independent, so the squared error trains towards
  * the clean image. {@code N2N} (Neighbor2Neighbor, Huang et al. 2021): two half-resolution images
  * from random neighbours of every 2x2 cell, one the input and the other the target, plus the
- * regulariser that ties the sub-sampled full-resolution output to the pair.
+ * regulariser that ties the sub-sampled full-resolution output to the pair. {@code BOOTSTRAP}
+ * (a parametric bootstrap of the feed's noise): the serving model's output on each sampled frame
+ * is the target, and the input is that output with noise drawn from the feed's estimated noise
+ * model (Gaussian of sigma-hat, rounded and clipped to 8 bits as a camera's feed is); the targets
+ * are smooth, so the gradient is not drowned in the target's own noise, and the network learns the
+ * noise level and clipping of the feed rather than of its training set.
  */
 public enum Objective {
-  R2R, N2N;
+  R2R, N2N, BOOTSTRAP;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -23,6 +28,6 @@ public enum Objective {
         return o;
       }
     }
-    throw new IllegalArgumentException("unknown objective '" + s + "': use r2r or n2n");
+    throw new IllegalArgumentException("unknown objective '" + s + "': use r2r, n2n or bootstrap");
   }
 }

@@ -66,6 +66,6 @@ public record RefreshOptions(Objective objective, boolean clipAware, int steps, 
 
   /** A short label such as {@code r2r+clip}. */
   public String label() {
-    return objective.id() + (clipAware ? "+clip" : "");
+    return objective.id() + (clipAware && objective != Objective.BOOTSTRAP ? "+clip" : "");
   }
 }

@@ -100,8 +100,11 @@ public final class SelfSupervisedRefresh {
     }
     TrainConfig cfg = new TrainConfig(1, opts.batch(), opts.learningRate(), Noise.gaussian(0), opts.seed(),
         opts.threads(), 0, 1.0, opts.finalLearningRate(), TrainConfig.Loss.MSE);
-    Trainer.StepLoss loss = opts.objective() == Objective.R2R
-        ? new R2r(frames, sigma, opts) : new N2n(frames, sigma, opts);
+    Trainer.StepLoss loss = switch (opts.objective()) {
+      case R2R -> new R2r(frames, sigma, opts);
+      case N2N -> new N2n(frames, sigma, opts);
+      case BOOTSTRAP -> new Bootstrap(teacher(im, frames), sigma, opts);
+    };
     return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
   }
 
@@ -215,6 +218,64 @@ public final class SelfSupervisedRefresh {
       Shape shape = new Shape(b, 1, p, p);
       NDArray out = net.apply(scope.create(in, shape));
       return predicted(out, s, o.clipAware()).sub(scope.create(target, shape)).square().mean();
+    }
+  }
+
+  /** The serving model's outputs on {@code frames} (the bootstrap's targets). */
+  static List<Frame> teacher(OnnxImporter.Imported im, List<Frame> frames) {
+    byte[] onnx = OnnxExporter.toBytes(im.spec(), im.weights(), im.metadata());
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile("serving", ".onnx");
+      Files.write(tmp, onnx);
+      List<Frame> out = new java.util.ArrayList<>(frames.size());
+      try (OrtModel serving = new OrtModel(tmp, 1)) {
+        Denoiser d = Denoiser.of(serving);
+        for (Frame f : frames) {
+          out.add(new Frame(d.apply(f.pixels(), f.height(), f.width()), f.height(), f.width()));
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new ModelException("cannot run the serving model for the bootstrap: " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // a temporary file left behind
+        }
+      }
+    }
+  }
+
+  /** The parametric bootstrap: re-noised serving outputs in, serving outputs as targets. */
+  static final class Bootstrap implements Trainer.StepLoss {
+    private final Patches patches;
+    private final SplittableRandom rng;
+    private final double s;
+    private final RefreshOptions o;
+
+    Bootstrap(List<Frame> targets, double sigma, RefreshOptions o) {
+      this.patches = new Patches(targets, o.seed());
+      this.rng = new SplittableRandom(o.seed() * 31 + 13);
+      this.s = sigma;
+      this.o = o;
+    }
+
+    @Override
+    public NDArray loss(NDManager scope, UnaryOperator<NDArray> net, long step) {
+      int b = o.batch();
+      int p = o.patch();
+      float[] x = patches.next(b, p);
+      float[] in = new float[x.length];
+      for (int i = 0; i < x.length; i++) {
+        double v = Math.rint(x[i] * 255.0 + s * gauss(rng));
+        in[i] = (float) (Math.min(255, Math.max(0, v)) / 255.0);
+      }
+      Shape shape = new Shape(b, 1, p, p);
+      NDArray out = net.apply(scope.create(in, shape));
+      return out.sub(scope.create(x, shape)).square().mean();
     }
   }
 
