@@ -5,13 +5,14 @@ import java.util.Locale;
 /**
  * The self-supervised training objectives. {@code R2R} (Recorrupted-to-Recorrupted, Pang et al.
  * 2021): input {@code y + a z}, target {@code y - z / a}, {@code z ~ N(0, sigma^2)}; for Gaussian
- * noise the input's and the target's noise are independent, so the squared error trains towards
- * the clean image. {@code N2N} (Neighbor2Neighbor, Huang et al. 2021): two half-resolution images
- * from random neighbours of every 2x2 cell, one the input and the other the target, plus the
- * regulariser that ties the sub-sampled full-resolution output to the pair.
+ * noise the input's and the target's noise are independent, so the squared error trains towards the
+ * clean image. {@code N2N} (Neighbor2Neighbor, Huang et al. 2021): two half-resolution images from
+ * random neighbours of every 2x2 cell, one the input and the other the target, plus the regulariser
+ * that ties the sub-sampled full-resolution output to the pair.
  */
 public enum Objective {
-  R2R, N2N;
+  R2R,
+  N2N;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
