@@ -18,37 +18,42 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the package layering of {@code docs/architecture.md}: imports point down the layers
- * below, never up or sideways, and no group of packages depends on itself in a circle. A new
- * package must be given a layer here before it can be used.
+ * Keeps the package layering of {@code docs/architecture.md}: imports point down the layers below,
+ * never up or sideways, and no group of packages depends on itself in a circle. A new package must
+ * be given a layer here before it can be used.
  */
 class LayeringTest {
   /** Bottom first. A class may depend on its own package and on packages of lower layers only. */
-  static final List<List<String>> LAYERS = List.of(
-      List.of("error", "config"),
-      List.of("frame"),
-      List.of("metrics"),
-      List.of("data", "sample"),
-      List.of("model"),
-      List.of("model.eval", "model.selfsup", "trust"),
-      List.of("inference"),
-      List.of("batching", "hotswap"),
-      List.of("source"),
-      List.of("http", "kafka.client"),
-      List.of("kafka.publish", "kafka.embedded"),
-      List.of("kafka.ingest", "websocket"),
-      List.of("kafka"),
-      List.of("trainer"),
-      List.of("service"),
-      List.of("bench", "loadgen"),
-      List.of("cli"));
+  static final List<List<String>> LAYERS =
+      List.of(
+          List.of("error", "config"),
+          List.of("frame"),
+          List.of("metrics"),
+          List.of("data", "sample"),
+          List.of("model"),
+          List.of("model.eval", "model.selfsup", "trust"),
+          List.of("inference"),
+          List.of("batching", "hotswap"),
+          List.of("source"),
+          List.of("http", "kafka.client"),
+          List.of("kafka.publish", "kafka.embedded"),
+          List.of("kafka.ingest", "websocket"),
+          List.of("kafka"),
+          List.of("trainer"),
+          List.of("service"),
+          List.of("bench", "loadgen"),
+          List.of("cli"));
+
   static final String ROOT = "dev.denoiser";
 
   private static JavaClasses classes;
 
   @BeforeAll
   static void load() {
-    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages(ROOT);
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages(ROOT);
   }
 
   static Map<String, Integer> layerOfPackage() {
@@ -87,12 +92,20 @@ class LayeringTest {
           continue;
         }
         if (to >= from) {
-          upward.add(c.getSimpleName() + " (" + c.getPackageName().substring(ROOT.length() + 1) + ") -> "
-              + d.getTargetClass().getSimpleName() + " (" + target.substring(ROOT.length() + 1) + ")");
+          upward.add(
+              c.getSimpleName()
+                  + " ("
+                  + c.getPackageName().substring(ROOT.length() + 1)
+                  + ") -> "
+                  + d.getTargetClass().getSimpleName()
+                  + " ("
+                  + target.substring(ROOT.length() + 1)
+                  + ")");
         }
       }
     }
-    assertEquals(List.of(), upward.stream().distinct().sorted().toList(), "imports that run up or sideways");
+    assertEquals(
+        List.of(), upward.stream().distinct().sorted().toList(), "imports that run up or sideways");
   }
 
   @Test

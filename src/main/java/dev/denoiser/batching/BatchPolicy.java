@@ -7,8 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The batching knobs, named as in Triton and DJL Serving, plus the per-batch pixel budget and
- * the sources' shares of the queue.
+ * The batching knobs, named as in Triton and DJL Serving, plus the per-batch pixel budget and the
+ * sources' shares of the queue.
  *
  * @param maxBatchSize most frames in one ONNX Runtime run
  * @param maxBatchDelayMicros how long an idle worker waits for a batch to fill; 0 runs whatever is
@@ -21,8 +21,13 @@ import java.util.Map;
  *     reserved for it ({@code queueSize * weight / sum}) and of the batches it leads; empty: one
  *     shared queue, first come first served
  */
-public record BatchPolicy(int maxBatchSize, long maxBatchDelayMicros, int queueSize, long deadlineMillis,
-    long maxBatchPixels, Map<String, Integer> sourceWeights) {
+public record BatchPolicy(
+    int maxBatchSize,
+    long maxBatchDelayMicros,
+    int queueSize,
+    long deadlineMillis,
+    long maxBatchPixels,
+    Map<String, Integer> sourceWeights) {
   /** The source of requests that name none. */
   public static final String DEFAULT_SOURCE = "http";
 
@@ -35,7 +40,8 @@ public record BatchPolicy(int maxBatchSize, long maxBatchDelayMicros, int queueS
   }
 
   /** No pixel budget and no source shares. */
-  public BatchPolicy(int maxBatchSize, long maxBatchDelayMicros, int queueSize, long deadlineMillis) {
+  public BatchPolicy(
+      int maxBatchSize, long maxBatchDelayMicros, int queueSize, long deadlineMillis) {
     this(maxBatchSize, maxBatchDelayMicros, queueSize, deadlineMillis, Long.MAX_VALUE, Map.of());
   }
 
@@ -54,7 +60,10 @@ public record BatchPolicy(int maxBatchSize, long maxBatchDelayMicros, int queueS
     return sourceWeights.getOrDefault(source, 1);
   }
 
-  /** Queue slots only {@code source} may use: its weighted share of {@code queueSize} (0 without weights). */
+  /**
+   * Queue slots only {@code source} may use: its weighted share of {@code queueSize} (0 without
+   * weights).
+   */
   public int reserved(String source) {
     Integer w = sourceWeights.get(source);
     if (w == null) {
@@ -90,8 +99,11 @@ public record BatchPolicy(int maxBatchSize, long maxBatchDelayMicros, int queueS
         w = -1;
       }
       if (w < 1) {
-        throw new IllegalArgumentException(Setting.BATCH_SOURCE_WEIGHTS.key()
-            + " takes source=weight pairs with positive integer weights, got '" + part.trim() + "'");
+        throw new IllegalArgumentException(
+            Setting.BATCH_SOURCE_WEIGHTS.key()
+                + " takes source=weight pairs with positive integer weights, got '"
+                + part.trim()
+                + "'");
       }
       out.put(kv[0].trim().toLowerCase(Locale.ROOT), w);
     }

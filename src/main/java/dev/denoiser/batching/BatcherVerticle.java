@@ -32,9 +32,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dynamic batcher: one queue per model, fed by {@link InferenceRequest}s on
- * {@link Addresses#infer(String)}, drained into {@link Batch}es for whichever inference worker is
- * free. Runs on one event loop, so its state needs no locks.
+ * The dynamic batcher: one queue per model, fed by {@link InferenceRequest}s on {@link
+ * Addresses#infer(String)}, drained into {@link Batch}es for whichever inference worker is free.
+ * Runs on one event loop, so its state needs no locks.
  *
  * <p>A full queue refuses at once with OVERLOADED; a request whose deadline passes while queued
  * fails with DEADLINE_EXCEEDED and never runs; frames of different shapes go in different batches;
@@ -80,7 +80,8 @@ public final class BatcherVerticle extends VerticleBase {
   }
 
   /** {@code sample} may be null: no frame is sampled. */
-  public BatcherVerticle(ModelRegistry registry, ServiceMetrics metrics, BatchPolicy policy, FeedSample sample) {
+  public BatcherVerticle(
+      ModelRegistry registry, ServiceMetrics metrics, BatchPolicy policy, FeedSample sample) {
     this.registry = registry;
     this.metrics = metrics;
     this.policy = policy;
@@ -90,16 +91,22 @@ public final class BatcherVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     EventBus bus = vertx.eventBus();
-    consumers.add(bus.<String>localConsumer(Addresses.WORKER_ANNOUNCE, m -> {
-      if (workers.add(m.body())) {
-        freeWorkers.addLast(m.body());
-        schedule();
-      }
-    }));
-    consumers.add(bus.<String>localConsumer(Addresses.WORKER_RETIRE, m -> {
-      workers.remove(m.body());
-      freeWorkers.remove(m.body());
-    }));
+    consumers.add(
+        bus.<String>localConsumer(
+            Addresses.WORKER_ANNOUNCE,
+            m -> {
+              if (workers.add(m.body())) {
+                freeWorkers.addLast(m.body());
+                schedule();
+              }
+            }));
+    consumers.add(
+        bus.<String>localConsumer(
+            Addresses.WORKER_RETIRE,
+            m -> {
+              workers.remove(m.body());
+              freeWorkers.remove(m.body());
+            }));
     registry.onChange(card -> context.runOnContext(v -> addLane(card.name())));
     registry.cards().keySet().forEach(this::addLane);
     sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> sweep());
@@ -128,9 +135,17 @@ public final class BatcherVerticle extends VerticleBase {
     long now = System.nanoTime();
     String source = msg.headers().get(InferenceClient.SOURCE_HEADER);
     if (!lane.queue.offer(new ModelQueue.Entry<>(msg, msg.body(), now, source))) {
-      fail(lane, msg, ErrorCode.OVERLOADED, "model '" + lane.model + "' has " + lane.queue.size()
-          + " requests queued, " + lane.queue.size(source == null ? BatchPolicy.DEFAULT_SOURCE : source)
-          + " of them from this source (batching.queueSize, batching.sourceWeights); retry later");
+      fail(
+          lane,
+          msg,
+          ErrorCode.OVERLOADED,
+          "model '"
+              + lane.model
+              + "' has "
+              + lane.queue.size()
+              + " requests queued, "
+              + lane.queue.size(source == null ? BatchPolicy.DEFAULT_SOURCE : source)
+              + " of them from this source (batching.queueSize, batching.sourceWeights); retry later");
       return;
     }
     schedule();
@@ -178,45 +193,64 @@ public final class BatcherVerticle extends VerticleBase {
     }
     if (wait != Long.MAX_VALUE) {
       long ms = Math.max(1, (wait + 999_999) / 1_000_000);
-      delayTimer = vertx.setTimer(ms, id -> {
-        delayTimer = -1;
-        schedule();
-      });
+      delayTimer =
+          vertx.setTimer(
+              ms,
+              id -> {
+                delayTimer = -1;
+                schedule();
+              });
     }
   }
 
-  private void dispatch(Lane lane, List<ModelQueue.Entry<Message<InferenceRequest>>> entries, String worker) {
+  private void dispatch(
+      Lane lane, List<ModelQueue.Entry<Message<InferenceRequest>>> entries, String worker) {
     List<Frame> frames = new ArrayList<>(entries.size());
     for (ModelQueue.Entry<Message<InferenceRequest>> e : entries) {
       frames.add(e.request().frame());
     }
     lane.inFlight++;
     Batch batch = new Batch(lane.model, List.copyOf(frames), System.nanoTime());
-    vertx.eventBus().<BatchResult>request(worker, batch, new DeliveryOptions().setSendTimeout(120_000))
-        .onComplete(ar -> {
-          lane.inFlight--;
-          if (ar.succeeded()) {
-            if (workers.contains(worker)) {
-              freeWorkers.addLast(worker);
-            }
-            complete(lane, entries, ar.result().body());
-          } else if (ar.cause() instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
-            // The worker left before taking the batch: nothing ran, so queue it again.
-            workers.remove(worker);
-            freeWorkers.remove(worker);
-            lane.queue.requeueFront(entries);
-          } else {
-            if (workers.contains(worker)) {
-              freeWorkers.addLast(worker);
-            }
-            LOG.error("batch of {} for {} failed in worker: {}", entries.size(), lane.model, ar.cause().toString());
-            entries.forEach(e -> fail(lane, e.item(), ErrorCode.INTERNAL, "inference failed: " + ar.cause().getMessage()));
-          }
-          schedule();
-        });
+    vertx
+        .eventBus()
+        .<BatchResult>request(worker, batch, new DeliveryOptions().setSendTimeout(120_000))
+        .onComplete(
+            ar -> {
+              lane.inFlight--;
+              if (ar.succeeded()) {
+                if (workers.contains(worker)) {
+                  freeWorkers.addLast(worker);
+                }
+                complete(lane, entries, ar.result().body());
+              } else if (ar.cause() instanceof ReplyException re
+                  && re.failureType() == ReplyFailure.NO_HANDLERS) {
+                // The worker left before taking the batch: nothing ran, so queue it again.
+                workers.remove(worker);
+                freeWorkers.remove(worker);
+                lane.queue.requeueFront(entries);
+              } else {
+                if (workers.contains(worker)) {
+                  freeWorkers.addLast(worker);
+                }
+                LOG.error(
+                    "batch of {} for {} failed in worker: {}",
+                    entries.size(),
+                    lane.model,
+                    ar.cause().toString());
+                entries.forEach(
+                    e ->
+                        fail(
+                            lane,
+                            e.item(),
+                            ErrorCode.INTERNAL,
+                            "inference failed: " + ar.cause().getMessage()));
+              }
+              schedule();
+            });
   }
 
-  private void complete(Lane lane, List<ModelQueue.Entry<Message<InferenceRequest>>> entries, BatchResult r) {
+  private void complete(
+      Lane lane, List<ModelQueue.Entry<Message<InferenceRequest>>> entries, BatchResult r) {
     lane.meters.batch(entries.size(), r.computeNanos());
     long now = System.nanoTime();
     for (int i = 0; i < entries.size(); i++) {
@@ -229,10 +263,16 @@ public final class BatcherVerticle extends VerticleBase {
       Frame in = e.request().frame();
       long queueNanos = Math.max(0, r.startedNanos() - e.arrivedNanos());
       double sigma = r.noiseSigma(i);
-      InferenceResult result = new InferenceResult(
-          in.withPixels(r.denoised()[i], in.channels()),
-          r.latent()[i], lane.model, r.modelVersion(), queueNanos / 1000, r.computeNanos() / 1000, entries.size(),
-          sigma);
+      InferenceResult result =
+          new InferenceResult(
+              in.withPixels(r.denoised()[i], in.channels()),
+              r.latent()[i],
+              lane.model,
+              r.modelVersion(),
+              queueNanos / 1000,
+              r.computeNanos() / 1000,
+              entries.size(),
+              sigma);
       lane.meters.noise(sigma);
       if (sample != null) {
         sample.offer(lane.model, in, sigma);
@@ -253,8 +293,15 @@ public final class BatcherVerticle extends VerticleBase {
 
   private void expired(Lane lane, ModelQueue.Entry<Message<InferenceRequest>> e) {
     long waited = (System.nanoTime() - e.arrivedNanos()) / 1_000_000;
-    fail(lane, e.item(), ErrorCode.DEADLINE_EXCEEDED,
-        "request waited " + waited + " ms in the queue of '" + lane.model + "' and passed its deadline; it was not run");
+    fail(
+        lane,
+        e.item(),
+        ErrorCode.DEADLINE_EXCEEDED,
+        "request waited "
+            + waited
+            + " ms in the queue of '"
+            + lane.model
+            + "' and passed its deadline; it was not run");
   }
 
   private void fail(Lane lane, Message<?> msg, ErrorCode code, String message) {
@@ -269,17 +316,28 @@ public final class BatcherVerticle extends VerticleBase {
     Promise<Void> drained = Promise.promise();
     long deadline = System.nanoTime() + DRAIN_TIMEOUT_MS * 1_000_000L;
     waitDrained(drained, deadline);
-    return drained.future().onComplete(v -> {
-      vertx.cancelTimer(sweepTimer);
-      consumers.forEach(MessageConsumer::unregister);
-    });
+    return drained
+        .future()
+        .onComplete(
+            v -> {
+              vertx.cancelTimer(sweepTimer);
+              consumers.forEach(MessageConsumer::unregister);
+            });
   }
 
   private void waitDrained(Promise<Void> done, long deadline) {
     boolean idle = lanes.values().stream().allMatch(l -> l.queue.isEmpty() && l.inFlight == 0);
     if (idle || System.nanoTime() > deadline) {
       for (Lane l : lanes.values()) {
-        l.queue.drain().forEach(e -> fail(l, e.item(), ErrorCode.SHUTTING_DOWN, "the service shut down before this request ran"));
+        l.queue
+            .drain()
+            .forEach(
+                e ->
+                    fail(
+                        l,
+                        e.item(),
+                        ErrorCode.SHUTTING_DOWN,
+                        "the service shut down before this request ran"));
       }
       done.complete();
       return;

@@ -20,8 +20,12 @@ import io.vertx.core.eventbus.ReplyException;
  * back into {@link DenoiserException}s with their {@link ErrorCode}.
  */
 public final class InferenceClient {
-  /** Event-bus header naming the source of a request (http, websocket, kafka), for the batcher's shares. */
+  /**
+   * Event-bus header naming the source of a request (http, websocket, kafka), for the batcher's
+   * shares.
+   */
   public static final String SOURCE_HEADER = "source";
+
   private static final long SLACK_MS = 60_000;
   private final Vertx vertx;
   private final ModelRegistry registry;
@@ -78,11 +82,20 @@ public final class InferenceClient {
     long deadline = deadlineMs > 0 ? deadlineMs : deadlineMillis;
     InferenceRequest req = InferenceRequest.of(frame, name, deadline);
     long timeout = deadline + SLACK_MS;
-    return vertx.eventBus().<InferenceResult>request(Addresses.infer(name), req,
-            new DeliveryOptions().setSendTimeout(timeout).setLocalOnly(true).addHeader(SOURCE_HEADER, source))
-        .transform(ar -> ar.succeeded()
-            ? Future.succeededFuture(ar.result().body())
-            : Future.failedFuture(toError(ar.cause(), name)));
+    return vertx
+        .eventBus()
+        .<InferenceResult>request(
+            Addresses.infer(name),
+            req,
+            new DeliveryOptions()
+                .setSendTimeout(timeout)
+                .setLocalOnly(true)
+                .addHeader(SOURCE_HEADER, source))
+        .transform(
+            ar ->
+                ar.succeeded()
+                    ? Future.succeededFuture(ar.result().body())
+                    : Future.failedFuture(toError(ar.cause(), name)));
   }
 
   /** The card of the model a frame would run on, after checking that it takes the frame's shape. */
@@ -91,8 +104,8 @@ public final class InferenceClient {
   }
 
   /**
-   * The card of model {@code name}, after checking that it takes frames of {@code height} x
-   * {@code width}: the one shape check of a frame.
+   * The card of model {@code name}, after checking that it takes frames of {@code height} x {@code
+   * width}: the one shape check of a frame.
    *
    * @throws DenoiserException MODEL_NOT_FOUND or UNSUPPORTED_SHAPE
    */
@@ -115,9 +128,11 @@ public final class InferenceClient {
         case RECIPIENT_FAILURE:
           return BusErrors.toException(re);
         case NO_HANDLERS:
-          return new DenoiserException(ErrorCode.MODEL_NOT_READY, "model '" + model + "' is not being served yet");
+          return new DenoiserException(
+              ErrorCode.MODEL_NOT_READY, "model '" + model + "' is not being served yet");
         case TIMEOUT:
-          return new DenoiserException(ErrorCode.DEADLINE_EXCEEDED, "no answer from model '" + model + "' in time");
+          return new DenoiserException(
+              ErrorCode.DEADLINE_EXCEEDED, "no answer from model '" + model + "' in time");
         default:
           break;
       }

@@ -18,10 +18,10 @@ import java.util.function.Consumer;
  *
  * <p>Fairness between sources ({@link BatchPolicy#sourceWeights()}): each source has slots of the
  * queue reserved for it, which no other source can take, so a Kafka backlog leaves room for HTTP
- * and WebSocket callers; free slots beyond the reservations go to whoever comes. Batches are led
- * by the sources in weighted turn (smooth weighted round robin), and filled with frames of the
- * leader's shape, its own first. A batch holds at most {@link BatchPolicy#maxBatchPixels()}
- * values, except that its first frame always goes in.
+ * and WebSocket callers; free slots beyond the reservations go to whoever comes. Batches are led by
+ * the sources in weighted turn (smooth weighted round robin), and filled with frames of the
+ * leader's shape, its own first. A batch holds at most {@link BatchPolicy#maxBatchPixels()} values,
+ * except that its first frame always goes in.
  *
  * @param <T> what is queued (the batcher queues the event-bus message with its request)
  */
@@ -62,8 +62,8 @@ public final class ModelQueue<T> {
   }
 
   /**
-   * Queues an entry; false when the queue is full for its source (the caller answers
-   * OVERLOADED): no slot is free, or the free ones are reserved for other sources.
+   * Queues an entry; false when the queue is full for its source (the caller answers OVERLOADED):
+   * no slot is free, or the free ones are reserved for other sources.
    */
   public boolean offer(Entry<T> e) {
     if (size >= policy.queueSize()) {
@@ -136,11 +136,11 @@ public final class ModelQueue<T> {
   }
 
   /**
-   * Takes the next batch: the source whose turn it is leads with its oldest live request, then
-   * the following requests of the same shape, its own first and then the other sources' in turn,
-   * up to maxBatchSize frames and maxBatchPixels values, in arrival order per source. Requests of
-   * other shapes keep their place. Expired requests met on the way are removed and handed to
-   * {@code expired}; they never run.
+   * Takes the next batch: the source whose turn it is leads with its oldest live request, then the
+   * following requests of the same shape, its own first and then the other sources' in turn, up to
+   * maxBatchSize frames and maxBatchPixels values, in arrival order per source. Requests of other
+   * shapes keep their place. Expired requests met on the way are removed and handed to {@code
+   * expired}; they never run.
    */
   public List<Entry<T>> nextBatch(long nowNanos, Consumer<Entry<T>> expired) {
     List<Entry<T>> batch = new ArrayList<>(Math.min(size, policy.maxBatchSize()));

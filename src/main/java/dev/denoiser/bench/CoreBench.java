@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CoreBench {
   /** What to measure. */
-  public record Options(Path modelsDir, String model, int size, int[] concurrency, double seconds, int threads) {}
+  public record Options(
+      Path modelsDir, String model, int size, int[] concurrency, double seconds, int threads) {}
 
   private final Options opt;
   private final PrintStream out;
@@ -45,27 +46,42 @@ public final class CoreBench {
     int h = card.dynamicSize() ? opt.size() : card.height();
     int w = card.dynamicSize() ? opt.size() : card.width();
     List<float[]> frames = frames(h, w);
-    out.printf(Locale.ROOT, "model %s v%d (%s), %dx%d frames, %d intra-op thread(s), %d cores, %.0f s per cell%n%n",
-        card.name(), card.version(), card.architecture(), h, w, opt.threads(),
-        Runtime.getRuntime().availableProcessors(), opt.seconds());
+    out.printf(
+        Locale.ROOT,
+        "model %s v%d (%s), %dx%d frames, %d intra-op thread(s), %d cores, %.0f s per cell%n%n",
+        card.name(),
+        card.version(),
+        card.architecture(),
+        h,
+        w,
+        opt.threads(),
+        Runtime.getRuntime().availableProcessors(),
+        opt.seconds());
     List<String[]> rows = new ArrayList<>();
     Stats raw1;
     Stats raw64;
-    try (RawOrt raw = new RawOrt(opt.modelsDir().resolve(opt.model()).resolve(ModelCard.MODEL_FILE), opt.threads())) {
+    try (RawOrt raw =
+        new RawOrt(
+            opt.modelsDir().resolve(opt.model()).resolve(ModelCard.MODEL_FILE), opt.threads())) {
       raw1 = raw.measure(frames, h, w, 1, opt.seconds());
       raw64 = raw.measure(frames, h, w, 64, opt.seconds());
     }
     rows.add(row("raw ONNX Runtime, batch 1", "-", raw1, raw64));
     rows.add(row("raw ONNX Runtime, batch 64", "-", raw64, raw64));
 
-    Settings settings = Settings.of(new JsonObject()
-        .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
-        .put(Setting.MODELS_DIR.key(), opt.modelsDir().toString())
-        .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), opt.threads())
-        .put(Setting.BATCH_QUEUE_SIZE.key(), 4096)
-        .put(Setting.BATCH_MAX_SIZE.key(), 64)
-        // the serving core alone: no broker, demo feed or directory polling sharing the cores
-        .put(Setting.KAFKA_ENABLED.key(), false).put(Setting.MODELS_WATCH_MS.key(), 0));
+    Settings settings =
+        Settings.of(
+            new JsonObject()
+                .put(Setting.HTTP_PORT.key(), 0)
+                .put(Setting.HTTP_HOST.key(), "127.0.0.1")
+                .put(Setting.MODELS_DIR.key(), opt.modelsDir().toString())
+                .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), opt.threads())
+                .put(Setting.BATCH_QUEUE_SIZE.key(), 4096)
+                .put(Setting.BATCH_MAX_SIZE.key(), 64)
+                // the serving core alone: no broker, demo feed or directory polling sharing the
+                // cores
+                .put(Setting.KAFKA_ENABLED.key(), false)
+                .put(Setting.MODELS_WATCH_MS.key(), 0));
     Vertx vertx = Vertx.vertx();
     ServiceVerticle service = new ServiceVerticle(settings, ServiceMetrics.inMemory());
     Stats bus1 = null;
@@ -78,23 +94,39 @@ public final class CoreBench {
       for (float[] px : frames) {
         inputs.add(new Frame(px, h, w));
       }
-      ClosedLoop bus = new ClosedLoop(vertx, i -> client.infer(inputs.get(i % inputs.size()), opt.model()));
+      ClosedLoop bus =
+          new ClosedLoop(vertx, i -> client.infer(inputs.get(i % inputs.size()), opt.model()));
       for (int c : opt.concurrency()) {
         Stats s = await(bus.run(c, 1.0, opt.seconds()));
         rows.add(row("event bus + batcher", Integer.toString(c), s, raw64));
         bus1 = c == 1 ? s : bus1;
         bus64 = c == 64 ? s : bus64;
       }
-      WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-          .setDefaultPort(service.httpPort()).setKeepAlive(true), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(512));
+      WebClient web =
+          WebClient.create(
+              vertx,
+              new WebClientOptions()
+                  .setDefaultHost("127.0.0.1")
+                  .setDefaultPort(service.httpPort())
+                  .setKeepAlive(true),
+              new io.vertx.core.http.PoolOptions().setHttp1MaxSize(512));
       List<Buffer> bodies = new ArrayList<>();
       for (float[] px : frames) {
         bodies.add(Buffer.buffer(FrameCodec.toGray8(px)));
       }
       String path = "/v1/models/" + opt.model() + "/denoise?width=" + w + "&height=" + h;
-      ClosedLoop http = new ClosedLoop(vertx, i -> web.post(path).putHeader("Content-Type", "application/x-gray8")
-          .sendBuffer(bodies.get(i % bodies.size()))
-          .compose(r -> r.statusCode() == 200 ? Future.succeededFuture(r) : Future.failedFuture("HTTP " + r.statusCode())));
+      ClosedLoop http =
+          new ClosedLoop(
+              vertx,
+              i ->
+                  web.post(path)
+                      .putHeader("Content-Type", "application/x-gray8")
+                      .sendBuffer(bodies.get(i % bodies.size()))
+                      .compose(
+                          r ->
+                              r.statusCode() == 200
+                                  ? Future.succeededFuture(r)
+                                  : Future.failedFuture("HTTP " + r.statusCode())));
       for (int c : opt.concurrency()) {
         Stats s = await(http.run(c, 1.0, opt.seconds()));
         rows.add(row("HTTP /v1 denoise (gray8)", Integer.toString(c), s, raw64));
@@ -113,7 +145,10 @@ public final class CoreBench {
       check("HTTP @64 vs raw batch-64", pct(http64, raw64), ">= 60%");
     }
     if (bus1 != null) {
-      out.printf(Locale.ROOT, "%-34s %+.3f ms p50 (target <= +0.5 ms)%n", "event bus @1 overhead over raw batch-1",
+      out.printf(
+          Locale.ROOT,
+          "%-34s %+.3f ms p50 (target <= +0.5 ms)%n",
+          "event bus @1 overhead over raw batch-1",
           bus1.p50Ms() - raw1.p50Ms());
     }
   }
@@ -127,12 +162,21 @@ public final class CoreBench {
   }
 
   private static String[] row(String path, String conc, Stats s, Stats raw64) {
-    return new String[] {path, conc, Stats.fmt(s.framesPerSecond()), Stats.fmt(s.p50Ms()), Stats.fmt(s.p99Ms()),
-        String.format(Locale.ROOT, "%.0f%%", pct(s, raw64)), Long.toString(s.errors())};
+    return new String[] {
+      path,
+      conc,
+      Stats.fmt(s.framesPerSecond()),
+      Stats.fmt(s.p50Ms()),
+      Stats.fmt(s.p99Ms()),
+      String.format(Locale.ROOT, "%.0f%%", pct(s, raw64)),
+      Long.toString(s.errors())
+    };
   }
 
   private void printTable(List<String[]> rows) {
-    String[] head = {"path", "concurrency", "frames/s", "p50 ms", "p99 ms", "% of raw b64", "errors"};
+    String[] head = {
+      "path", "concurrency", "frames/s", "p50 ms", "p99 ms", "% of raw b64", "errors"
+    };
     out.println("| " + String.join(" | ", head) + " |");
     out.println("|" + " --- |".repeat(head.length));
     for (String[] r : rows) {

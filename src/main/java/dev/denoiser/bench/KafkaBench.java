@@ -1,8 +1,8 @@
 package dev.denoiser.bench;
 
-import dev.denoiser.data.NoisyDigits;
 import ai.djl.Device;
 import dev.denoiser.config.Settings;
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.inference.DeviceSelector;
 import dev.denoiser.inference.ModelHandle;
@@ -27,15 +27,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * {@code bench kafka}: sustained frames per second from {@code frames.noisy} to
- * {@code frames.denoised} through the whole service on an embedded broker, compared in the same
- * run, on the same cores, with raw ONNX Runtime batch throughput of the same model and with Kafka
- * alone (produce, then consume, the same bytes with no inference). Prints a Markdown table.
+ * {@code bench kafka}: sustained frames per second from {@code frames.noisy} to {@code
+ * frames.denoised} through the whole service on an embedded broker, compared in the same run, on
+ * the same cores, with raw ONNX Runtime batch throughput of the same model and with Kafka alone
+ * (produce, then consume, the same bytes with no inference). Prints a Markdown table.
  */
 public final class KafkaBench {
-  /** What to measure: the model, frame sizes, frames per run, seconds per timed phase, guarantees. */
-  public record Options(Path modelsDir, String model, List<Integer> sizes, int frames, int batch, double seconds,
-      double load, int intraOpThreads, List<KafkaOptions.Guarantee> guarantees) {}
+  /**
+   * What to measure: the model, frame sizes, frames per run, seconds per timed phase, guarantees.
+   */
+  public record Options(
+      Path modelsDir,
+      String model,
+      List<Integer> sizes,
+      int frames,
+      int batch,
+      double seconds,
+      double load,
+      int intraOpThreads,
+      List<KafkaOptions.Guarantee> guarantees) {}
 
   private final Options opt;
   private final PrintStream out;
@@ -55,15 +65,28 @@ public final class KafkaBench {
     String load0 = loadAverage();
     List<String> rows = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(data, 0)) {
-      EndToEndBench e2e = new EndToEndBench(broker.bootstrapServers(), opt.modelsDir(), opt.model(), threads);
+      EndToEndBench e2e =
+          new EndToEndBench(broker.bootstrapServers(), opt.modelsDir(), opt.model(), threads);
       for (int size : opt.sizes()) {
         double ort = rawOrt(model, size);
         double[] kafka = kafkaOnly(broker.bootstrapServers(), size);
         for (KafkaOptions.Guarantee g : opt.guarantees()) {
           EndToEndBench.Result r = e2e.run(size, opt.frames(), g, opt.load(), opt.seconds());
-          rows.add(String.format(Locale.ROOT, "| %dx%d | %s | %,.0f | %,.0f / %,.0f | %,.0f | %.0f%% | %.1f / %.1f ms at %,.0f frames/s |",
-              size, size, g.name().toLowerCase(Locale.ROOT), ort, kafka[0], kafka[1], r.framesPerSecond(),
-              100 * r.framesPerSecond() / ort, r.p50Ms(), r.p99Ms(), r.offeredRate()));
+          rows.add(
+              String.format(
+                  Locale.ROOT,
+                  "| %dx%d | %s | %,.0f | %,.0f / %,.0f | %,.0f | %.0f%% | %.1f / %.1f ms at %,.0f frames/s |",
+                  size,
+                  size,
+                  g.name().toLowerCase(Locale.ROOT),
+                  ort,
+                  kafka[0],
+                  kafka[1],
+                  r.framesPerSecond(),
+                  100 * r.framesPerSecond() / ort,
+                  r.p50Ms(),
+                  r.p99Ms(),
+                  r.offeredRate()));
           out.println(rows.get(rows.size() - 1));
         }
       }
@@ -71,16 +94,31 @@ public final class KafkaBench {
       model.release();
     }
     out.println();
-    out.printf(Locale.ROOT, "bench kafka: model %s version %d (%s) from %s on %s, %d cores, ONNX Runtime %d intra-op threads, "
-        + "batches of %d, %d frames per run; load average %s at start, %s at end%n", opt.model(), model.version(),
-        model.card().architecture(), opt.modelsDir(), device, cores, threads, opt.batch(), opt.frames(), load0, loadAverage());
-    out.println("| Frame | Guarantee | Raw ORT batch (frames/s) | Kafka only: produce / consume (frames/s) "
-        + "| End-to-end (frames/s) | End-to-end / raw ORT | Latency p50 / p99 (offered rate) |");
+    out.printf(
+        Locale.ROOT,
+        "bench kafka: model %s version %d (%s) from %s on %s, %d cores, ONNX Runtime %d intra-op threads, "
+            + "batches of %d, %d frames per run; load average %s at start, %s at end%n",
+        opt.model(),
+        model.version(),
+        model.card().architecture(),
+        opt.modelsDir(),
+        device,
+        cores,
+        threads,
+        opt.batch(),
+        opt.frames(),
+        load0,
+        loadAverage());
+    out.println(
+        "| Frame | Guarantee | Raw ORT batch (frames/s) | Kafka only: produce / consume (frames/s) "
+            + "| End-to-end (frames/s) | End-to-end / raw ORT | Latency p50 / p99 (offered rate) |");
     out.println("| --- | --- | --- | --- | --- | --- | --- |");
     rows.forEach(out::println);
   }
 
-  /** Frames per second of back-to-back ONNX Runtime runs of {@code batch} frames, after a warm-up. */
+  /**
+   * Frames per second of back-to-back ONNX Runtime runs of {@code batch} frames, after a warm-up.
+   */
   private double rawOrt(ModelHandle model, int size) throws Exception {
     NoisyDigits digits = new NoisyDigits(size, 0.3, size);
     List<Frame> batch = new ArrayList<>();
@@ -105,17 +143,26 @@ public final class KafkaBench {
     return runs * batch.size() * 1e9 / (System.nanoTime() - start);
   }
 
-  /** Kafka alone: frames per second producing {@code frames} records of a frame's bytes (acks=all), then consuming them. */
+  /**
+   * Kafka alone: frames per second producing {@code frames} records of a frame's bytes (acks=all),
+   * then consuming them.
+   */
   private double[] kafkaOnly(String bootstrap, int size) throws Exception {
     KafkaOptions o = KafkaOptions.from(Settings.defaultsOnly(), bootstrap);
     String topic = "bench.kafka-only." + size + "." + System.nanoTime();
     try (var admin = org.apache.kafka.clients.admin.Admin.create(o.adminConfig())) {
-      admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, o.partitions(), (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new org.apache.kafka.clients.admin.NewTopic(topic, o.partitions(), (short) 1)))
+          .all()
+          .get();
       TopicSetup.awaitReady(admin, List.of(topic));
     }
     byte[] value = new NoisyDigits(size, 0.3, size).gray8(0);
     long t0 = System.nanoTime();
-    try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(o.producerConfig("bench-kafka-only"))) {
+    try (KafkaProducer<String, byte[]> p =
+        new KafkaProducer<>(o.producerConfig("bench-kafka-only"))) {
       for (int i = 0; i < opt.frames(); i++) {
         p.send(new ProducerRecord<>(topic, "stream-" + (i % 16), value));
       }
@@ -128,7 +175,10 @@ public final class KafkaBench {
     long t1 = System.nanoTime();
     int got = 0;
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(pi -> new TopicPartition(topic, pi.partition())).toList();
+      List<TopicPartition> tps =
+          consumer.partitionsFor(topic).stream()
+              .map(pi -> new TopicPartition(topic, pi.partition()))
+              .toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       while (got < opt.frames()) {

@@ -38,11 +38,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * both topics from their end; answers go back to the caller's context.
  */
 final class KafkaPath implements AutoCloseable {
-  /** Largest record the topics and clients of the benchmark take: a 1920x1080 RGB frame is 6.2 MB. */
+  /**
+   * Largest record the topics and clients of the benchmark take: a 1920x1080 RGB frame is 6.2 MB.
+   */
   static final int MAX_RECORD_BYTES = 32 << 20;
+
   /** {@code kafka.clientProperties} for the service, so its clients move frames this large. */
-  static final String CLIENT_PROPERTIES = "max.request.size=" + MAX_RECORD_BYTES
-      + ";max.partition.fetch.bytes=" + MAX_RECORD_BYTES;
+  static final String CLIENT_PROPERTIES =
+      "max.request.size=" + MAX_RECORD_BYTES + ";max.partition.fetch.bytes=" + MAX_RECORD_BYTES;
 
   private record Pending(Context context, Promise<Void> promise) {}
 
@@ -99,12 +102,15 @@ final class KafkaPath implements AutoCloseable {
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
       }
-      TopicSetup.awaitReady(admin, List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic(), o.dlqTopic()));
+      TopicSetup.awaitReady(
+          admin, List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic(), o.dlqTopic()));
     }
     return new KafkaPath(o);
   }
 
-  /** Produces the frame (call on a Vert.x context); completes on that context when it comes back. */
+  /**
+   * Produces the frame (call on a Vert.x context); completes on that context when it comes back.
+   */
   Future<Void> send(String model, NaturalFrame f, int i) {
     String id = "bn-" + ids.incrementAndGet();
     Pending p = new Pending(Vertx.currentContext(), Promise.promise());
@@ -115,11 +121,13 @@ final class KafkaPath implements AutoCloseable {
     KafkaHeaders.put(h, KafkaHeaders.HEIGHT, Integer.toString(f.height()));
     KafkaHeaders.put(h, KafkaHeaders.MODEL, model);
     KafkaHeaders.put(h, KafkaHeaders.FRAME_ID, id);
-    producer.send(new ProducerRecord<>(o.noisyTopic(), null, "stream-" + (i % 16), f.wire(), h), (md, e) -> {
-      if (e != null) {
-        answer(id, "produce failed: " + e.getMessage());
-      }
-    });
+    producer.send(
+        new ProducerRecord<>(o.noisyTopic(), null, "stream-" + (i % 16), f.wire(), h),
+        (md, e) -> {
+          if (e != null) {
+            answer(id, "produce failed: " + e.getMessage());
+          }
+        });
     return p.promise().future();
   }
 
@@ -147,13 +155,15 @@ final class KafkaPath implements AutoCloseable {
   private void answer(String id, String error) {
     Pending p = waiting.remove(id);
     if (p != null) {
-      p.context().runOnContext(v -> {
-        if (error == null) {
-          p.promise().complete();
-        } else {
-          p.promise().fail(error);
-        }
-      });
+      p.context()
+          .runOnContext(
+              v -> {
+                if (error == null) {
+                  p.promise().complete();
+                } else {
+                  p.promise().fail(error);
+                }
+              });
     }
   }
 

@@ -37,21 +37,27 @@ import java.util.stream.Stream;
  * intra-op threads), {@code POST /v1/models/{m}/denoise}, the {@code /v1/stream} WebSocket
  * (lossless) and Kafka ({@code frames.noisy} to {@code frames.denoised}), all against one
  * in-process service, plus OpenCV's non-local means on the same frame when OpenCV is on the
- * classpath. The service paths are closed loops with {@code window} frames in flight
- * ({@link TimedLoop}: a period lasts at least until {@link #MIN_FRAMES} frames came back). Prints
- * progress and a Markdown table, and writes the table to {@code out}.
+ * classpath. The service paths are closed loops with {@code window} frames in flight ({@link
+ * TimedLoop}: a period lasts at least until {@link #MIN_FRAMES} frames came back). Prints progress
+ * and a Markdown table, and writes the table to {@code out}.
  */
 public final class NaturalBench {
   /** The command that runs this benchmark with OpenCV on the classpath (it is not in the jar). */
-  public static final String WITH_OPENCV = "nice -n 10 mvn -o -q compile exec:java -Dexec.classpathScope=test"
-      + " -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args=\"bench natural\"";
-  static final String NO_OPENCV = "n/a (OpenCV is not in the jar: run via mvn exec:java, command below)";
+  public static final String WITH_OPENCV =
+      "nice -n 10 mvn -o -q compile exec:java -Dexec.classpathScope=test"
+          + " -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args=\"bench natural\"";
+
+  static final String NO_OPENCV =
+      "n/a (OpenCV is not in the jar: run via mvn exec:java, command below)";
+
   /** Paths of a table row. */
   public static final String RAW = "raw ONNX Runtime";
+
   public static final String HTTP = "HTTP";
   public static final String WEBSOCKET = "WebSocket";
   public static final String KAFKA = "Kafka";
   public static final String NLM = "OpenCV non-local means";
+
   /** A measured period runs on until this many frames came back in it. */
   static final int MIN_FRAMES = 2;
 
@@ -77,27 +83,48 @@ public final class NaturalBench {
   }
 
   /**
-   * What to measure: models under {@code modelsDir}, frame sizes, the photo the frames are made
-   * of, measured and warm-up seconds per path, frames in flight, ONNX Runtime intra-op threads
-   * (0: all cores), an external broker (null: an embedded one), whether to time OpenCV, where the
-   * Markdown goes (null: nowhere).
+   * What to measure: models under {@code modelsDir}, frame sizes, the photo the frames are made of,
+   * measured and warm-up seconds per path, frames in flight, ONNX Runtime intra-op threads (0: all
+   * cores), an external broker (null: an embedded one), whether to time OpenCV, where the Markdown
+   * goes (null: nowhere).
    */
-  public record Options(Path modelsDir, List<String> models, List<Size> sizes, Path photo, double seconds,
-      double warmupSeconds, int window, int threads, String bootstrap, boolean nlm, Path out) {}
+  public record Options(
+      Path modelsDir,
+      List<String> models,
+      List<Size> sizes,
+      Path photo,
+      double seconds,
+      double warmupSeconds,
+      int window,
+      int threads,
+      String bootstrap,
+      boolean nlm,
+      Path out) {}
 
   /** One row: the stats of a path, or a note instead of them. */
   public record Row(String model, Size size, String path, Stats stats, String note) {
     public double megapixelsPerSecond() {
-      return stats == null ? 0 : stats.framesPerSecond() * size.width() * (double) size.height() / 1e6;
+      return stats == null
+          ? 0
+          : stats.framesPerSecond() * size.width() * (double) size.height() / 1e6;
     }
 
     String markdown() {
       if (stats == null) {
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | - | - | - | - |", model, size, path, note);
+        return String.format(
+            Locale.ROOT, "| %s | %s | %s | %s | - | - | - | - |", model, size, path, note);
       }
-      return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %d |", model, size, path,
-          Stats.fmt(stats.framesPerSecond()), Stats.fmt(megapixelsPerSecond()), Stats.fmt(stats.p50Ms()),
-          Stats.fmt(stats.p99Ms()), stats.errors());
+      return String.format(
+          Locale.ROOT,
+          "| %s | %s | %s | %s | %s | %s | %s | %d |",
+          model,
+          size,
+          path,
+          Stats.fmt(stats.framesPerSecond()),
+          Stats.fmt(megapixelsPerSecond()),
+          Stats.fmt(stats.p50Ms()),
+          Stats.fmt(stats.p99Ms()),
+          stats.errors());
     }
   }
 
@@ -120,11 +147,13 @@ public final class NaturalBench {
     String load0 = loadAverage();
     long t0 = System.nanoTime();
     List<Row> rows = new ArrayList<>();
-    Path kafkaDir = opt.bootstrap() == null ? Files.createTempDirectory("bench-natural-kafka") : null;
+    Path kafkaDir =
+        opt.bootstrap() == null ? Files.createTempDirectory("bench-natural-kafka") : null;
     Path modelsDir = selectedModels();
     try (EmbeddedKafka broker = kafkaDir == null ? null : EmbeddedKafka.start(kafkaDir, 0)) {
       String bootstrap = broker == null ? opt.bootstrap() : broker.bootstrapServers();
-      progress("broker %s; service with %d intra-op thread(s) on %d core(s)", bootstrap, threads, cores);
+      progress(
+          "broker %s; service with %d intra-op thread(s) on %d core(s)", bootstrap, threads, cores);
       Settings settings = settings(bootstrap, threads, modelsDir);
       Vertx vertx = Vertx.vertx();
       ServiceVerticle service = new ServiceVerticle(settings, ServiceMetrics.inMemory());
@@ -134,17 +163,25 @@ public final class NaturalBench {
           // fail now, not after every path timed out, when the service did not load a model
           service.context().registry().card(card.name());
         }
-        WebClient web = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-            .setDefaultPort(service.httpPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(opt.window()));
+        WebClient web =
+            WebClient.create(
+                vertx,
+                new WebClientOptions()
+                    .setDefaultHost("127.0.0.1")
+                    .setDefaultPort(service.httpPort())
+                    .setKeepAlive(true),
+                new PoolOptions().setHttp1MaxSize(opt.window()));
         try (KafkaPath kafka = KafkaPath.open(KafkaOptions.from(settings, bootstrap))) {
           for (Size size : opt.sizes()) {
             Set<Integer> channels = new LinkedHashSet<>();
             for (ModelCard card : cards) {
-              NaturalFrame f = NaturalFrame.of(opt.photo(), size.width(), size.height(), card.channels());
+              NaturalFrame f =
+                  NaturalFrame.of(opt.photo(), size.width(), size.height(), card.channels());
               channels.add(card.channels());
               rows.add(raw(card, f, size, threads));
               rows.add(loop(vertx, card, size, HTTP, http(web, card.name(), f)));
-              WsPath ws = await(WsPath.connect(vertx, service.httpPort(), card.name(), f, opt.window()));
+              WsPath ws =
+                  await(WsPath.connect(vertx, service.httpPort(), card.name(), f, opt.window()));
               try {
                 rows.add(loop(vertx, card, size, WEBSOCKET, ws::send));
               } finally {
@@ -185,8 +222,8 @@ public final class NaturalBench {
   }
 
   /**
-   * A directory with copies of only the measured models, so the service loads those and no
-   * others (copies, not links: the model loader follows no symbolic links).
+   * A directory with copies of only the measured models, so the service loads those and no others
+   * (copies, not links: the model loader follows no symbolic links).
    */
   private Path selectedModels() throws IOException {
     Path dir = Files.createTempDirectory("bench-natural-models");
@@ -202,37 +239,54 @@ public final class NaturalBench {
 
   private Settings settings(String bootstrap, int threads, Path modelsDir) {
     String s = "bench-natural-" + UUID.randomUUID().toString().substring(0, 8);
-    return Settings.of(new JsonObject()
-        .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
-        .put(Setting.MODELS_DIR.key(), modelsDir.toString())
-        .put(Setting.MODELS_DEFAULT.key(), opt.models().get(0))
-        .put(Setting.MODELS_WATCH_MS.key(), 0)
-        .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), threads)
-        .put(Setting.KAFKA_BOOTSTRAP_SERVERS.key(), bootstrap)
-        .put(Setting.KAFKA_TOPIC_NOISY.key(), "noisy." + s).put(Setting.KAFKA_TOPIC_DENOISED.key(), "denoised." + s)
-        .put(Setting.KAFKA_TOPIC_LATENT.key(), "latent." + s).put(Setting.KAFKA_TOPIC_DLQ.key(), "dlq." + s)
-        .put(Setting.KAFKA_GROUP_ID.key(), "group." + s)
-        .put(Setting.KAFKA_TOPIC_MODELS.key(), "").put(Setting.KAFKA_TOPIC_REFERENCE.key(), "")
-        .put(Setting.KAFKA_DEMO_ENABLED.key(), "false").put(Setting.KAFKA_STATS_INTERVAL_MS.key(), 0)
-        .put(Setting.KAFKA_CLIENT_PROPERTIES.key(), KafkaPath.CLIENT_PROPERTIES));
+    return Settings.of(
+        new JsonObject()
+            .put(Setting.HTTP_PORT.key(), 0)
+            .put(Setting.HTTP_HOST.key(), "127.0.0.1")
+            .put(Setting.MODELS_DIR.key(), modelsDir.toString())
+            .put(Setting.MODELS_DEFAULT.key(), opt.models().get(0))
+            .put(Setting.MODELS_WATCH_MS.key(), 0)
+            .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), threads)
+            .put(Setting.KAFKA_BOOTSTRAP_SERVERS.key(), bootstrap)
+            .put(Setting.KAFKA_TOPIC_NOISY.key(), "noisy." + s)
+            .put(Setting.KAFKA_TOPIC_DENOISED.key(), "denoised." + s)
+            .put(Setting.KAFKA_TOPIC_LATENT.key(), "latent." + s)
+            .put(Setting.KAFKA_TOPIC_DLQ.key(), "dlq." + s)
+            .put(Setting.KAFKA_GROUP_ID.key(), "group." + s)
+            .put(Setting.KAFKA_TOPIC_MODELS.key(), "")
+            .put(Setting.KAFKA_TOPIC_REFERENCE.key(), "")
+            .put(Setting.KAFKA_DEMO_ENABLED.key(), "false")
+            .put(Setting.KAFKA_STATS_INTERVAL_MS.key(), 0)
+            .put(Setting.KAFKA_CLIENT_PROPERTIES.key(), KafkaPath.CLIENT_PROPERTIES));
   }
 
   private Row raw(ModelCard card, NaturalFrame f, Size size, int threads) throws Exception {
     int m = Math.max(1, card.sizeMultiple());
-    Image img = Reflect.pad(new Image(f.width(), f.height(), f.channels(), f.planar()),
-        Reflect.roundUp(f.width(), m), Reflect.roundUp(f.height(), m));
+    Image img =
+        Reflect.pad(
+            new Image(f.width(), f.height(), f.channels(), f.planar()),
+            Reflect.roundUp(f.width(), m),
+            Reflect.roundUp(f.height(), m));
     Stats s;
-    try (RawOrt raw = new RawOrt(opt.modelsDir().resolve(card.name()).resolve(ModelCard.MODEL_FILE), threads)) {
-      s = raw.measure(List.of(img.data()), f.channels(), img.height(), img.width(), 1, opt.seconds());
+    try (RawOrt raw =
+        new RawOrt(opt.modelsDir().resolve(card.name()).resolve(ModelCard.MODEL_FILE), threads)) {
+      s =
+          raw.measure(
+              List.of(img.data()), f.channels(), img.height(), img.width(), 1, opt.seconds());
     }
     return report(new Row(card.name(), size, RAW, s, null));
   }
 
-  private Row loop(Vertx vertx, ModelCard card, Size size, String path, IntFunction<Future<?>> request)
+  private Row loop(
+      Vertx vertx, ModelCard card, Size size, String path, IntFunction<Future<?>> request)
       throws Exception {
-    progress("%s %s %s: %.0f s warm-up, %.0f s measured, %d in flight", card.name(), size, path,
-        opt.warmupSeconds(), opt.seconds(), opt.window());
-    Stats s = await(new TimedLoop(vertx, request).run(opt.window(), opt.warmupSeconds(), opt.seconds(), MIN_FRAMES));
+    progress(
+        "%s %s %s: %.0f s warm-up, %.0f s measured, %d in flight",
+        card.name(), size, path, opt.warmupSeconds(), opt.seconds(), opt.window());
+    Stats s =
+        await(
+            new TimedLoop(vertx, request)
+                .run(opt.window(), opt.warmupSeconds(), opt.seconds(), MIN_FRAMES));
     return report(new Row(card.name(), size, path, s, null));
   }
 
@@ -240,17 +294,25 @@ public final class NaturalBench {
     String uri = "/v1/models/" + model + "/denoise?width=" + f.width() + "&height=" + f.height();
     Buffer body = Buffer.buffer(f.wire());
     String mime = f.mediaType().mime();
-    return i -> web.post(uri).putHeader("Content-Type", mime).sendBuffer(body).compose(r -> {
-      if (r.statusCode() != 200) {
-        return Future.failedFuture("HTTP " + r.statusCode() + ": " + r.bodyAsString());
-      }
-      Buffer b = r.body();
-      return b != null && b.length() == f.wire().length ? Future.succeededFuture()
-          : Future.failedFuture("reply of " + (b == null ? 0 : b.length()) + " bytes");
-    });
+    return i ->
+        web.post(uri)
+            .putHeader("Content-Type", mime)
+            .sendBuffer(body)
+            .compose(
+                r -> {
+                  if (r.statusCode() != 200) {
+                    return Future.failedFuture("HTTP " + r.statusCode() + ": " + r.bodyAsString());
+                  }
+                  Buffer b = r.body();
+                  return b != null && b.length() == f.wire().length
+                      ? Future.succeededFuture()
+                      : Future.failedFuture("reply of " + (b == null ? 0 : b.length()) + " bytes");
+                });
   }
 
-  /** OpenCV's non-local means (h 25, windows 7 and 21) on the same frame, or a note without OpenCV. */
+  /**
+   * OpenCV's non-local means (h 25, windows 7 and 21) on the same frame, or a note without OpenCV.
+   */
   private Row nlm(NaturalFrame f, Size size) {
     String label = f.channels() == 1 ? "- (gray)" : "- (RGB)";
     String problem;
@@ -258,8 +320,13 @@ public final class NaturalBench {
       problem = dev.denoiser.model.eval.OpenCvSupport.problem();
       if (problem == null) {
         progress("%s %s: OpenCV non-local means, %.0f s", label, size, opt.seconds());
-        return report(new Row(label, size, NLM + " h=25", NlmTiming.measure(f.image(), NaturalFrame.SIGMA,
-            opt.seconds()), null));
+        return report(
+            new Row(
+                label,
+                size,
+                NLM + " h=25",
+                NlmTiming.measure(f.image(), NaturalFrame.SIGMA, opt.seconds()),
+                null));
       }
     } catch (LinkageError e) {
       problem = "OpenCV does not load: " + e;
@@ -269,19 +336,38 @@ public final class NaturalBench {
   }
 
   private Row report(Row r) {
-    progress("  %s %s %s: %s frames/s, %s MP/s, p50 %s ms, p99 %s ms, %d error(s)", r.model(), r.size(), r.path(),
-        Stats.fmt(r.stats().framesPerSecond()), Stats.fmt(r.megapixelsPerSecond()), Stats.fmt(r.stats().p50Ms()),
-        Stats.fmt(r.stats().p99Ms()), r.stats().errors());
+    progress(
+        "  %s %s %s: %s frames/s, %s MP/s, p50 %s ms, p99 %s ms, %d error(s)",
+        r.model(),
+        r.size(),
+        r.path(),
+        Stats.fmt(r.stats().framesPerSecond()),
+        Stats.fmt(r.megapixelsPerSecond()),
+        Stats.fmt(r.stats().p50Ms()),
+        Stats.fmt(r.stats().p99Ms()),
+        r.stats().errors());
     return r;
   }
 
   private String markdown(List<Row> rows, int threads, int cores, String load0, double seconds) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "bench natural: %s, frames of %s (sigma %.0f noise), %.0f s per path after "
-            + "%.0f s warm-up, %d frame(s) in flight, ONNX Runtime %d intra-op thread(s) (raw: batch 1), %d cores; "
-            + "load average %s at start, %s at end; %.0f s in all%n%n", String.join(", ", opt.models()),
-        opt.photo().getFileName(), NaturalFrame.SIGMA, opt.seconds(), opt.warmupSeconds(), opt.window(), threads,
-        cores, load0, loadAverage(), seconds));
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "bench natural: %s, frames of %s (sigma %.0f noise), %.0f s per path after "
+                + "%.0f s warm-up, %d frame(s) in flight, ONNX Runtime %d intra-op thread(s) (raw: batch 1), %d cores; "
+                + "load average %s at start, %s at end; %.0f s in all%n%n",
+            String.join(", ", opt.models()),
+            opt.photo().getFileName(),
+            NaturalFrame.SIGMA,
+            opt.seconds(),
+            opt.warmupSeconds(),
+            opt.window(),
+            threads,
+            cores,
+            load0,
+            loadAverage(),
+            seconds));
     b.append("| model | size | path | frames/s | megapixels/s | p50 ms | p99 ms | errors |\n");
     b.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {

@@ -9,12 +9,13 @@ import dev.denoiser.model.eval.Throughput;
 import java.nio.file.Path;
 
 /**
- * The one frame a natural-image benchmark cell sends again and again: a photo reflected and
- * cropped to {@code width x height}, Gaussian noise of sigma 25 (on 0-255) added once, and encoded
- * once in each form a path needs: raw {@code gray8} or {@code rgb8} bytes (HTTP, WebSocket, Kafka),
- * planar floats in [0,1] (raw ONNX Runtime) and the 0-255 image (OpenCV).
+ * The one frame a natural-image benchmark cell sends again and again: a photo reflected and cropped
+ * to {@code width x height}, Gaussian noise of sigma 25 (on 0-255) added once, and encoded once in
+ * each form a path needs: raw {@code gray8} or {@code rgb8} bytes (HTTP, WebSocket, Kafka), planar
+ * floats in [0,1] (raw ONNX Runtime) and the 0-255 image (OpenCV).
  */
-public record NaturalFrame(int width, int height, int channels, Image image, float[] planar, byte[] wire) {
+public record NaturalFrame(
+    int width, int height, int channels, Image image, float[] planar, byte[] wire) {
   /** Noise sigma on 0-255. */
   public static final double SIGMA = 25;
 
@@ -29,8 +30,10 @@ public record NaturalFrame(int width, int height, int channels, Image image, flo
     for (int i = 0; i < d.length; i++) {
       planar[i] = d[i] / 255f;
     }
-    byte[] wire = channels == 1 ? FrameCodec.toGray8(planar)
-        : FrameCodec.toRgb8(new Frame(planar, height, width, null, null, 3));
+    byte[] wire =
+        channels == 1
+            ? FrameCodec.toGray8(planar)
+            : FrameCodec.toRgb8(new Frame(planar, height, width, null, null, 3));
     return new NaturalFrame(width, height, channels, img, planar, wire);
   }
 

@@ -22,7 +22,8 @@ final class NlmTiming {
     while (n < 2 || System.nanoTime() < end) {
       long t0 = System.nanoTime();
       nlm.denoise(noisy);
-      hist.recordValue(Math.max(1, Math.min(hist.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000)));
+      hist.recordValue(
+          Math.max(1, Math.min(hist.getHighestTrackableValue(), (System.nanoTime() - t0) / 1000)));
       n++;
     }
     return Stats.of(hist, n, (System.nanoTime() - start) / 1e9, 0);

@@ -31,14 +31,20 @@ public final class RawOrt implements AutoCloseable {
     session = env.createSession(onnx.toString(), opts);
   }
 
-  /** Runs batches of {@code batch} gray frames of {@code frames} for {@code seconds}, after a warm-up. */
-  public Stats measure(List<float[]> frames, int h, int w, int batch, double seconds) throws OrtException {
+  /**
+   * Runs batches of {@code batch} gray frames of {@code frames} for {@code seconds}, after a
+   * warm-up.
+   */
+  public Stats measure(List<float[]> frames, int h, int w, int batch, double seconds)
+      throws OrtException {
     return measure(frames, 1, h, w, batch, seconds);
   }
 
   /** The same for frames of {@code channels} planes (1 gray, 3 RGB). */
-  public Stats measure(List<float[]> frames, int channels, int h, int w, int batch, double seconds) throws OrtException {
-    ByteBuffer bb = ByteBuffer.allocateDirect(batch * channels * h * w * 4).order(ByteOrder.nativeOrder());
+  public Stats measure(List<float[]> frames, int channels, int h, int w, int batch, double seconds)
+      throws OrtException {
+    ByteBuffer bb =
+        ByteBuffer.allocateDirect(batch * channels * h * w * 4).order(ByteOrder.nativeOrder());
     FloatBuffer fb = bb.asFloatBuffer();
     for (int i = 0; i < batch; i++) {
       fb.put(frames.get(i % frames.size()));

@@ -40,18 +40,42 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  */
 public final class RefreshBench {
-  /** The scenario: model, sigma on 0-255, frames streamed (sampled), held-out frames, the run's budget. */
-  public record Options(Path modelsDir, String model, Path video, int width, int height, double sigma255,
-      int frames, int heldOut, int steps, int batch, double learningRate, long seed) {}
+  /**
+   * The scenario: model, sigma on 0-255, frames streamed (sampled), held-out frames, the run's
+   * budget.
+   */
+  public record Options(
+      Path modelsDir,
+      String model,
+      Path video,
+      int width,
+      int height,
+      double sigma255,
+      int frames,
+      int heldOut,
+      int steps,
+      int batch,
+      double learningRate,
+      long seed) {}
 
   /** What a run measured. */
-  public record Result(int sampled, double sigmaEstimate, double trainSeconds, double truePsnrBefore,
-      double truePsnrAfter, double gateServing, double gateCandidate, String state, long requests,
-      long failed, String frameSize) {}
+  public record Result(
+      int sampled,
+      double sigmaEstimate,
+      double trainSeconds,
+      double truePsnrBefore,
+      double truePsnrAfter,
+      double gateServing,
+      double gateCandidate,
+      String state,
+      long requests,
+      long failed,
+      String frameSize) {}
 
   private final Options o;
   private final PrintStream out;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private String base;
 
   public RefreshBench(Options o, PrintStream out) {
@@ -97,7 +121,11 @@ public final class RefreshBench {
     int gap = digits ? 0 : 45;
     List<byte[]> clean = cleanFrames(o.frames() + gap + o.heldOut() * 3, digits);
     if (clean.size() < o.frames() + o.heldOut()) {
-      throw new IOException("the source has " + clean.size() + " frames; the scenario needs " + (o.frames() + o.heldOut()));
+      throw new IOException(
+          "the source has "
+              + clean.size()
+              + " frames; the scenario needs "
+              + (o.frames() + o.heldOut()));
     }
     List<byte[]> stream = new ArrayList<>();
     for (int i = 0; i < o.frames(); i++) {
@@ -117,19 +145,32 @@ public final class RefreshBench {
     for (String f : new String[] {ModelCard.MODEL_FILE, ModelCard.FILE}) {
       Files.copy(o.modelsDir().resolve(o.model()).resolve(f), models.resolve(o.model()).resolve(f));
     }
-    Settings s = Settings.of(new JsonObject()
-        .put(Setting.HTTP_PORT.key(), 0).put(Setting.HTTP_HOST.key(), "127.0.0.1")
-        .put(Setting.MODELS_DIR.key(), models.toString()).put(Setting.MODELS_DEFAULT.key(), o.model())
-        .put(Setting.MODELS_WATCH_MS.key(), 0).put(Setting.KAFKA_ENABLED.key(), false)
-        .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
-        .put(Setting.TRAINER_ENABLED.key(), true).put(Setting.TRAINER_THREADS.key(), 1)
-        .put(Setting.FEED_SAMPLE_MODELS.key(), o.model()).put(Setting.FEED_SAMPLE_MAX_FRAMES.key(), o.frames())
-        .put(Setting.FEED_SAMPLE_MAX_BYTES.key(), 1L << 30)
-        .put(Setting.TRAINER_SELFSUP_STEPS.key(), o.steps()).put(Setting.TRAINER_SELFSUP_BATCH_SIZE.key(), o.batch())
-        .put(Setting.TRAINER_SELFSUP_LEARNING_RATE.key(), o.learningRate()));
+    Settings s =
+        Settings.of(
+            new JsonObject()
+                .put(Setting.HTTP_PORT.key(), 0)
+                .put(Setting.HTTP_HOST.key(), "127.0.0.1")
+                .put(Setting.MODELS_DIR.key(), models.toString())
+                .put(Setting.MODELS_DEFAULT.key(), o.model())
+                .put(Setting.MODELS_WATCH_MS.key(), 0)
+                .put(Setting.KAFKA_ENABLED.key(), false)
+                .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
+                .put(Setting.TRAINER_ENABLED.key(), true)
+                .put(Setting.TRAINER_THREADS.key(), 1)
+                .put(Setting.FEED_SAMPLE_MODELS.key(), o.model())
+                .put(Setting.FEED_SAMPLE_MAX_FRAMES.key(), o.frames())
+                .put(Setting.FEED_SAMPLE_MAX_BYTES.key(), 1L << 30)
+                .put(Setting.TRAINER_SELFSUP_STEPS.key(), o.steps())
+                .put(Setting.TRAINER_SELFSUP_BATCH_SIZE.key(), o.batch())
+                .put(Setting.TRAINER_SELFSUP_LEARNING_RATE.key(), o.learningRate()));
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(s, metered.serviceMetrics());
-    metered.vertx().deployVerticle(sv).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    metered
+        .vertx()
+        .deployVerticle(sv)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(120, TimeUnit.SECONDS);
     try {
       base = "http://127.0.0.1:" + sv.httpPort();
       for (byte[] f : stream) {
@@ -141,19 +182,24 @@ public final class RefreshBench {
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong requests = new AtomicLong();
       AtomicLong failed = new AtomicLong();
-      Thread load = new Thread(() -> {
-        int i = 0;
-        while (!stop.get()) {
-          requests.incrementAndGet();
-          try {
-            if (send(stream.get(i++ % stream.size()), w, h, "application/x-gray8").statusCode() != 200) {
-              failed.incrementAndGet();
-            }
-          } catch (Exception e) {
-            failed.incrementAndGet();
-          }
-        }
-      }, "refresh-bench-load");
+      Thread load =
+          new Thread(
+              () -> {
+                int i = 0;
+                while (!stop.get()) {
+                  requests.incrementAndGet();
+                  try {
+                    if (send(stream.get(i++ % stream.size()), w, h, "application/x-gray8")
+                            .statusCode()
+                        != 200) {
+                      failed.incrementAndGet();
+                    }
+                  } catch (Exception e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              },
+              "refresh-bench-load");
       load.start();
       JsonObject run;
       try {
@@ -162,7 +208,8 @@ public final class RefreshBench {
         if ("promoted".equals(run.getString("state"))) {
           long v = r.getLong("version");
           long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-          while (sv.context().registry().cards().get(o.model()).version() != v && System.nanoTime() < end) {
+          while (sv.context().registry().cards().get(o.model()).version() != v
+              && System.nanoTime() < end) {
             Thread.sleep(50);
           }
         }
@@ -174,12 +221,27 @@ public final class RefreshBench {
       double after = psnr(evalNoisy, evalClean, w, h);
       JsonObject r = run.getJsonObject("result", new JsonObject());
       JsonObject gate = r.getJsonObject("gate", new JsonObject());
-      String state = run.getString("state") + (r.containsKey("error") ? " (" + r.getString("error") + ")" : "");
-      return new Result(sampled, r.getDouble("sigmaEstimate", Double.NaN), r.getDouble("trainSeconds", Double.NaN),
-          before, after, num(gate, "servingPsnrEstimate"), num(gate, "candidatePsnrEstimate"), state,
-          requests.get(), failed.get(), w + "x" + h);
+      String state =
+          run.getString("state")
+              + (r.containsKey("error") ? " (" + r.getString("error") + ")" : "");
+      return new Result(
+          sampled,
+          r.getDouble("sigmaEstimate", Double.NaN),
+          r.getDouble("trainSeconds", Double.NaN),
+          before,
+          after,
+          num(gate, "servingPsnrEstimate"),
+          num(gate, "candidatePsnrEstimate"),
+          state,
+          requests.get(),
+          failed.get(),
+          w + "x" + h);
     } finally {
-      sv.drain().compose(v -> metered.vertx().close()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      sv.drain()
+          .compose(v -> metered.vertx().close())
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
     }
   }
 
@@ -189,18 +251,25 @@ public final class RefreshBench {
   }
 
   private JsonObject refresh(ServiceVerticle sv) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/models/" + o.model()
-        + "/train")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"self-supervised\"}")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/admin/models/" + o.model() + "/train"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"self-supervised\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 202) {
       throw new IOException("the run was not queued: " + r.statusCode() + " " + r.body());
     }
     String id = new JsonObject(r.body()).getString("id");
     while (true) {
       Thread.sleep(500);
-      JsonObject run = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/runs/" + id)).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      JsonObject run =
+          new JsonObject(
+              http.send(
+                      HttpRequest.newBuilder(URI.create(base + "/v1/admin/runs/" + id)).build(),
+                      HttpResponse.BodyHandlers.ofString())
+                  .body());
       if (run.getString("state").matches("promoted|rejected|failed")) {
         return run;
       }
@@ -208,9 +277,15 @@ public final class RefreshBench {
   }
 
   private HttpResponse<byte[]> send(byte[] body, int w, int h, String type) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/" + o.model() + "/denoise?width=" + w
-        + "&height=" + h)).header("Content-Type", type).header("Accept", "application/x-float32")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    base + "/v1/models/" + o.model() + "/denoise?width=" + w + "&height=" + h))
+            .header("Content-Type", type)
+            .header("Accept", "application/x-float32")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
   }
 
   private float[] denoise(byte[] gray8, int w, int h) throws Exception {
@@ -242,16 +317,36 @@ public final class RefreshBench {
   /** Runs the scenario and prints its table. */
   public void runAndPrint() throws Exception {
     Result r = run();
-    out.println("| model | frames | noise sigma | frames sampled | sigma estimate | train s | steps x batch "
-        + "| PSNR before | PSNR after | gain | gate serving (est.) | gate candidate (est.) | decision "
-        + "| requests during refresh | failed |");
-    out.println("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-    out.printf(Locale.ROOT, "| %s | %s | %.1f | %d | %.1f | %.1f | %dx%d | %.2f | %.2f | %+.2f | %.2f | %.2f | %s | %d | %d |%n",
-        o.model(), r.frameSize(), o.sigma255(), r.sampled(), r.sigmaEstimate(), r.trainSeconds(), o.steps(), o.batch(),
-        r.truePsnrBefore(), r.truePsnrAfter(), r.truePsnrAfter() - r.truePsnrBefore(), r.gateServing(),
-        r.gateCandidate(), r.state(), r.requests(), r.failed());
+    out.println(
+        "| model | frames | noise sigma | frames sampled | sigma estimate | train s | steps x batch "
+            + "| PSNR before | PSNR after | gain | gate serving (est.) | gate candidate (est.) | decision "
+            + "| requests during refresh | failed |");
+    out.println(
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    out.printf(
+        Locale.ROOT,
+        "| %s | %s | %.1f | %d | %.1f | %.1f | %dx%d | %.2f | %.2f | %+.2f | %.2f | %.2f | %s | %d | %d |%n",
+        o.model(),
+        r.frameSize(),
+        o.sigma255(),
+        r.sampled(),
+        r.sigmaEstimate(),
+        r.trainSeconds(),
+        o.steps(),
+        o.batch(),
+        r.truePsnrBefore(),
+        r.truePsnrAfter(),
+        r.truePsnrAfter() - r.truePsnrBefore(),
+        r.gateServing(),
+        r.gateCandidate(),
+        r.state(),
+        r.requests(),
+        r.failed());
     out.println();
-    out.printf(Locale.ROOT, "PSNR before/after: %d held-out frames, never streamed, against their clean versions. "
-        + "Gate: clipping-aware SURE on the held-back part of the sample (no clean frames).%n", o.heldOut());
+    out.printf(
+        Locale.ROOT,
+        "PSNR before/after: %d held-out frames, never streamed, against their clean versions. "
+            + "Gate: clipping-aware SURE on the held-back part of the sample (no clean frames).%n",
+        o.heldOut());
   }
 }

@@ -7,7 +7,8 @@ import org.HdrHistogram.Histogram;
  * Throughput and latency of one benchmark cell: frames per second and latency percentiles in
  * milliseconds, from an HdrHistogram of microseconds.
  */
-public record Stats(long frames, double seconds, double p50Ms, double p99Ms, double p999Ms, long errors) {
+public record Stats(
+    long frames, double seconds, double p50Ms, double p99Ms, double p999Ms, long errors) {
   public double framesPerSecond() {
     return seconds <= 0 ? 0 : frames / seconds;
   }
@@ -18,7 +19,9 @@ public record Stats(long frames, double seconds, double p50Ms, double p99Ms, dou
   }
 
   public static Stats of(Histogram micros, long frames, double seconds, long errors) {
-    return new Stats(frames, seconds,
+    return new Stats(
+        frames,
+        seconds,
         micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(50) / 1000.0,
         micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(99) / 1000.0,
         micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(99.9) / 1000.0,

@@ -8,13 +8,12 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A closed loop for slow requests (large frames, a loaded machine): {@code concurrency} callers
- * each send the next request when the previous one answers. Unlike {@link ClosedLoop}, every
- * answer that arrives inside the measured period counts, even if its request was sent before it,
- * and the period runs on past {@code seconds} until at least {@code minAnswers} answers have
- * arrived in it, so a cell whose frames take longer than the period still measures something.
- * Frames per second = answers in the period over its length; latency is send to answer. Runs on
- * one Vert.x context, so the bookkeeping needs no lock (requests must answer on the caller's
- * context).
+ * each send the next request when the previous one answers. Unlike {@link ClosedLoop}, every answer
+ * that arrives inside the measured period counts, even if its request was sent before it, and the
+ * period runs on past {@code seconds} until at least {@code minAnswers} answers have arrived in it,
+ * so a cell whose frames take longer than the period still measures something. Frames per second =
+ * answers in the period over its length; latency is send to answer. Runs on one Vert.x context, so
+ * the bookkeeping needs no lock (requests must answer on the caller's context).
  */
 final class TimedLoop {
   private final Vertx vertx;
@@ -44,7 +43,12 @@ final class TimedLoop {
     private long errors;
     private long last;
 
-    Run(int concurrency, double warmupSeconds, double seconds, int minAnswers, Promise<Stats> done) {
+    Run(
+        int concurrency,
+        double warmupSeconds,
+        double seconds,
+        int minAnswers,
+        Promise<Stats> done) {
       this.concurrency = concurrency;
       this.from = System.nanoTime() + (long) (warmupSeconds * 1e9);
       this.to = from + (long) (seconds * 1e9);
@@ -77,19 +81,21 @@ final class TimedLoop {
       } catch (RuntimeException e) {
         f = Future.failedFuture(e);
       }
-      f.onComplete(ar -> {
-        long now = System.nanoTime();
-        if (measuring(now)) {
-          last = now;
-          if (ar.succeeded()) {
-            ok++;
-            hist.recordValue(Math.max(1, Math.min(hist.getHighestTrackableValue(), (now - t0) / 1000)));
-          } else {
-            errors++;
-          }
-        }
-        next();
-      });
+      f.onComplete(
+          ar -> {
+            long now = System.nanoTime();
+            if (measuring(now)) {
+              last = now;
+              if (ar.succeeded()) {
+                ok++;
+                hist.recordValue(
+                    Math.max(1, Math.min(hist.getHighestTrackableValue(), (now - t0) / 1000)));
+              } else {
+                errors++;
+              }
+            }
+            next();
+          });
     }
   }
 }

@@ -18,15 +18,24 @@ import picocli.CommandLine.Spec;
  * 0.1, 0.3, 0.5 and salt-and-pepper 0.1, measures checkerboard artifacts, and writes the Markdown
  * report (default {@code models/EVAL.md}).
  */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
     description = "Evaluate the exported models and baselines on the MNIST test set.")
 public final class EvalCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--models", description = "Models directory.", defaultValue = "models") Path models;
-  @Option(names = "--images", description = "Test images to use.", defaultValue = "10000") int images;
-  @Option(names = "--data-dir", description = "MNIST directory.") Path dataDir;
-  @Option(names = "--report", description = "Markdown output (default: MODELS/EVAL.md).") Path report;
+  @Option(names = "--models", description = "Models directory.", defaultValue = "models")
+  Path models;
+
+  @Option(names = "--images", description = "Test images to use.", defaultValue = "10000")
+  int images;
+
+  @Option(names = "--data-dir", description = "MNIST directory.")
+  Path dataDir;
+
+  @Option(names = "--report", description = "Markdown output (default: MODELS/EVAL.md).")
+  Path report;
 
   @Override
   public Integer call() {

@@ -35,21 +35,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code eval-natural}: scores the natural-image models against the noisy input and the
- * classical baselines (Gaussian blur, median, total variation, and OpenCV's non-local means when
- * OpenCV is on the classpath) on issue 15's ten test photos, gray at sigma 15/25/50 and colour at
- * 25, times them at 640x480 and 1920x1080, and writes {@code models/EVAL-natural.md} with a
- * picture grid of crops beside it.
+ * {@code eval-natural}: scores the natural-image models against the noisy input and the classical
+ * baselines (Gaussian blur, median, total variation, and OpenCV's non-local means when OpenCV is on
+ * the classpath) on issue 15's ten test photos, gray at sigma 15/25/50 and colour at 25, times them
+ * at 640x480 and 1920x1080, and writes {@code models/EVAL-natural.md} with a picture grid of crops
+ * beside it.
  *
  * <p>OpenCV (provided scope, never in the shaded jar) is only on Maven's compile classpath; the
- * non-local-means rows need a run through it:
- * {@code mvn -q compile exec:java -Dexec.classpathScope=compile
- * -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args="eval-natural"}. Without it the command says
- * so in one line and writes the rest.
+ * non-local-means rows need a run through it: {@code mvn -q compile exec:java
+ * -Dexec.classpathScope=compile -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args="eval-natural"}.
+ * Without it the command says so in one line and writes the rest.
  */
-@Command(name = "eval-natural", mixinStandardHelpOptions = true,
-    description = "Evaluate natural-image models and classical baselines on the scikit-image "
-        + "test photos (run sh src/scripts/fetch-natural.sh first).")
+@Command(
+    name = "eval-natural",
+    mixinStandardHelpOptions = true,
+    description =
+        "Evaluate natural-image models and classical baselines on the scikit-image "
+            + "test photos (run sh src/scripts/fetch-natural.sh first).")
 public final class EvalNaturalCommand implements Callable<Integer> {
   private static final String REFERENCE_MODEL = "conv-upsample";
   private static final int CROP_X = 190;
@@ -58,22 +60,38 @@ public final class EvalNaturalCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--models", split = ",", description = "Model names under --models-dir "
-      + "(default: every model whose card says \"domain\": \"natural\", plus conv-upsample).")
+  @Option(
+      names = "--models",
+      split = ",",
+      description =
+          "Model names under --models-dir "
+              + "(default: every model whose card says \"domain\": \"natural\", plus conv-upsample).")
   List<String> names;
+
   @Option(names = "--models-dir", defaultValue = "models", description = "Models directory.")
   Path modelsDir;
-  @Option(names = "--data-dir", defaultValue = ".cache/natural/skimage",
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = ".cache/natural/skimage",
       description = "The scikit-image data folder with the test photos.")
   Path dataDir;
-  @Option(names = "--out", defaultValue = "models/EVAL-natural.md", description = "Markdown report.")
+
+  @Option(
+      names = "--out",
+      defaultValue = "models/EVAL-natural.md",
+      description = "Markdown report.")
   Path out;
+
   @Option(names = "--grid", description = "Picture grid PNG (default: the report's name, .png).")
   Path grid;
+
   @Option(names = "--threads", defaultValue = "2", description = "ONNX Runtime intra-op threads.")
   int threads;
+
   @Option(names = "--seconds", defaultValue = "3", description = "Timing per method and size.")
   double seconds;
+
   @Option(names = "--no-speed", description = "Skip the frames/s measurements.")
   boolean noSpeed;
 
@@ -89,7 +107,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     }
     String nlmNote = null;
     if (!OpenCvSupport.available()) {
-      nlmNote = OpenCvSupport.problem() + "; for the non-local-means rows run: " + OpenCvSupport.HOW;
+      nlmNote =
+          OpenCvSupport.problem() + "; for the non-local-means rows run: " + OpenCvSupport.HOW;
       err.println("eval-natural: no non-local means: " + nlmNote);
       err.flush();
     }
@@ -105,8 +124,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     }
   }
 
-  private int run(List<NaturalTestSet.Photo> photos, List<OnnxDenoiser> nets, String nlmNote,
-      PrintWriter w) {
+  private int run(
+      List<NaturalTestSet.Photo> photos, List<OnnxDenoiser> nets, String nlmNote, PrintWriter w) {
     boolean nlm = nlmNote == null;
     List<Baselines.Family> grayFamilies = Baselines.gray(nlm);
     List<Baselines.Family> colorFamilies = Baselines.color(nlm);
@@ -115,9 +134,14 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     Set<String> modelNames = new LinkedHashSet<>();
     NaturalEval eval;
     long work = NaturalEval.work(photos, grayFamilies, colorFamilies, nets.size());
-    try (ProgressBar bar = new ProgressBarBuilder().setTaskName("eval-natural")
-        .setInitialMax(work).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(1000)
-        .continuousUpdate().build()) {
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("eval-natural")
+            .setInitialMax(work)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(1000)
+            .continuousUpdate()
+            .build()) {
       eval = new NaturalEval(photos, bar::step);
       for (Baselines.Family f : grayFamilies) {
         bar.setExtraMessage("gray " + f.label());
@@ -144,10 +168,17 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     List<EvalReport.Speed> speed = noSpeed ? List.of() : speed(photos, nets, grayOrdered, w);
     Path png = grid != null ? grid : sibling(out, ".png");
     String caption = grid(eval, grayOrdered, modelNames, nets, png);
-    EvalReport report = new EvalReport(grayOrdered, modelNames, color,
-        photos.stream().map(NaturalTestSet.Photo::name).toList(),
-        eval.colorPhotos().stream().map(NaturalTestSet.Photo::name).toList(), speed, nlmNote,
-        relative(out, png), caption);
+    EvalReport report =
+        new EvalReport(
+            grayOrdered,
+            modelNames,
+            color,
+            photos.stream().map(NaturalTestSet.Photo::name).toList(),
+            eval.colorPhotos().stream().map(NaturalTestSet.Photo::name).toList(),
+            speed,
+            nlmNote,
+            relative(out, png),
+            caption);
     String md = report.markdown();
     try {
       if (out.toAbsolutePath().getParent() != null) {
@@ -197,19 +228,34 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     return out;
   }
 
-  private List<EvalReport.Speed> speed(List<NaturalTestSet.Photo> photos, List<OnnxDenoiser> nets,
-      Map<String, Score[]> gray, PrintWriter w) {
+  private List<EvalReport.Speed> speed(
+      List<NaturalTestSet.Photo> photos,
+      List<OnnxDenoiser> nets,
+      Map<String, Score[]> gray,
+      PrintWriter w) {
     List<EvalReport.Speed> out = new ArrayList<>();
     NaturalTestSet.Photo cam = photos.get(0);
-    Image colorSource = photos.stream().filter(p -> p.rgb() != null).findFirst()
-        .map(NaturalTestSet.Photo::rgb).orElse(cam.gray());
+    Image colorSource =
+        photos.stream()
+            .filter(p -> p.rgb() != null)
+            .findFirst()
+            .map(NaturalTestSet.Photo::rgb)
+            .orElse(cam.gray());
     for (OnnxDenoiser n : nets) {
       int c = n.info().channels();
       Image src = c == 3 ? colorSource : cam.gray();
       double a = Throughput.fps(n, Throughput.frame(src, 640, 480, c), seconds);
       double b = Throughput.fps(n, Throughput.frame(src, 1920, 1080, c), seconds);
-      out.add(new EvalReport.Speed("model `" + n.name() + "`", "ONNX Runtime, "
-          + (c == 3 ? "RGB" : "gray") + ", " + n.threads() + " intra-op threads", a, b));
+      out.add(
+          new EvalReport.Speed(
+              "model `" + n.name() + "`",
+              "ONNX Runtime, "
+                  + (c == 3 ? "RGB" : "gray")
+                  + ", "
+                  + n.threads()
+                  + " intra-op threads",
+              a,
+              b));
       progress(w, n.name(), a, b);
     }
     for (Map.Entry<String, Score[]> e : gray.entrySet()) {
@@ -217,8 +263,15 @@ public final class EvalNaturalCommand implements Callable<Integer> {
         Denoiser d = e.getValue()[1].denoiser();
         double a = Throughput.fps(d, Throughput.frame(cam.gray(), 640, 480, 1), seconds);
         double b = Throughput.fps(d, Throughput.frame(cam.gray(), 1920, 1080, 1), seconds);
-        out.add(new EvalReport.Speed(d.name(), "OpenCV "
-            + "fastNlMeansDenoising 7/21, gray, " + NonLocalMeans.threads() + " threads", a, b));
+        out.add(
+            new EvalReport.Speed(
+                d.name(),
+                "OpenCV "
+                    + "fastNlMeansDenoising 7/21, gray, "
+                    + NonLocalMeans.threads()
+                    + " threads",
+                a,
+                b));
         progress(w, "non-local means", a, b);
       }
     }
@@ -226,14 +279,22 @@ public final class EvalNaturalCommand implements Callable<Integer> {
   }
 
   private static void progress(PrintWriter w, String name, double a, double b) {
-    w.printf(java.util.Locale.ROOT, "speed %s: %.2f frames/s at 640x480, %.2f at 1920x1080%n",
-        name, a, b);
+    w.printf(
+        java.util.Locale.ROOT,
+        "speed %s: %.2f frames/s at 640x480, %.2f at 1920x1080%n",
+        name,
+        a,
+        b);
     w.flush();
   }
 
   /** Draws the crop grid from camera.png; returns the report's caption for it. */
-  private static String grid(NaturalEval eval, Map<String, Score[]> gray, Set<String> models,
-      List<OnnxDenoiser> nets, Path png) {
+  private static String grid(
+      NaturalEval eval,
+      Map<String, Score[]> gray,
+      Set<String> models,
+      List<OnnxDenoiser> nets,
+      Path png) {
     NaturalTestSet.Photo cam = eval.photos().get(0);
     int[] at = cropAt(cam.gray());
     Image clean = cam.gray().crop(at[0], at[1], at[2], at[2]);
@@ -250,8 +311,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
       List<CropGrid.Tile> tiles = new ArrayList<>();
       tiles.add(tile(cam.gray(), noisy, NaturalEval.NOISY, at));
       Score classical = best(gray, s, k -> !models.contains(k) && !k.equals(NaturalEval.NOISY));
-      tiles.add(tile(cam.gray(), classical.denoiser().denoise(noisy), classical.denoiser().name(),
-          at));
+      tiles.add(
+          tile(cam.gray(), classical.denoiser().denoise(noisy), classical.denoiser().name(), at));
       Score model = best(gray, s, ours::contains);
       if (model != null) {
         tiles.add(tile(cam.gray(), model.denoiser().denoise(noisy), model.denoiser().name(), at));
@@ -262,27 +323,42 @@ public final class EvalNaturalCommand implements Callable<Integer> {
       rows.add(new CropGrid.Row("sigma " + (int) NaturalEval.SIGMAS[s], tiles));
     }
     CropGrid.write(rows, png);
-    return "A " + at[2] + "x" + at[2] + " crop of camera.png at (" + at[0] + ", " + at[1]
-        + "), enlarged " + CropGrid.ZOOM + "x; rows sigma 15, 25, 50; columns noisy | best "
-        + "classical method at that sigma | " + (natural.isEmpty()
-            ? "best model scored (no natural model yet)" : "best natural model at that sigma")
+    return "A "
+        + at[2]
+        + "x"
+        + at[2]
+        + " crop of camera.png at ("
+        + at[0]
+        + ", "
+        + at[1]
+        + "), enlarged "
+        + CropGrid.ZOOM
+        + "x; rows sigma 15, 25, 50; columns noisy | best "
+        + "classical method at that sigma | "
+        + (natural.isEmpty()
+            ? "best model scored (no natural model yet)"
+            : "best natural model at that sigma")
         + " | clean. Captions give the method and its PSNR on the whole of camera.png.";
   }
 
   /** x, y and side of the crop: the face in camera.png, moved or shrunk to fit smaller photos. */
   private static int[] cropAt(Image img) {
     int side = Math.min(CROP, Math.min(img.width(), img.height()));
-    return new int[] {Math.min(CROP_X, img.width() - side), Math.min(CROP_Y, img.height() - side),
-        side};
+    return new int[] {
+      Math.min(CROP_X, img.width() - side), Math.min(CROP_Y, img.height() - side), side
+    };
   }
 
   private static CropGrid.Tile tile(Image clean, Image out, String name, int[] at) {
-    return new CropGrid.Tile(out.crop(at[0], at[1], at[2], at[2]), name + ", "
-        + String.format(java.util.Locale.ROOT, "%.2f dB", NaturalTestSet.psnr(clean, out)));
+    return new CropGrid.Tile(
+        out.crop(at[0], at[1], at[2], at[2]),
+        name
+            + ", "
+            + String.format(java.util.Locale.ROOT, "%.2f dB", NaturalTestSet.psnr(clean, out)));
   }
 
-  private static Score best(Map<String, Score[]> gray, int s,
-      java.util.function.Predicate<String> which) {
+  private static Score best(
+      Map<String, Score[]> gray, int s, java.util.function.Predicate<String> which) {
     Score best = null;
     for (Map.Entry<String, Score[]> e : gray.entrySet()) {
       if (which.test(e.getKey()) && (best == null || e.getValue()[s].mean() > best.mean())) {

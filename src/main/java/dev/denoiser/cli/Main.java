@@ -13,10 +13,10 @@ import picocli.CommandLine.Unmatched;
 
 /**
  * The command line: {@code serve} (the default), {@code trainer}, {@code train}, {@code eval},
- * {@code export}, {@code bench}, {@code loadgen}, and for deployments {@code broker},
- * {@code health} and {@code prepare}, and for model signing {@code keygen} and {@code sign}. Expected failures (bad input, missing data) print one line
- * and exit non-zero;
- * only bugs print a stack trace.
+ * {@code export}, {@code bench}, {@code loadgen}, and for deployments {@code broker}, {@code
+ * health} and {@code prepare}, and for model signing {@code keygen} and {@code sign}. Expected
+ * failures (bad input, missing data) print one line and exit non-zero; only bugs print a stack
+ * trace.
  *
  * <p>The commands that need PyTorch or the Kafka broker ({@link #FULL_ONLY}) are registered by
  * class name, and only when the class path carries what they need: the serving jar lists only what
@@ -27,20 +27,29 @@ import picocli.CommandLine.Unmatched;
     mixinStandardHelpOptions = true,
     version = "stream-denoiser 0.1.0",
     description = "Denoises image feeds from Kafka, WebSocket and HTTP with ONNX Runtime.",
-    subcommands = {ServeCommand.class, LoadGenCommand.class, HealthCommand.class, PrepareCommand.class,
-        ConfigCommand.class, KeygenCommand.class, SignCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      LoadGenCommand.class,
+      HealthCommand.class,
+      PrepareCommand.class,
+      ConfigCommand.class,
+      KeygenCommand.class,
+      SignCommand.class
+    })
 public final class Main implements Runnable {
   /** A command of the full jar only: its name, class, and whether this class path can run it. */
   record FullOnly(String name, String className, BooleanSupplier available) {}
 
-  static final List<FullOnly> FULL_ONLY = List.of(
-      new FullOnly("trainer", "dev.denoiser.cli.TrainerCommand", JarContents::hasPyTorch),
-      new FullOnly("train", "dev.denoiser.cli.TrainCommand", JarContents::hasPyTorch),
-      new FullOnly("eval", "dev.denoiser.cli.EvalCommand", JarContents::hasPyTorch),
-      new FullOnly("eval-natural", "dev.denoiser.cli.EvalNaturalCommand", JarContents::hasPyTorch),
-      new FullOnly("export", "dev.denoiser.cli.ExportCommand", JarContents::hasPyTorch),
-      new FullOnly("bench", "dev.denoiser.cli.BenchCommand", JarContents::hasBroker),
-      new FullOnly("broker", "dev.denoiser.cli.BrokerCommand", JarContents::hasBroker));
+  static final List<FullOnly> FULL_ONLY =
+      List.of(
+          new FullOnly("trainer", "dev.denoiser.cli.TrainerCommand", JarContents::hasPyTorch),
+          new FullOnly("train", "dev.denoiser.cli.TrainCommand", JarContents::hasPyTorch),
+          new FullOnly("eval", "dev.denoiser.cli.EvalCommand", JarContents::hasPyTorch),
+          new FullOnly(
+              "eval-natural", "dev.denoiser.cli.EvalNaturalCommand", JarContents::hasPyTorch),
+          new FullOnly("export", "dev.denoiser.cli.ExportCommand", JarContents::hasPyTorch),
+          new FullOnly("bench", "dev.denoiser.cli.BenchCommand", JarContents::hasBroker),
+          new FullOnly("broker", "dev.denoiser.cli.BrokerCommand", JarContents::hasBroker));
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -60,7 +69,11 @@ public final class Main implements Runnable {
       return new String[] {"serve"};
     }
     String first = args[0];
-    boolean topLevel = first.equals("-h") || first.equals("--help") || first.equals("-V") || first.equals("--version");
+    boolean topLevel =
+        first.equals("-h")
+            || first.equals("--help")
+            || first.equals("-V")
+            || first.equals("--version");
     if (first.startsWith("-") && !topLevel) {
       String[] out = new String[args.length + 1];
       out[0] = "serve";
@@ -78,7 +91,9 @@ public final class Main implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     for (FullOnly c : FULL_ONLY) {
-      cl.addSubcommand(c.name(), c.available().getAsBoolean() ? load(c.className()) : new NeedsFullJar(c.name()));
+      cl.addSubcommand(
+          c.name(),
+          c.available().getAsBoolean() ? load(c.className()) : new NeedsFullJar(c.name()));
     }
     cl.addSubcommand("help", new CommandLine.HelpCommand());
     cl.setExecutionExceptionHandler(Main::handleFailure);
@@ -105,7 +120,12 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() {
-      throw new UserError(JarContents.needsFullJar("'" + name + "'") + ": java -jar " + JarContents.FULL_JAR + " " + name);
+      throw new UserError(
+          JarContents.needsFullJar("'" + name + "'")
+              + ": java -jar "
+              + JarContents.FULL_JAR
+              + " "
+              + name);
     }
   }
 
@@ -117,7 +137,9 @@ public final class Main implements Runnable {
   private static int handleFailure(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
     PrintWriter err = cl.getErr();
     Throwable t = ex;
-    while (t != null && !(t instanceof DenoiserException) && !(t instanceof dev.denoiser.error.UserError)) {
+    while (t != null
+        && !(t instanceof DenoiserException)
+        && !(t instanceof dev.denoiser.error.UserError)) {
       t = t.getCause();
     }
     if (t != null) {

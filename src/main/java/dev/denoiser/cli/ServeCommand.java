@@ -12,12 +12,17 @@ import picocli.CommandLine.Option;
  * {@code serve}: loads the models and serves them until Ctrl-C / SIGTERM, then drains in-flight
  * work and exits. {@code --with-trainer} adds the trainer role (admin API on the same port).
  */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-    description = "Serve the models over HTTP (and the other configured sources). The default command.")
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description =
+        "Serve the models over HTTP (and the other configured sources). The default command.")
 public final class ServeCommand implements Callable<Integer> {
   @Mixin ServiceOptions options;
 
-  @Option(names = "--with-trainer", description = "Also run the trainer role (shortcut for --set trainer.enabled=true).")
+  @Option(
+      names = "--with-trainer",
+      description = "Also run the trainer role (shortcut for --set trainer.enabled=true).")
   boolean withTrainer;
 
   @Override

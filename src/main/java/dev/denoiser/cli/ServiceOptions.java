@@ -6,18 +6,27 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** The options of the long-running commands ({@code serve}, {@code trainer}): config file, --set and shortcuts. */
+/**
+ * The options of the long-running commands ({@code serve}, {@code trainer}): config file, --set and
+ * shortcuts.
+ */
 public final class ServiceOptions {
   @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML or JSON).")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set a config key (repeatable); see the README for keys.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Set a config key (repeatable); see the README for keys.")
   Map<String, String> sets = new LinkedHashMap<>();
 
   @Option(names = "--port", description = "Shortcut for --set http.port=PORT.")
   Integer port;
 
-  @Option(names = "--models-dir", paramLabel = "DIR", description = "Shortcut for --set models.dir=DIR.")
+  @Option(
+      names = "--models-dir",
+      paramLabel = "DIR",
+      description = "Shortcut for --set models.dir=DIR.")
   Path modelsDir;
 
   /** The --set values with the shortcuts applied. */

@@ -30,13 +30,18 @@ import java.util.function.Function;
 final class ServiceRunner {
   private ServiceRunner() {}
 
-  static <V extends VerticleBase> int run(Path config, Map<String, String> flags,
-      BiFunction<Settings, ServiceMetrics, V> make, Function<V, Future<Void>> drain) throws Exception {
+  static <V extends VerticleBase> int run(
+      Path config,
+      Map<String, String> flags,
+      BiFunction<Settings, ServiceMetrics, V> make,
+      Function<V, Future<Void>> drain)
+      throws Exception {
     Metered metered = Metered.create();
     Vertx vertx = metered.vertx();
     Settings settings;
     try {
-      settings = ConfigLoader.load(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
+      settings =
+          ConfigLoader.load(vertx, config, flags).toCompletionStage().toCompletableFuture().get();
     } catch (ExecutionException e) {
       vertx.close();
       throw new UserError(e.getCause().getMessage());
@@ -50,24 +55,32 @@ final class ServiceRunner {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     AtomicBoolean clean = new AtomicBoolean();
-    long budget = settings.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS)
-        + Math.max(settings.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS), 0) + 30_000;
-    Runnable shutdown = () -> {
-      try {
-        // the main verticle's stop() closes the model sessions once the roles are undeployed
-        drain.apply(main).compose(v -> vertx.close()).toCompletionStage().toCompletableFuture()
-            .get(budget, TimeUnit.MILLISECONDS);
-        clean.set(true);
-        System.err.println("drained and closed");
-      } catch (Exception e) {
-        System.err.println("shutdown did not finish cleanly: " + e);
-      }
-      stopped.countDown();
-    };
+    long budget =
+        settings.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS)
+            + Math.max(settings.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS), 0)
+            + 30_000;
+    Runnable shutdown =
+        () -> {
+          try {
+            // the main verticle's stop() closes the model sessions once the roles are undeployed
+            drain
+                .apply(main)
+                .compose(v -> vertx.close())
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(budget, TimeUnit.MILLISECONDS);
+            clean.set(true);
+            System.err.println("drained and closed");
+          } catch (Exception e) {
+            System.err.println("shutdown did not finish cleanly: " + e);
+          }
+          stopped.countDown();
+        };
     List<String> unhandled = new ShutdownSignals(shutdown).install();
     if (!unhandled.isEmpty()) {
       // fallback only: a drain in a hook runs beside ONNX Runtime's own hook
-      System.err.println("cannot handle SIG" + unhandled + "; draining from a shutdown hook instead");
+      System.err.println(
+          "cannot handle SIG" + unhandled + "; draining from a shutdown hook instead");
       Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));
     }
     stopped.await();

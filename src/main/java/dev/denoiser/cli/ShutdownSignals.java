@@ -9,12 +9,12 @@ import sun.misc.Signal;
  * Turns SIGTERM, SIGINT and SIGHUP into one call of a drain, on a thread of its own, instead of
  * letting the JVM run its shutdown hooks at once.
  *
- * <p>Why not a shutdown hook: ONNX Runtime registers its own hook ({@code OrtEnvironment} adds
- * one that closes the native environment), and the JVM runs all hooks concurrently. A drain in
- * another hook races it: a batch still running when the environment is closed crashes the JVM
- * (SIGSEGV in libonnxruntime). With the signal handled here, the drain (stop intake, finish the
- * accepted work, commit, close the sessions) completes first, and only then does the caller exit,
- * which runs ONNX Runtime's hook on an idle environment.
+ * <p>Why not a shutdown hook: ONNX Runtime registers its own hook ({@code OrtEnvironment} adds one
+ * that closes the native environment), and the JVM runs all hooks concurrently. A drain in another
+ * hook races it: a batch still running when the environment is closed crashes the JVM (SIGSEGV in
+ * libonnxruntime). With the signal handled here, the drain (stop intake, finish the accepted work,
+ * commit, close the sessions) completes first, and only then does the caller exit, which runs ONNX
+ * Runtime's hook on an idle environment.
  *
  * <p>{@code sun.misc.Signal} is in the {@code jdk.unsupported} module, which every JDK since 9
  * exports for this purpose. Where a signal cannot be handled (for example with {@code -Xrs}),

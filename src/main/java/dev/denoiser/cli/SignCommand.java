@@ -25,13 +25,21 @@ import picocli.CommandLine.Parameters;
  * with the key pair of {@code DIR} (made by {@code keygen}). Each directory must be a real
  * directory named as its card, whose {@code model.onnx} matches the card's sha256.
  */
-@Command(name = "sign", mixinStandardHelpOptions = true,
+@Command(
+    name = "sign",
+    mixinStandardHelpOptions = true,
     description = "Sign model directories (writes model.sig) with a key pair made by keygen.")
 public final class SignCommand implements Callable<Integer> {
-  @Option(names = "--key", required = true, description = "Directory with signing.key and signing.pub.")
+  @Option(
+      names = "--key",
+      required = true,
+      description = "Directory with signing.key and signing.pub.")
   Path keyDir;
 
-  @Parameters(arity = "1..*", paramLabel = "MODEL_DIR", description = "Model directories (models/<name>).")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "MODEL_DIR",
+      description = "Model directories (models/<name>).")
   List<Path> dirs;
 
   @Override
@@ -47,17 +55,21 @@ public final class SignCommand implements Callable<Integer> {
         throw new UserError(dir + " is not a directory (or is a symbolic link)");
       }
       byte[] cardBytes = SafeFiles.read(dir.resolve(ModelCard.FILE), 1 << 20);
-      ModelCard card = ModelCard.fromJson(new JsonObject(new String(cardBytes, StandardCharsets.UTF_8)));
+      ModelCard card =
+          ModelCard.fromJson(new JsonObject(new String(cardBytes, StandardCharsets.UTF_8)));
       byte[] onnx = SafeFiles.read(dir.resolve(ModelCard.MODEL_FILE), ModelTrust.MAX_MODEL_BYTES);
       String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(onnx));
       if (!card.name().equals(dir.getFileName().toString())) {
-        throw new UserError(dir + ": the card names '" + card.name() + "'; a model's name is its directory's");
+        throw new UserError(
+            dir + ": the card names '" + card.name() + "'; a model's name is its directory's");
       }
       if (!sha.equalsIgnoreCase(card.sha256())) {
-        throw new UserError(dir + ": model.onnx has sha256 " + sha + ", the card says " + card.sha256());
+        throw new UserError(
+            dir + ": model.onnx has sha256 " + sha + ", the card says " + card.sha256());
       }
       Files.write(dir.resolve(ModelSignature.FILE), signer.sign(card, onnx).encode());
-      System.out.println("signed " + card.name() + " version " + card.version() + " with key " + signer.keyId());
+      System.out.println(
+          "signed " + card.name() + " version " + card.version() + " with key " + signer.keyId());
     }
     return 0;
   }

@@ -10,14 +10,21 @@ import picocli.CommandLine.Mixin;
  * server and no inference. Uses Kafka only when {@code kafka.bootstrap.servers} is set; otherwise
  * promotions go into {@code models.dir}.
  */
-@Command(name = "trainer", mixinStandardHelpOptions = true,
-    description = "Run the trainer alone: admin API, schedule and control topic; promotes to the models topic "
-        + "(with kafka.bootstrap.servers) or into models.dir.")
+@Command(
+    name = "trainer",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run the trainer alone: admin API, schedule and control topic; promotes to the models topic "
+            + "(with kafka.bootstrap.servers) or into models.dir.")
 public final class TrainerCommand implements Callable<Integer> {
   @Mixin ServiceOptions options;
 
   @Override
   public Integer call() throws Exception {
-    return ServiceRunner.run(options.config, options.flags(), TrainerServiceVerticle::new, TrainerServiceVerticle::drain);
+    return ServiceRunner.run(
+        options.config,
+        options.flags(),
+        TrainerServiceVerticle::new,
+        TrainerServiceVerticle::drain);
   }
 }

@@ -9,8 +9,10 @@ package dev.denoiser.config;
 public final class JarContents {
   /** The jar with every command. */
   public static final String FULL_JAR = "stream-denoiser.jar";
+
   /** The serving jar: serve, loadgen, health, config, prepare. */
   public static final String SERVE_JAR = "stream-denoiser-serve.jar";
+
   static final String PYTORCH = "ai/djl/pytorch/engine/PtEngine.class";
   static final String BROKER = "kafka/server/KafkaRaftServer.class";
 
@@ -21,7 +23,10 @@ public final class JarContents {
     return has(PYTORCH);
   }
 
-  /** True when the Kafka broker (the embedded default, the {@code broker} command) is on the class path. */
+  /**
+   * True when the Kafka broker (the embedded default, the {@code broker} command) is on the class
+   * path.
+   */
   public static boolean hasBroker() {
     return has(BROKER);
   }
@@ -32,7 +37,11 @@ public final class JarContents {
 
   /** The one-line reason why {@code what} cannot run from this jar. */
   public static String needsFullJar(String what) {
-    return what + " needs the full jar, " + FULL_JAR + "; " + SERVE_JAR
+    return what
+        + " needs the full jar, "
+        + FULL_JAR
+        + "; "
+        + SERVE_JAR
         + " only serves (it has no PyTorch and no Kafka broker)";
   }
 }

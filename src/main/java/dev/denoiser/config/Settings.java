@@ -53,7 +53,10 @@ public final class Settings {
     return new Settings(j);
   }
 
-  /** Every key that starts with {@code prefix}, without it, as text (e.g. the Kafka client properties). */
+  /**
+   * Every key that starts with {@code prefix}, without it, as text (e.g. the Kafka client
+   * properties).
+   */
   public Map<String, String> withPrefix(String prefix) {
     Map<String, String> out = new java.util.TreeMap<>();
     for (String k : json.fieldNames()) {
@@ -90,7 +93,8 @@ public final class Settings {
     try {
       return Long.parseLong(String.valueOf(v).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("config key '" + key + "' must be a number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "config key '" + key + "' must be a number, got '" + v + "'");
     }
   }
 
@@ -102,7 +106,8 @@ public final class Settings {
     try {
       return Double.parseDouble(String.valueOf(v).trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("config key '" + s.key() + "' must be a number, got '" + v + "'");
+      throw new IllegalArgumentException(
+          "config key '" + s.key() + "' must be a number, got '" + v + "'");
     }
   }
 
@@ -115,7 +120,8 @@ public final class Settings {
     if (t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false")) {
       return Boolean.parseBoolean(t);
     }
-    throw new IllegalArgumentException("config key '" + s.key() + "' must be true or false, got '" + v + "'");
+    throw new IllegalArgumentException(
+        "config key '" + s.key() + "' must be true or false, got '" + v + "'");
   }
 
   @Override

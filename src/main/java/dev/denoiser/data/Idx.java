@@ -15,8 +15,8 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Reads and writes IDX files (the MNIST format), raw or gzip-compressed (detected from the first
- * two bytes). Only unsigned-byte payloads are supported: magic {@code 0x00000801} for labels
- * (one dimension) and {@code 0x00000803} for images (count, rows, columns).
+ * two bytes). Only unsigned-byte payloads are supported: magic {@code 0x00000801} for labels (one
+ * dimension) and {@code 0x00000803} for images (count, rows, columns).
  */
 public final class Idx {
   public static final int LABELS_MAGIC = 0x00000801;
@@ -39,8 +39,8 @@ public final class Idx {
     try (InputStream in = Files.newInputStream(file)) {
       return read(in, expectedMagic, file.toString());
     } catch (IOException e) {
-      throw new DataException("cannot read " + file + " (" + e.getMessage() + "); run: "
-          + Mnist.FETCH_HINT, e);
+      throw new DataException(
+          "cannot read " + file + " (" + e.getMessage() + "); run: " + Mnist.FETCH_HINT, e);
     }
   }
 
@@ -56,7 +56,8 @@ public final class Idx {
     try {
       int magic = data.readInt();
       if (magic != expectedMagic) {
-        throw corrupt(what, String.format("magic number 0x%08x, expected 0x%08x", magic, expectedMagic));
+        throw corrupt(
+            what, String.format("magic number 0x%08x, expected 0x%08x", magic, expectedMagic));
       }
       int rank = magic & 0xff;
       int[] dims = new int[rank];
@@ -85,7 +86,8 @@ public final class Idx {
   }
 
   private static DataException corrupt(String what, String why) {
-    return new DataException("corrupt IDX file " + what + ": " + why + "; run: " + Mnist.FETCH_HINT);
+    return new DataException(
+        "corrupt IDX file " + what + ": " + why + "; run: " + Mnist.FETCH_HINT);
   }
 
   /** Writes an IDX file of unsigned bytes, gzip-compressed when {@code gzip} is set. */
@@ -95,7 +97,8 @@ public final class Idx {
   }
 
   /** The bytes of an IDX file. */
-  public static byte[] encode(int magic, int[] dims, byte[] bytes, boolean gzip) throws IOException {
+  public static byte[] encode(int magic, int[] dims, byte[] bytes, boolean gzip)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (OutputStream os = gzip ? new GZIPOutputStream(out) : out;
         DataOutputStream data = new DataOutputStream(os)) {

@@ -3,17 +3,26 @@ package dev.denoiser.data;
 import java.util.Arrays;
 
 /**
- * Images of one size with their labels, as unsigned bytes (0 = black, 255 = white): gray like
- * the IDX files, or with {@code channels} planes per image (RGB: the R plane, then G, then B, as
- * in an NCHW tensor). Pixels come out as float32 in [0,1], row-major; nothing is copied until
- * asked for.
+ * Images of one size with their labels, as unsigned bytes (0 = black, 255 = white): gray like the
+ * IDX files, or with {@code channels} planes per image (RGB: the R plane, then G, then B, as in an
+ * NCHW tensor). Pixels come out as float32 in [0,1], row-major; nothing is copied until asked for.
  */
-public record ImageSet(int count, int height, int width, byte[] pixels, byte[] labels,
-    int channels) {
+public record ImageSet(
+    int count, int height, int width, byte[] pixels, byte[] labels, int channels) {
   public ImageSet {
     if (channels < 1 || (long) count * channels * height * width != pixels.length) {
-      throw new DataException("image set of " + count + " x " + channels + "x" + height + "x"
-          + width + " does not match " + pixels.length + " pixel bytes");
+      throw new DataException(
+          "image set of "
+              + count
+              + " x "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " does not match "
+              + pixels.length
+              + " pixel bytes");
     }
     if (labels != null && labels.length != count) {
       throw new DataException(count + " images but " + labels.length + " labels");
@@ -71,16 +80,16 @@ public record ImageSet(int count, int height, int width, byte[] pixels, byte[] l
   public ImageSet head(int n) {
     int k = Math.min(n, count);
     byte[] lab = labels == null ? null : Arrays.copyOf(labels, k);
-    return new ImageSet(k, height, width, Arrays.copyOf(pixels, k * pixelsPerImage()), lab,
-        channels);
+    return new ImageSet(
+        k, height, width, Arrays.copyOf(pixels, k * pixelsPerImage()), lab, channels);
   }
 
   /** Images {@code from} (inclusive) to {@code to} (exclusive). */
   public ImageSet slice(int from, int to) {
     byte[] lab = labels == null ? null : Arrays.copyOfRange(labels, from, to);
     int n = pixelsPerImage();
-    return new ImageSet(to - from, height, width, Arrays.copyOfRange(pixels, from * n, to * n),
-        lab, channels);
+    return new ImageSet(
+        to - from, height, width, Arrays.copyOfRange(pixels, from * n, to * n), lab, channels);
   }
 
   /** Builds a set from IDX image and (optional) label payloads, checking that they agree. */
@@ -89,8 +98,15 @@ public record ImageSet(int count, int height, int width, byte[] pixels, byte[] l
       throw new DataException("corrupt image file " + what + ": expected 3 dimensions");
     }
     if (labels != null && labels.count() != images.count()) {
-      throw new DataException("corrupt MNIST files " + what + ": " + images.count()
-          + " images but " + labels.count() + " labels; run: " + Mnist.FETCH_HINT);
+      throw new DataException(
+          "corrupt MNIST files "
+              + what
+              + ": "
+              + images.count()
+              + " images but "
+              + labels.count()
+              + " labels; run: "
+              + Mnist.FETCH_HINT);
     }
     int[] d = images.dims();
     return new ImageSet(d[0], d[1], d[2], images.bytes(), labels == null ? null : labels.bytes());

@@ -4,10 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Locates and loads the four MNIST IDX files. The directory comes from, in order: an explicit
- * path (the CLI's {@code --data-dir}), the system property {@code mnist.dir}, the environment
- * variable {@code MNIST_DIR}, else {@code .cache/mnist}. Files may be raw or gzip, with or without
- * a {@code .gz} suffix. Training images: 60,000; test images: 10,000; all 28x28.
+ * Locates and loads the four MNIST IDX files. The directory comes from, in order: an explicit path
+ * (the CLI's {@code --data-dir}), the system property {@code mnist.dir}, the environment variable
+ * {@code MNIST_DIR}, else {@code .cache/mnist}. Files may be raw or gzip, with or without a {@code
+ * .gz} suffix. Training images: 60,000; test images: 10,000; all 28x28.
  */
 public final class Mnist {
   public static final String FETCH_HINT = "sh src/scripts/fetch-mnist.sh";
@@ -51,15 +51,22 @@ public final class Mnist {
 
   private ImageSet load(String images, String labels) {
     if (!Files.isDirectory(dir)) {
-      throw new DataException("MNIST directory " + dir + " does not exist; run: " + FETCH_HINT
-          + " " + dir);
+      throw new DataException(
+          "MNIST directory " + dir + " does not exist; run: " + FETCH_HINT + " " + dir);
     }
     Idx.Data img = Idx.read(find(images), Idx.IMAGES_MAGIC);
     Idx.Data lab = Idx.read(find(labels), Idx.LABELS_MAGIC);
     ImageSet set = ImageSet.of(img, lab, dir.resolve(images).toString());
     if (set.height() != SIZE || set.width() != SIZE) {
-      throw new DataException("corrupt MNIST file " + dir.resolve(images) + ": images are "
-          + set.height() + "x" + set.width() + ", expected 28x28; run: " + FETCH_HINT);
+      throw new DataException(
+          "corrupt MNIST file "
+              + dir.resolve(images)
+              + ": images are "
+              + set.height()
+              + "x"
+              + set.width()
+              + ", expected 28x28; run: "
+              + FETCH_HINT);
     }
     return set;
   }

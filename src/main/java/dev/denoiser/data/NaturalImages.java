@@ -21,26 +21,64 @@ import javax.imageio.ImageIO;
 public final class NaturalImages {
   /** How to get the default photos. */
   public static final String FETCH_HINT = "sh src/scripts/fetch-natural.sh";
+
   /** The held-out test photos (in {@code skimage/}); never trained on. */
-  public static final List<String> TEST_PHOTOS = List.of("camera.png", "astronaut.png",
-      "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png", "moon.png", "grass.png",
-      "gravel.png", "brick.png");
+  public static final List<String> TEST_PHOTOS =
+      List.of(
+          "camera.png",
+          "astronaut.png",
+          "coffee.png",
+          "chelsea.png",
+          "rocket.jpg",
+          "motorcycle_left.png",
+          "moon.png",
+          "grass.png",
+          "gravel.png",
+          "brick.png");
+
   /**
    * The default training photos: camera photographs of scenes, objects, people, textures and
    * microscopy. Left out: calibration chessboards, logos, text, drawings, renderings, blurred
    * demonstrations and the test photos.
    */
-  static final List<String> TRAINING_PHOTOS = List.of("opencv/aero1.jpg", "opencv/aero3.jpg",
-      "opencv/aloeL.jpg", "opencv/aloeR.jpg", "opencv/apple.jpg", "opencv/baboon.jpg",
-      "opencv/basketball1.png", "opencv/basketball2.png", "opencv/board.jpg",
-      "opencv/box_in_scene.png", "opencv/building.jpg", "opencv/butterfly.jpg",
-      "opencv/ela_original.jpg", "opencv/fruits.jpg", "opencv/graf1.png", "opencv/graf3.png",
-      "opencv/HappyFish.jpg", "opencv/home.jpg", "opencv/left.jpg", "opencv/right.jpg",
-      "opencv/leuvenA.jpg", "opencv/leuvenB.jpg", "opencv/messi5.jpg", "opencv/orange.jpg",
-      "opencv/pca_test1.jpg", "opencv/rubberwhale1.png", "opencv/rubberwhale2.png",
-      "opencv/smarties.png", "opencv/squirrel_cls.jpg", "opencv/starry_night.jpg",
-      "opencv/stuff.jpg", "skimage/coins.png", "skimage/cell.png", "skimage/ihc.png",
-      "skimage/hubble_deep_field.jpg", "skimage/retina.jpg");
+  static final List<String> TRAINING_PHOTOS =
+      List.of(
+          "opencv/aero1.jpg",
+          "opencv/aero3.jpg",
+          "opencv/aloeL.jpg",
+          "opencv/aloeR.jpg",
+          "opencv/apple.jpg",
+          "opencv/baboon.jpg",
+          "opencv/basketball1.png",
+          "opencv/basketball2.png",
+          "opencv/board.jpg",
+          "opencv/box_in_scene.png",
+          "opencv/building.jpg",
+          "opencv/butterfly.jpg",
+          "opencv/ela_original.jpg",
+          "opencv/fruits.jpg",
+          "opencv/graf1.png",
+          "opencv/graf3.png",
+          "opencv/HappyFish.jpg",
+          "opencv/home.jpg",
+          "opencv/left.jpg",
+          "opencv/right.jpg",
+          "opencv/leuvenA.jpg",
+          "opencv/leuvenB.jpg",
+          "opencv/messi5.jpg",
+          "opencv/orange.jpg",
+          "opencv/pca_test1.jpg",
+          "opencv/rubberwhale1.png",
+          "opencv/rubberwhale2.png",
+          "opencv/smarties.png",
+          "opencv/squirrel_cls.jpg",
+          "opencv/starry_night.jpg",
+          "opencv/stuff.jpg",
+          "skimage/coins.png",
+          "skimage/cell.png",
+          "skimage/ihc.png",
+          "skimage/hubble_deep_field.jpg",
+          "skimage/retina.jpg");
 
   private final List<Photo> photos;
 
@@ -105,7 +143,11 @@ public final class NaturalImages {
     if (img == null) {
       throw new DataException("not an image: " + p);
     }
-    return new Photo(p.getFileName().toString(), channels, img.getHeight(), img.getWidth(),
+    return new Photo(
+        p.getFileName().toString(),
+        channels,
+        img.getHeight(),
+        img.getWidth(),
         planes(img, channels));
   }
 
@@ -116,8 +158,8 @@ public final class NaturalImages {
   }
 
   /**
-   * The image as {@code channels} planes of bytes: a gray file's stored values (scaled to 8
-   * bits, in every plane), or BT.601 luma (rounded) / R, G, B of a colour file.
+   * The image as {@code channels} planes of bytes: a gray file's stored values (scaled to 8 bits,
+   * in every plane), or BT.601 luma (rounded) / R, G, B of a colour file.
    */
   public static byte[] planes(BufferedImage img, int channels) {
     int h = img.getHeight();
@@ -162,8 +204,8 @@ public final class NaturalImages {
 
   /**
    * {@code count} square patches of {@code size} pixels, each from a photo drawn in proportion to
-   * its area, at a random position, in one of the eight flips and rotations, and in one case out
-   * of four from the photo halved by 2x2 averaging (which also lowers its own noise and JPEG
+   * its area, at a random position, in one of the eight flips and rotations, and in one case out of
+   * four from the photo halved by 2x2 averaging (which also lowers its own noise and JPEG
    * artifacts). The same seed gives the same patches.
    */
   public ImageSet patches(int size, int count, long seed) {
@@ -233,8 +275,11 @@ public final class NaturalImages {
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int i = ch * plane + 2 * y * p.width() + 2 * x;
-          int sum = (p.planes()[i] & 0xff) + (p.planes()[i + 1] & 0xff)
-              + (p.planes()[i + p.width()] & 0xff) + (p.planes()[i + p.width() + 1] & 0xff);
+          int sum =
+              (p.planes()[i] & 0xff)
+                  + (p.planes()[i + 1] & 0xff)
+                  + (p.planes()[i + p.width()] & 0xff)
+                  + (p.planes()[i + p.width() + 1] & 0xff);
           out[ch * h * w + y * w + x] = (byte) ((sum + 2) / 4);
         }
       }

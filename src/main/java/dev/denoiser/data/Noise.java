@@ -6,16 +6,18 @@ import java.util.SplittableRandom;
 /**
  * A seeded noise model for images in [0,1], written as a short spec: {@code gaussian:SIGMA}
  * (additive Gaussian, sigma in pixel units of [0,1], result clipped to [0,1]), {@code
- * gaussian:LO..HI} (the same with sigma drawn uniformly in [LO,HI] for each image: a model
- * trained on it works across noise levels), {@code sp:AMOUNT}
- * (salt-and-pepper: that fraction of pixels set to 0 or 1 with equal odds), {@code
- * mix:SIGMA:AMOUNT} (Gaussian, then salt-and-pepper) or {@code none}. The same seed gives the same
- * noise.
+ * gaussian:LO..HI} (the same with sigma drawn uniformly in [LO,HI] for each image: a model trained
+ * on it works across noise levels), {@code sp:AMOUNT} (salt-and-pepper: that fraction of pixels set
+ * to 0 or 1 with equal odds), {@code mix:SIGMA:AMOUNT} (Gaussian, then salt-and-pepper) or {@code
+ * none}. The same seed gives the same noise.
  */
 public record Noise(Kind kind, double sigma, double sigmaMax, double amount) {
   /** The noise families. */
   public enum Kind {
-    NONE, GAUSSIAN, SALT_PEPPER, MIX
+    NONE,
+    GAUSSIAN,
+    SALT_PEPPER,
+    MIX
   }
 
   public Noise {
@@ -23,8 +25,11 @@ public record Noise(Kind kind, double sigma, double sigmaMax, double amount) {
       sigmaMax = sigma;
     }
     if (!(sigma >= 0 && sigmaMax <= 10) || !(amount >= 0 && amount <= 1)) {
-      throw new DataException("noise sigma must be in [0,10] and amount in [0,1], got sigma="
-          + sigma + " amount=" + amount);
+      throw new DataException(
+          "noise sigma must be in [0,10] and amount in [0,1], got sigma="
+              + sigma
+              + " amount="
+              + amount);
     }
   }
 
@@ -78,8 +83,8 @@ public record Noise(Kind kind, double sigma, double sigmaMax, double amount) {
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw new DataException("bad noise spec '" + spec
-        + "': use gaussian:SIGMA, sp:AMOUNT, mix:SIGMA:AMOUNT or none");
+    throw new DataException(
+        "bad noise spec '" + spec + "': use gaussian:SIGMA, sp:AMOUNT, mix:SIGMA:AMOUNT or none");
   }
 
   /** The spec string that {@link #parse} reads back. */
@@ -111,7 +116,9 @@ public record Noise(Kind kind, double sigma, double sigmaMax, double amount) {
     }
   }
 
-  /** Adds noise to one image: {@code len} pixels of {@code src} from {@code off} into {@code dst}. */
+  /**
+   * Adds noise to one image: {@code len} pixels of {@code src} from {@code off} into {@code dst}.
+   */
   public void apply(float[] src, int off, int len, float[] dst, int dstOff, SplittableRandom rng) {
     boolean gauss = kind == Kind.GAUSSIAN || kind == Kind.MIX;
     boolean sp = kind == Kind.SALT_PEPPER || kind == Kind.MIX;

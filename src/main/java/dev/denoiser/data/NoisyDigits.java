@@ -4,9 +4,9 @@ import java.util.Random;
 
 /**
  * Noisy MNIST test digits as 8-bit gray frames, for the demo feed, the benchmarks and the load
- * generators: digit {@code i % 500} of {@link SampleDigits}, scaled (nearest neighbour) to
- * {@code size x size}, plus Gaussian noise of standard deviation {@code sigma} (pixels in [0,1]),
- * clipped. The noise comes from a seed, so a run is repeatable.
+ * generators: digit {@code i % 500} of {@link SampleDigits}, scaled (nearest neighbour) to {@code
+ * size x size}, plus Gaussian noise of standard deviation {@code sigma} (pixels in [0,1]), clipped.
+ * The noise comes from a seed, so a run is repeatable.
  */
 public final class NoisyDigits {
   private final ImageSet digits = SampleDigits.load();

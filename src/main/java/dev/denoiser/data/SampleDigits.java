@@ -5,8 +5,8 @@ import java.io.InputStream;
 
 /**
  * The first 500 MNIST test digits and their labels, shipped on the classpath as gzip IDX files
- * under {@code /mnist/}, so demos and the web page need no dataset download. Pixels are float32
- * in [0,1], 28x28, row-major.
+ * under {@code /mnist/}, so demos and the web page need no dataset download. Pixels are float32 in
+ * [0,1], 28x28, row-major.
  */
 public final class SampleDigits {
   public static final String IMAGES = "/mnist/sample-images-idx3-ubyte.gz";

@@ -13,9 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Decodes a video file into 8-bit gray frames of one size, with {@code ffmpeg} as a subprocess
- * ({@code ffmpeg -loglevel error -i FILE -vf scale=W:H -f rawvideo -pix_fmt gray -}): every
- * {@link #next()} is one frame of {@code width*height} bytes, row-major. The pipe paces the
- * decoder: ffmpeg waits while nobody reads. Not thread-safe; close it to stop the process.
+ * ({@code ffmpeg -loglevel error -i FILE -vf scale=W:H -f rawvideo -pix_fmt gray -}): every {@link
+ * #next()} is one frame of {@code width*height} bytes, row-major. The pipe paces the decoder:
+ * ffmpeg waits while nobody reads. Not thread-safe; close it to stop the process.
  */
 public final class VideoFrames implements AutoCloseable {
   private final int width;
@@ -38,13 +38,27 @@ public final class VideoFrames implements AutoCloseable {
    */
   public static VideoFrames open(Path file, int width, int height) throws IOException {
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("video size must be positive, got " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "video size must be positive, got " + width + "x" + height);
     }
     String ffmpeg = ffmpeg();
     check(file);
-    ProcessBuilder pb = new ProcessBuilder(ffmpeg, "-nostdin", "-loglevel", "error", "-i", file.toString(),
-        "-vf", "scale=" + width + ":" + height, "-f", "rawvideo", "-pix_fmt", "gray", "-")
-        .redirectError(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ffmpeg,
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-i",
+                file.toString(),
+                "-vf",
+                "scale=" + width + ":" + height,
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "gray",
+                "-")
+            .redirectError(ProcessBuilder.Redirect.PIPE);
     VideoFrames v = new VideoFrames(width, height, pb.start());
     v.drainErrors();
     return v;
@@ -68,7 +82,8 @@ public final class VideoFrames implements AutoCloseable {
   /** Fails with a one-line reason unless {@code file} is a readable file. */
   public static void check(Path file) throws IOException {
     if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-      throw new IOException("video file " + file + " is missing (sh src/scripts/fetch-natural.sh fetches vtest.avi)");
+      throw new IOException(
+          "video file " + file + " is missing (sh src/scripts/fetch-natural.sh fetches vtest.avi)");
     }
   }
 
@@ -102,7 +117,8 @@ public final class VideoFrames implements AutoCloseable {
     } catch (NumberFormatException e) {
       // falls through to the message below
     }
-    throw new IllegalArgumentException("a video size is WIDTHxHEIGHT such as 384x288, got '" + text + "'");
+    throw new IllegalArgumentException(
+        "a video size is WIDTHxHEIGHT such as 384x288, got '" + text + "'");
   }
 
   public int width() {
@@ -127,8 +143,11 @@ public final class VideoFrames implements AutoCloseable {
     try {
       if (process.waitFor(5, TimeUnit.SECONDS) && process.exitValue() != 0) {
         Thread.sleep(50); // lets the stderr reader keep the message
-        throw new IOException("ffmpeg failed (exit " + process.exitValue() + "): "
-            + (firstError == null ? "no message" : firstError));
+        throw new IOException(
+            "ffmpeg failed (exit "
+                + process.exitValue()
+                + "): "
+                + (firstError == null ? "no message" : firstError));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -137,20 +156,26 @@ public final class VideoFrames implements AutoCloseable {
     return null;
   }
 
-  /** Reads ffmpeg's stderr on a daemon thread (so ffmpeg never blocks on it), keeping the first line. */
+  /**
+   * Reads ffmpeg's stderr on a daemon thread (so ffmpeg never blocks on it), keeping the first
+   * line.
+   */
   private void drainErrors() {
-    Thread t = new Thread(() -> {
-      try (InputStream err = process.getErrorStream()) {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        err.transferTo(all);
-        String text = all.toString(StandardCharsets.UTF_8).strip();
-        if (!text.isEmpty()) {
-          firstError = text.lines().findFirst().orElse(text);
-        }
-      } catch (IOException ignored) {
-        // the process went away; nothing more to read
-      }
-    }, "ffmpeg-stderr");
+    Thread t =
+        new Thread(
+            () -> {
+              try (InputStream err = process.getErrorStream()) {
+                ByteArrayOutputStream all = new ByteArrayOutputStream();
+                err.transferTo(all);
+                String text = all.toString(StandardCharsets.UTF_8).strip();
+                if (!text.isEmpty()) {
+                  firstError = text.lines().findFirst().orElse(text);
+                }
+              } catch (IOException ignored) {
+                // the process went away; nothing more to read
+              }
+            },
+            "ffmpeg-stderr");
     t.setDaemon(true);
     t.start();
   }

@@ -9,7 +9,9 @@ public enum ErrorCode {
   INVALID_FRAME(400),
   /** A content type no codec handles, or none at all. */
   UNSUPPORTED_MEDIA_TYPE(415),
-  /** A frame whose shape the model cannot take (fixed-size model, or not a multiple of its stride). */
+  /**
+   * A frame whose shape the model cannot take (fixed-size model, or not a multiple of its stride).
+   */
   UNSUPPORTED_SHAPE(400),
   /** A request malformed in some other way (garbage JSON, missing parameter). */
   BAD_REQUEST(400),
@@ -18,7 +20,9 @@ public enum ErrorCode {
   MODEL_NOT_FOUND(404),
   /** No such endpoint. */
   NOT_FOUND(404),
-  /** The endpoint exists but not with this method; the answer's Allow header lists those it takes. */
+  /**
+   * The endpoint exists but not with this method; the answer's Allow header lists those it takes.
+   */
   METHOD_NOT_ALLOWED(405),
   /** The request body did not arrive within http.bodyTimeoutMillis. */
   REQUEST_TIMEOUT(408),

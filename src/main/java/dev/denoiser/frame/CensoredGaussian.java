@@ -2,13 +2,14 @@ package dev.denoiser.frame;
 
 /**
  * The moments of a Gaussian clipped to the range of an 8-bit pixel: {@code Y = clip(x + N(0, s^2),
- * 0, 255)}. A uint8 feed with noise of sigma {@code s} around a clean value {@code x} gives
- * {@link #mean} and {@link #variance}; near 0 and 255 the mean is not {@code x} and the variance is
- * below {@code s^2}. All values are on the 0-255 scale.
+ * 0, 255)}. A uint8 feed with noise of sigma {@code s} around a clean value {@code x} gives {@link
+ * #mean} and {@link #variance}; near 0 and 255 the mean is not {@code x} and the variance is below
+ * {@code s^2}. All values are on the 0-255 scale.
  */
 public final class CensoredGaussian {
   /** The upper clipping bound (8-bit white). */
   public static final double WHITE = 255.0;
+
   private static final double INV_SQRT_2PI = 0.3989422804014327;
 
   private CensoredGaussian() {}
@@ -27,9 +28,29 @@ public final class CensoredGaussian {
   public static double erfc(double x) {
     double z = Math.abs(x);
     double t = 1.0 / (1.0 + 0.5 * z);
-    double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277)))))))));
+    double r =
+        t
+            * Math.exp(
+                -z * z
+                    - 1.26551223
+                    + t
+                        * (1.00002368
+                            + t
+                                * (0.37409196
+                                    + t
+                                        * (0.09678418
+                                            + t
+                                                * (-0.18628806
+                                                    + t
+                                                        * (0.27886807
+                                                            + t
+                                                                * (-1.13520398
+                                                                    + t
+                                                                        * (1.48851587
+                                                                            + t
+                                                                                * (-0.82215223
+                                                                                    + t
+                                                                                        * 0.17087277)))))))));
     return x >= 0 ? r : 2.0 - r;
   }
 
@@ -58,8 +79,11 @@ public final class CensoredGaussian {
     double fa = phi(a);
     double fb = phi(b);
     double m = WHITE * (1 - pb) + x * p + s * (fa - fb);
-    double m2 = WHITE * WHITE * (1 - pb) + x * x * p + 2 * x * s * (fa - fb)
-        + s * s * (p + a * fa - b * fb);
+    double m2 =
+        WHITE * WHITE * (1 - pb)
+            + x * x * p
+            + 2 * x * s * (fa - fb)
+            + s * s * (p + a * fa - b * fb);
     return Math.max(0, m2 - m * m);
   }
 
@@ -90,7 +114,8 @@ public final class CensoredGaussian {
     if (!(m > 0.05 && m < WHITE - 0.05) || !(v > 0)) {
       return Double.NaN;
     }
-    // The largest variance a clipped variable of mean m can have is m*(255-m) (all mass on the bounds).
+    // The largest variance a clipped variable of mean m can have is m*(255-m) (all mass on the
+    // bounds).
     if (v >= m * (WHITE - m)) {
       return maxSigma;
     }

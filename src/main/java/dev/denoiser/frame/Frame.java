@@ -6,13 +6,13 @@ import java.util.Objects;
  * One image on its way through the service: gray (one channel) or colour (three: R, G, B).
  *
  * <p>{@code pixels} are float32 in [0,1], row-major, one plane after another (the R plane, then G,
- * then B, as in an NCHW tensor), {@code channels * height * width} long. The array is shared,
- * never copied, between the source, the batcher and the worker, so nobody mutates it after the
- * frame is built. {@code streamId} is the ordering key (Kafka record key, WebSocket connection);
- * {@code frameId} is the caller's id for this frame, or null.
+ * then B, as in an NCHW tensor), {@code channels * height * width} long. The array is shared, never
+ * copied, between the source, the batcher and the worker, so nobody mutates it after the frame is
+ * built. {@code streamId} is the ordering key (Kafka record key, WebSocket connection); {@code
+ * frameId} is the caller's id for this frame, or null.
  */
-public record Frame(float[] pixels, int height, int width, String streamId, String frameId,
-    int channels) {
+public record Frame(
+    float[] pixels, int height, int width, String streamId, String frameId, int channels) {
   public Frame {
     Objects.requireNonNull(pixels, "pixels");
     if (height <= 0 || width <= 0) {
@@ -22,8 +22,15 @@ public record Frame(float[] pixels, int height, int width, String streamId, Stri
       throw new IllegalArgumentException("a frame has 1 or 3 channels, not " + channels);
     }
     if (pixels.length != (long) channels * height * width) {
-      throw new IllegalArgumentException("pixels length " + pixels.length + " does not match "
-          + channels + "x" + height + "x" + width);
+      throw new IllegalArgumentException(
+          "pixels length "
+              + pixels.length
+              + " does not match "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width);
     }
   }
 
@@ -53,7 +60,15 @@ public record Frame(float[] pixels, int height, int width, String streamId, Stri
 
   @Override
   public String toString() {
-    return "Frame[" + (channels == 3 ? "rgb " : "") + height + "x" + width + ", stream="
-        + streamId + ", id=" + frameId + "]";
+    return "Frame["
+        + (channels == 3 ? "rgb " : "")
+        + height
+        + "x"
+        + width
+        + ", stream="
+        + streamId
+        + ", id="
+        + frameId
+        + "]";
   }
 }

@@ -8,8 +8,8 @@ import java.nio.ByteOrder;
 /**
  * Bytes to {@link Frame} and back, for every {@link MediaType}, with the checks a service needs
  * before anything reaches a model: the declared size must be positive and under the pixel limit,
- * the byte length must match it, PNGs must decode, floats must be finite. Every failure is a
- * {@link DenoiserException} with a one-line message.
+ * the byte length must match it, PNGs must decode, floats must be finite. Every failure is a {@link
+ * DenoiserException} with a one-line message.
  */
 public final class FrameCodec {
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -27,7 +27,13 @@ public final class FrameCodec {
    * Decodes one frame. {@code width}/{@code height} are required for raw formats and ignored for
    * PNG (the PNG header has them).
    */
-  public Frame decode(MediaType type, byte[] bytes, Integer width, Integer height, String streamId, String frameId) {
+  public Frame decode(
+      MediaType type,
+      byte[] bytes,
+      Integer width,
+      Integer height,
+      String streamId,
+      String frameId) {
     return switch (type) {
       case PNG -> decodePng(bytes, streamId, frameId);
       case JPEG -> decodeJpeg(bytes, streamId, frameId);
@@ -37,7 +43,13 @@ public final class FrameCodec {
     };
   }
 
-  public Frame decode(String contentType, byte[] bytes, Integer width, Integer height, String streamId, String frameId) {
+  public Frame decode(
+      String contentType,
+      byte[] bytes,
+      Integer width,
+      Integer height,
+      String streamId,
+      String frameId) {
     return decode(MediaType.parse(contentType), bytes, width, height, streamId, frameId);
   }
 
@@ -51,12 +63,18 @@ public final class FrameCodec {
    */
   public int[] checkSize(long height, long width) {
     if (height <= 0 || width <= 0) {
-      throw DenoiserException.of(ErrorCode.INVALID_FRAME, "frame size must be positive, got %dx%d", height, width);
+      throw DenoiserException.of(
+          ErrorCode.INVALID_FRAME, "frame size must be positive, got %dx%d", height, width);
     }
     long pixels = pixels(height, width);
     if (pixels > maxPixels || pixels > MAX_ARRAY / 3) {
-      throw DenoiserException.of(ErrorCode.PAYLOAD_TOO_LARGE, "frame of %dx%d = %s pixels is over the limit of %d pixels",
-          height, width, pixels == Long.MAX_VALUE ? "more than 2^63" : Long.toString(pixels), Math.min(maxPixels, MAX_ARRAY / 3));
+      throw DenoiserException.of(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "frame of %dx%d = %s pixels is over the limit of %d pixels",
+          height,
+          width,
+          pixels == Long.MAX_VALUE ? "more than 2^63" : Long.toString(pixels),
+          Math.min(maxPixels, MAX_ARRAY / 3));
     }
     return new int[] {(int) height, (int) width};
   }
@@ -80,8 +98,13 @@ public final class FrameCodec {
   private Frame decodeGray8(byte[] bytes, int[] hw, String streamId, String frameId) {
     int n = hw[0] * hw[1];
     if (bytes.length != n) {
-      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "gray8 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], n, bytes.length);
+      throw DenoiserException.of(
+          ErrorCode.INVALID_FRAME,
+          "gray8 frame of %dx%d needs %d bytes, got %d",
+          hw[0],
+          hw[1],
+          n,
+          bytes.length);
     }
     float[] px = new float[n];
     for (int i = 0; i < n; i++) {
@@ -93,9 +116,14 @@ public final class FrameCodec {
   private Frame decodeFloat32(byte[] bytes, int[] hw, String streamId, String frameId) {
     long n = (long) hw[0] * hw[1];
     if (bytes.length != n * 4 && bytes.length != n * 12) {
-      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "float32 frame of %dx%d needs %d bytes (gray) or %d (RGB planes), got %d", hw[0], hw[1],
-          n * 4, n * 12, bytes.length);
+      throw DenoiserException.of(
+          ErrorCode.INVALID_FRAME,
+          "float32 frame of %dx%d needs %d bytes (gray) or %d (RGB planes), got %d",
+          hw[0],
+          hw[1],
+          n * 4,
+          n * 12,
+          bytes.length);
     }
     float[] px = new float[bytes.length / 4];
     ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(px);
@@ -110,15 +138,25 @@ public final class FrameCodec {
     checkSize(height, width);
     long n = (long) height * width;
     if (px.length != n && px.length != 3 * n) {
-      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "frame of %dx%d needs %d values (gray) or %d (RGB planes), got %d", height, width, n,
-          3 * n, px.length);
+      throw DenoiserException.of(
+          ErrorCode.INVALID_FRAME,
+          "frame of %dx%d needs %d values (gray) or %d (RGB planes), got %d",
+          height,
+          width,
+          n,
+          3 * n,
+          px.length);
     }
     for (int i = 0; i < px.length; i++) {
       float v = px[i];
       if (!Float.isFinite(v)) {
-        throw DenoiserException.of(ErrorCode.INVALID_FRAME, "pixel %d (row %d, column %d) is %s",
-            i, i / width, i % width, Float.isNaN(v) ? "NaN" : "infinite");
+        throw DenoiserException.of(
+            ErrorCode.INVALID_FRAME,
+            "pixel %d (row %d, column %d) is %s",
+            i,
+            i / width,
+            i % width,
+            Float.isNaN(v) ? "NaN" : "infinite");
       }
       if (v < 0f) {
         px[i] = 0f;
@@ -152,8 +190,13 @@ public final class FrameCodec {
   private Frame decodeRgb8(byte[] bytes, int[] hw, String streamId, String frameId) {
     int n = hw[0] * hw[1];
     if (bytes.length != 3L * n) {
-      throw DenoiserException.of(ErrorCode.INVALID_FRAME,
-          "rgb8 frame of %dx%d needs %d bytes, got %d", hw[0], hw[1], 3L * n, bytes.length);
+      throw DenoiserException.of(
+          ErrorCode.INVALID_FRAME,
+          "rgb8 frame of %dx%d needs %d bytes, got %d",
+          hw[0],
+          hw[1],
+          3L * n,
+          bytes.length);
     }
     float[] px = new float[3 * n];
     for (int i = 0; i < n; i++) {

@@ -20,8 +20,8 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 /**
  * PNG and JPEG to planes of float32 in [0,1] and back, through {@code javax.imageio}. The size is
  * read from the header first and checked by the caller's limit before any pixel is decoded, so a
- * small file that declares a huge image costs nothing. Gray images stay one channel; anything
- * with colour becomes three (R, G, B planes); alpha is dropped.
+ * small file that declares a huge image costs nothing. Gray images stay one channel; anything with
+ * colour becomes three (R, G, B planes); alpha is dropped.
  */
 final class Images {
   /** Checks a declared height and width, throwing if they are over the limit. */
@@ -31,8 +31,8 @@ final class Images {
 
   private Images() {}
 
-  static Frame decode(byte[] bytes, String format, SizeCheck limit, String streamId,
-      String frameId) {
+  static Frame decode(
+      byte[] bytes, String format, SizeCheck limit, String streamId, String frameId) {
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
       if (in == null || !readers.hasNext()) {
@@ -50,7 +50,8 @@ final class Images {
       if (e instanceof DenoiserException d) {
         throw d;
       }
-      throw new DenoiserException(ErrorCode.INVALID_FRAME,
+      throw new DenoiserException(
+          ErrorCode.INVALID_FRAME,
           "undecodable " + format.toUpperCase(java.util.Locale.ROOT) + ": " + oneLine(e));
     }
   }
@@ -80,7 +81,8 @@ final class Images {
       }
       return new Frame(px, h, w, streamId, frameId, 1);
     }
-    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel) && raster.getNumBands() >= 3
+    if (!(img.getColorModel() instanceof java.awt.image.IndexColorModel)
+        && raster.getNumBands() >= 3
         && img.getColorModel().getColorSpace().isCS_sRGB()) {
       // RGB (8 or 16 bit, with or without alpha): the stored samples, a row at a time; getRGB's
       // per-pixel colour model calls take a minute for a 16-bit 4096 x 4096 image

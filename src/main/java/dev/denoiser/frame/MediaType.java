@@ -12,14 +12,14 @@ import java.util.Locale;
  *       out as an 8-bit gray PNG, a colour one as 8-bit RGB.
  *   <li>{@code image/jpeg}: baseline JPEG, gray or colour, in and out (quality 95 out).
  *   <li>{@code application/x-gray8}: raw 8-bit gray, row-major, {@code width*height} bytes; the
- *       width and height travel beside it (query parameters, headers). A colour frame asked for
- *       in gray8 goes out as its BT.601 luma.
+ *       width and height travel beside it (query parameters, headers). A colour frame asked for in
+ *       gray8 goes out as its BT.601 luma.
  *   <li>{@code application/x-rgb8}: raw 8-bit RGB, interleaved (R, G, B per pixel), row-major,
  *       {@code 3*width*height} bytes; width and height beside it. A gray frame asked for in rgb8
  *       goes out with R = G = B.
- *   <li>{@code application/x-float32}: raw little-endian float32 in [0,1], row-major,
- *       {@code 4*width*height} bytes for gray or {@code 12*width*height} for colour (the R plane,
- *       then G, then B); width and height beside it.
+ *   <li>{@code application/x-float32}: raw little-endian float32 in [0,1], row-major, {@code
+ *       4*width*height} bytes for gray or {@code 12*width*height} for colour (the R plane, then G,
+ *       then B); width and height beside it.
  * </ul>
  */
 public enum MediaType {
@@ -29,8 +29,9 @@ public enum MediaType {
   RGB8("application/x-rgb8", "rgb8"),
   FLOAT32("application/x-float32", "float32");
 
-  private static final String KNOWN = "image/png, image/jpeg, application/x-gray8, "
-      + "application/x-rgb8 or application/x-float32";
+  private static final String KNOWN =
+      "image/png, image/jpeg, application/x-gray8, "
+          + "application/x-rgb8 or application/x-float32";
   private final String mime;
   private final String shortName;
 
@@ -53,15 +54,15 @@ public enum MediaType {
   }
 
   /**
-   * Parses a content type ({@code image/png; charset=..}) or a short name ({@code png},
-   * {@code gray8}, {@code float32}).
+   * Parses a content type ({@code image/png; charset=..}) or a short name ({@code png}, {@code
+   * gray8}, {@code float32}).
    *
    * @throws DenoiserException UNSUPPORTED_MEDIA_TYPE for a missing or unknown type
    */
   public static MediaType parse(String contentType) {
     if (contentType == null || contentType.isBlank()) {
-      throw new DenoiserException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "missing content type; use " + KNOWN);
+      throw new DenoiserException(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "missing content type; use " + KNOWN);
     }
     String t = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (t.equals("image/jpg") || t.equals("jpg")) {
@@ -72,12 +73,14 @@ public enum MediaType {
         return m;
       }
     }
-    throw new DenoiserException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    throw new DenoiserException(
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
         "unsupported content type '" + contentType + "'; use " + KNOWN);
   }
 
   /**
-   * Picks the output type from an HTTP Accept header: the first type we can write, else {@code fallback}.
+   * Picks the output type from an HTTP Accept header: the first type we can write, else {@code
+   * fallback}.
    */
   public static MediaType fromAccept(String accept, MediaType fallback) {
     if (accept == null || accept.isBlank()) {

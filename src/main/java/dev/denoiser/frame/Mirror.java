@@ -2,8 +2,8 @@ package dev.denoiser.frame;
 
 /**
  * Reflection of pixel indices past an image's edge, without repeating the edge pixel (numpy's
- * {@code reflect}: ... 2 1 | 0 1 2 ... n-1 | n-2 n-3 ...). One definition for the worker's
- * padding and tiles and for the evaluation's filters and padding.
+ * {@code reflect}: ... 2 1 | 0 1 2 ... n-1 | n-2 n-3 ...). One definition for the worker's padding
+ * and tiles and for the evaluation's filters and padding.
  */
 public final class Mirror {
   private Mirror() {}

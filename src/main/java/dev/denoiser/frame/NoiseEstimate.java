@@ -14,15 +14,17 @@ import java.util.Arrays;
  * of the censored Gaussian ({@link CensoredGaussian}), so each block's sigma is found by inverting
  * those two moments. Texture only adds to {@code v}, so the flattest blocks tell the noise: the
  * estimate is a low quantile ({@value #QUANTILE}) of the block sigmas, divided by the same quantile
- * of pure-noise blocks' estimates: first the chi-square spread of {@code v} over the block's
- * cells, then (twice) the quantile found by simulating flat blocks of 8-bit clipped noise at the
- * current estimate with the frame's block means.
+ * of pure-noise blocks' estimates: first the chi-square spread of {@code v} over the block's cells,
+ * then (twice) the quantile found by simulating flat blocks of 8-bit clipped noise at the current
+ * estimate with the frame's block means.
  */
 public final class NoiseEstimate {
   /** Block side in pixels. */
   public static final int BLOCK = 16;
+
   /** Which quantile of the block sigmas is used. */
   public static final double QUANTILE = 0.15;
+
   private static final double MAX_SIGMA = 200;
 
   private NoiseEstimate() {}
@@ -32,7 +34,8 @@ public final class NoiseEstimate {
     int n = f.height() * f.width();
     double sum = 0;
     for (int c = 0; c < f.channels(); c++) {
-      float[] plane = f.channels() == 1 ? f.pixels() : Arrays.copyOfRange(f.pixels(), c * n, (c + 1) * n);
+      float[] plane =
+          f.channels() == 1 ? f.pixels() : Arrays.copyOfRange(f.pixels(), c * n, (c + 1) * n);
       sum += sigma(plane, f.width(), f.height());
     }
     return sum / f.channels();
@@ -46,7 +49,8 @@ public final class NoiseEstimate {
    */
   public static double sigma(float[] plane, int width, int height) {
     if (plane.length != width * height) {
-      throw new IllegalArgumentException("plane length " + plane.length + " is not " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "plane length " + plane.length + " is not " + width + "x" + height);
     }
     int by = height / BLOCK;
     int bx = width / BLOCK;
@@ -64,8 +68,16 @@ public final class NoiseEstimate {
       }
     }
     if (k == 0) {
-      throw new IllegalArgumentException("no block of " + BLOCK + "x" + BLOCK + " pixels to estimate noise from in a "
-          + width + "x" + height + " plane");
+      throw new IllegalArgumentException(
+          "no block of "
+              + BLOCK
+              + "x"
+              + BLOCK
+              + " pixels to estimate noise from in a "
+              + width
+              + "x"
+              + height
+              + " plane");
     }
     double q = quantile(Arrays.copyOf(sig, k), QUANTILE);
     double est = q / pureNoiseQuantile(QUANTILE, (BLOCK / 2) * (BLOCK / 2));
@@ -152,14 +164,32 @@ public final class NoiseEstimate {
 
   /** The standard normal quantile (Acklam's rational approximation, about 1e-9). */
   static double inverseNormal(double p) {
-    double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
-    double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-        6.680131188771972e+01, -1.328068155288572e+01};
-    double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758276962440e+00,
-        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00};
-    double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-        3.754408661907416e+00};
+    double[] a = {
+      -3.969683028665376e+01,
+      2.209460984245205e+02,
+      -2.759285104469687e+02,
+      1.383577518672690e+02,
+      -3.066479806614716e+01,
+      2.506628277459239e+00
+    };
+    double[] b = {
+      -5.447609879822406e+01,
+      1.615858368580409e+02,
+      -1.556989798598866e+02,
+      6.680131188771972e+01,
+      -1.328068155288572e+01
+    };
+    double[] c = {
+      -7.784894002430293e-03,
+      -3.223964580411365e-01,
+      -2.400758276962440e+00,
+      -2.549732539343734e+00,
+      4.374664141464968e+00,
+      2.938163982698783e+00
+    };
+    double[] d = {
+      7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00
+    };
     double pl = 0.02425;
     if (p < pl) {
       double q = Math.sqrt(-2 * Math.log(p));
@@ -171,7 +201,8 @@ public final class NoiseEstimate {
     }
     double q = p - 0.5;
     double r = q * q;
-    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+        * q
         / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
   }
 }

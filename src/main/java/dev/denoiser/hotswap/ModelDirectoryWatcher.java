@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@code models.dir} and installs any model that is new or whose card has a newer version than the
  * one serving (the registry checks it before swapping: signature, sha256, the card naming its
  * directory, the version step). A version it refused once is not tried again. Symbolic links are
- * not followed: a linked model directory or card is skipped (logged once). Reads run off the
- * event loop.
+ * not followed: a linked model directory or card is skipped (logged once). Reads run off the event
+ * loop.
  */
 public final class ModelDirectoryWatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ModelDirectoryWatcher.class);
@@ -61,13 +61,19 @@ public final class ModelDirectoryWatcher extends VerticleBase {
     for (Path dir : candidates()) {
       ModelCard card;
       try {
-        card = ModelCard.fromJson(new io.vertx.core.json.JsonObject(new String(
-            SafeFiles.read(dir.resolve(ModelCard.FILE), 1 << 20), java.nio.charset.StandardCharsets.UTF_8)));
+        card =
+            ModelCard.fromJson(
+                new io.vertx.core.json.JsonObject(
+                    new String(
+                        SafeFiles.read(dir.resolve(ModelCard.FILE), 1 << 20),
+                        java.nio.charset.StandardCharsets.UTF_8)));
       } catch (IOException | RuntimeException e) {
         continue; // being written, or not a card; the registry's loadAll logged it at start-up
       }
-      String key = dir.getFileName() + ":" + card.name() + "@" + card.version() + "#" + card.sha256();
-      boolean newer = !registry.has(card.name()) || card.version() > registry.card(card.name()).version();
+      String key =
+          dir.getFileName() + ":" + card.name() + "@" + card.version() + "#" + card.sha256();
+      boolean newer =
+          !registry.has(card.name()) || card.version() > registry.card(card.name()).version();
       if (!newer || refused.contains(key)) {
         continue;
       }
@@ -83,13 +89,21 @@ public final class ModelDirectoryWatcher extends VerticleBase {
 
   private List<Path> candidates() {
     try (Stream<Path> s = Files.list(root)) {
-      return s.filter(p -> {
-        boolean real = SafeFiles.isRealDirectory(p) && SafeFiles.isRealFile(p.resolve(ModelCard.FILE));
-        if (!real && Files.isRegularFile(p.resolve(ModelCard.FILE)) && linksReported.add(p)) {
-          LOG.warn("{} is a symbolic link (or holds one as its card); models are not read through links", p);
-        }
-        return real;
-      }).sorted().toList();
+      return s.filter(
+              p -> {
+                boolean real =
+                    SafeFiles.isRealDirectory(p) && SafeFiles.isRealFile(p.resolve(ModelCard.FILE));
+                if (!real
+                    && Files.isRegularFile(p.resolve(ModelCard.FILE))
+                    && linksReported.add(p)) {
+                  LOG.warn(
+                      "{} is a symbolic link (or holds one as its card); models are not read through links",
+                      p);
+                }
+                return real;
+              })
+          .sorted()
+          .toList();
     } catch (IOException e) {
       return List.of();
     }

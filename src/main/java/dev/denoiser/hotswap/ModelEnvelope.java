@@ -33,7 +33,7 @@ import java.util.Arrays;
  * An envelope without a signature (layout 1) is still read; a replica that requires signatures
  * refuses its model.
  *
- * The record key is the model name; headers {@code content-type: application/x-denoiser-model},
+ * <p>The record key is the model name; headers {@code content-type: application/x-denoiser-model},
  * {@code model}, {@code model-version} and {@code sha256} repeat the card for tools such as kcat.
  * Decoding checks only the framing; the registry checks the model itself.
  */
@@ -60,7 +60,13 @@ public record ModelEnvelope(ModelCard card, byte[] onnx, ModelSignature signatur
     }
     byte[] sig = signature.encode();
     ByteBuffer b = ByteBuffer.allocate(HEAD + json.length + 4 + sig.length + onnx.length);
-    b.put(MAGIC).put((byte) SIGNED_LAYOUT).putInt(json.length).put(json).putInt(sig.length).put(sig).put(onnx);
+    b.put(MAGIC)
+        .put((byte) SIGNED_LAYOUT)
+        .putInt(json.length)
+        .put(json)
+        .putInt(sig.length)
+        .put(sig)
+        .put(onnx);
     return b.array();
   }
 
@@ -72,22 +78,32 @@ public record ModelEnvelope(ModelCard card, byte[] onnx, ModelSignature signatur
    */
   public static ModelEnvelope decode(byte[] value) {
     if (value == null || value.length < HEAD) {
-      throw bad("too short to be a model envelope (" + (value == null ? 0 : value.length) + " bytes)");
+      throw bad(
+          "too short to be a model envelope (" + (value == null ? 0 : value.length) + " bytes)");
     }
     if (!Arrays.equals(value, 0, 4, MAGIC, 0, 4)) {
       throw bad("no DNME magic: not a model envelope");
     }
     if (value[4] != LAYOUT && value[4] != SIGNED_LAYOUT) {
-      throw bad("envelope layout " + value[4] + " is not supported (this build reads " + LAYOUT + " and "
-          + SIGNED_LAYOUT + ")");
+      throw bad(
+          "envelope layout "
+              + value[4]
+              + " is not supported (this build reads "
+              + LAYOUT
+              + " and "
+              + SIGNED_LAYOUT
+              + ")");
     }
     long len = ByteBuffer.wrap(value, 5, 4).getInt() & 0xFFFFFFFFL;
     if (len > value.length - HEAD) {
-      throw bad("card length " + len + " runs past the end of the " + value.length + "-byte envelope");
+      throw bad(
+          "card length " + len + " runs past the end of the " + value.length + "-byte envelope");
     }
     ModelCard card;
     try {
-      card = ModelCard.fromJson(new JsonObject(new String(value, HEAD, (int) len, StandardCharsets.UTF_8)));
+      card =
+          ModelCard.fromJson(
+              new JsonObject(new String(value, HEAD, (int) len, StandardCharsets.UTF_8)));
     } catch (DecodeException | ClassCastException | NullPointerException e) {
       throw bad("the card is not valid JSON with a name and an architecture");
     }

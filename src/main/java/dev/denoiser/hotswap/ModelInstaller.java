@@ -21,12 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Takes a model version that arrived as bytes (models topic, or a promotion in this process) into
  * this replica: in a serving process the registry loads and checks it from a private staging
- * directory and swaps it in, and only then is it written into {@code models.dir} with
- * {@link ModelStore#publish} (so the directory watcher finds nothing newer and a restart starts
- * from it). A process without a registry (the trainer alone) checks the sha256 and the signature
- * and stores it. The signature ({@code model.sig}) travels with the model: staged beside it, so the
- * registry's loader verifies it, and stored with it. Blocking: call it on a worker thread. Not
- * final, so that tests can make an install fail in ways real models rarely do.
+ * directory and swaps it in, and only then is it written into {@code models.dir} with {@link
+ * ModelStore#publish} (so the directory watcher finds nothing newer and a restart starts from it).
+ * A process without a registry (the trainer alone) checks the sha256 and the signature and stores
+ * it. The signature ({@code model.sig}) travels with the model: staged beside it, so the registry's
+ * loader verifies it, and stored with it. Blocking: call it on a worker thread. Not final, so that
+ * tests can make an install fail in ways real models rarely do.
  */
 public class ModelInstaller {
   private static final Logger LOG = LoggerFactory.getLogger(ModelInstaller.class);
@@ -35,13 +35,17 @@ public class ModelInstaller {
   private final ServiceMetrics metrics;
   private final ModelTrust trust;
 
-  /** {@code registry} may be null (no serving in this process); signatures are checked as the registry's loader does. */
+  /**
+   * {@code registry} may be null (no serving in this process); signatures are checked as the
+   * registry's loader does.
+   */
   public ModelInstaller(Path modelsDir, ModelRegistry registry, ServiceMetrics metrics) {
     this(modelsDir, registry, metrics, registry == null ? null : registry.trust());
   }
 
   /** {@code trust}: what a process without a registry checks signatures with (null: none). */
-  public ModelInstaller(Path modelsDir, ModelRegistry registry, ServiceMetrics metrics, ModelTrust trust) {
+  public ModelInstaller(
+      Path modelsDir, ModelRegistry registry, ServiceMetrics metrics, ModelTrust trust) {
     this.modelsDir = modelsDir;
     this.registry = registry;
     this.metrics = metrics;
@@ -79,7 +83,8 @@ public class ModelInstaller {
   }
 
   /**
-   * Installs {@code card} + {@code onnx} with its {@code signature} (null: unsigned); returns the card now current.
+   * Installs {@code card} + {@code onnx} with its {@code signature} (null: unsigned); returns the
+   * card now current.
    *
    * @throws DenoiserException MODEL_REJECTED (logged and counted); nothing changes then
    */
@@ -88,7 +93,10 @@ public class ModelInstaller {
     if (registry == null) {
       String actual = ModelLoader.sha256(onnx);
       if (card.sha256() == null || !actual.equalsIgnoreCase(card.sha256())) {
-        throw refuse(card, "checksum", "sha256 mismatch: card says " + card.sha256() + ", model is " + actual);
+        throw refuse(
+            card,
+            "checksum",
+            "sha256 mismatch: card says " + card.sha256() + ", model is " + actual);
       }
       if (trust != null) {
         try {
@@ -114,7 +122,8 @@ public class ModelInstaller {
       store(installed, onnx, signature);
       return installed;
     } catch (IOException e) {
-      throw new DenoiserException(ErrorCode.INTERNAL, "cannot stage model '" + card.name() + "': " + e.getMessage());
+      throw new DenoiserException(
+          ErrorCode.INTERNAL, "cannot stage model '" + card.name() + "': " + e.getMessage());
     } finally {
       deleteQuietly(stage);
     }
@@ -122,7 +131,9 @@ public class ModelInstaller {
 
   private DenoiserException refuse(ModelCard card, String reason, String message) {
     metrics.modelLoadFailure(card.name(), reason);
-    DenoiserException e = new DenoiserException(ErrorCode.MODEL_REJECTED, "model '" + card.name() + "' rejected: " + message);
+    DenoiserException e =
+        new DenoiserException(
+            ErrorCode.MODEL_REJECTED, "model '" + card.name() + "' rejected: " + message);
     LOG.warn("{}", e.getMessage());
     return e;
   }
@@ -132,8 +143,12 @@ public class ModelInstaller {
       ModelStore.publish(modelsDir, card, onnx, signature);
     } catch (IOException e) {
       // serving already has it; only a restart without the models topic would miss it
-      LOG.warn("model {} version {} is serving but could not be written to {}: {}", card.name(),
-          card.version(), modelsDir, e.toString());
+      LOG.warn(
+          "model {} version {} is serving but could not be written to {}: {}",
+          card.name(),
+          card.version(),
+          modelsDir,
+          e.toString());
     }
   }
 

@@ -18,11 +18,17 @@ public final class ModelNames {
     return name != null && NAME.matcher(name).matches();
   }
 
-  /** @throws DenoiserException {@code code} when the name is not a plain model name */
+  /**
+   * @throws DenoiserException {@code code} when the name is not a plain model name
+   */
   public static String check(String name, ErrorCode code) {
     if (!valid(name)) {
-      throw new DenoiserException(code, "'" + abbreviate(name) + "' is not a model name "
-          + "(letters, digits, '.', '-', '_'; at most 100)");
+      throw new DenoiserException(
+          code,
+          "'"
+              + abbreviate(name)
+              + "' is not a model name "
+              + "(letters, digits, '.', '-', '_'; at most 100)");
     }
     return name;
   }

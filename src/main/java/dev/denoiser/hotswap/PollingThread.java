@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A native Kafka consumer owned by one daemon thread (the consumer is not thread-safe), for inputs
- * whose handling blocks (model installs, file writes) and so must stay off the event loops.
- * {@link #poll} is the thread's body; {@link #stop} wakes the consumer and joins the thread.
+ * whose handling blocks (model installs, file writes) and so must stay off the event loops. {@link
+ * #poll} is the thread's body; {@link #stop} wakes the consumer and joins the thread.
  */
 public abstract class PollingThread {
   private static final Logger LOG = LoggerFactory.getLogger(PollingThread.class);
@@ -72,9 +72,12 @@ public abstract class PollingThread {
       c.wakeup();
     }
     Thread t = thread;
-    return t == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
-      t.join(TimeUnit.SECONDS.toMillis(30));
-      return null;
-    });
+    return t == null
+        ? Future.succeededFuture()
+        : vertx.executeBlocking(
+            () -> {
+              t.join(TimeUnit.SECONDS.toMillis(30));
+              return null;
+            });
   }
 }

@@ -29,12 +29,14 @@ public final class BearerAuth implements Handler<RoutingContext> {
       return true;
     }
     String presented = null;
-    if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (authorizationHeader != null
+        && authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
       presented = authorizationHeader.substring(7).trim();
     } else if (accessTokenParam != null) {
       presented = accessTokenParam;
     }
-    return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+    return presented != null
+        && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -42,7 +44,8 @@ public final class BearerAuth implements Handler<RoutingContext> {
     if (allows(ctx.request().getHeader("Authorization"), null)) {
       ctx.next();
     } else {
-      HttpErrors.send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required (auth.token is set)");
+      HttpErrors.send(
+          ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required (auth.token is set)");
     }
   }
 }

@@ -8,12 +8,12 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Counts a POST body against the in-flight byte budget before it is read: its
- * {@code Content-Length} (or {@code http.maxBodyBytes} when it has none) is taken from
- * {@link MemoryBudget} as source {@value #SOURCE}, and given back when the response ends or the
- * connection closes. Over the budget the request is answered 503 OVERLOADED with
- * {@code Retry-After} and its body is never buffered. The frame decode later grows the same lease
- * ({@link #lease(RoutingContext)}).
+ * Counts a POST body against the in-flight byte budget before it is read: its {@code
+ * Content-Length} (or {@code http.maxBodyBytes} when it has none) is taken from {@link
+ * MemoryBudget} as source {@value #SOURCE}, and given back when the response ends or the connection
+ * closes. Over the budget the request is answered 503 OVERLOADED with {@code Retry-After} and its
+ * body is never buffered. The frame decode later grows the same lease ({@link
+ * #lease(RoutingContext)}).
  */
 final class BodyBudget implements Handler<RoutingContext> {
   static final String SOURCE = "http";

@@ -19,15 +19,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What Vert.x does not bound by itself on an HTTP/1.x connection, for one server instance (on
- * its event loop): the connections of one remote address ({@code http.maxConnectionsPerClient},
- * counted across every server instance of the Vert.x instance; one more is closed at once), the
- * time a request's headers take ({@code http.headerTimeoutMillis}: from the connection's start,
- * or from the previous answer plus {@code http.idleTimeoutMillis} on a kept-alive connection;
- * then the connection is closed) and the time its body takes ({@code http.bodyTimeoutMillis}:
- * then 408 {@code REQUEST_TIMEOUT} and the connection is closed). A periodic sweep checks the
- * deadlines; connections upgraded to WebSocket leave the sweep. Idle connections are Netty's
- * ({@code http.idleTimeoutMillis} on the server options).
+ * What Vert.x does not bound by itself on an HTTP/1.x connection, for one server instance (on its
+ * event loop): the connections of one remote address ({@code http.maxConnectionsPerClient}, counted
+ * across every server instance of the Vert.x instance; one more is closed at once), the time a
+ * request's headers take ({@code http.headerTimeoutMillis}: from the connection's start, or from
+ * the previous answer plus {@code http.idleTimeoutMillis} on a kept-alive connection; then the
+ * connection is closed) and the time its body takes ({@code http.bodyTimeoutMillis}: then 408
+ * {@code REQUEST_TIMEOUT} and the connection is closed). A periodic sweep checks the deadlines;
+ * connections upgraded to WebSocket leave the sweep. Idle connections are Netty's ({@code
+ * http.idleTimeoutMillis} on the server options).
  */
 public final class ConnectionGuard {
   static final String KEY = "denoiser.connectionGuard";
@@ -68,10 +68,16 @@ public final class ConnectionGuard {
     this.clients = vertx.sharedData().getLocalMap(CLIENTS_MAP);
   }
 
-  /** Installs the guard on {@code server} and returns the request handler to use around {@code next}. */
+  /**
+   * Installs the guard on {@code server} and returns the request handler to use around {@code
+   * next}.
+   */
   public Handler<HttpServerRequest> install(HttpServer server, Handler<HttpServerRequest> next) {
     server.connectionHandler(this::connected);
-    long shortest = Math.min(headerNanos > 0 ? headerNanos : Long.MAX_VALUE, bodyNanos > 0 ? bodyNanos : Long.MAX_VALUE);
+    long shortest =
+        Math.min(
+            headerNanos > 0 ? headerNanos : Long.MAX_VALUE,
+            bodyNanos > 0 ? bodyNanos : Long.MAX_VALUE);
     if (shortest != Long.MAX_VALUE) {
       long period = Math.max(20, Math.min(1_000, shortest / 4 / 1_000_000L));
       sweepTimer = vertx.setPeriodic(period, id -> sweep());
@@ -101,26 +107,29 @@ public final class ConnectionGuard {
   public static Runnable upgrading(RoutingContext ctx) {
     ConnectionGuard g = ctx.get(KEY);
     if (g == null) {
-      return () -> { };
+      return () -> {};
     }
     HttpConnection conn = ctx.request().connection();
     Conn c = g.conns.get(conn);
     if (c == null) {
-      return () -> { };
+      return () -> {};
     }
     c.upgraded = true;
     return () -> g.vertx.runOnContext(v -> g.closed(conn, c));
   }
 
   private void connected(HttpConnection conn) {
-    String client = conn.remoteAddress() == null || conn.remoteAddress().hostAddress() == null
-        ? "unknown" : conn.remoteAddress().hostAddress();
+    String client =
+        conn.remoteAddress() == null || conn.remoteAddress().hostAddress() == null
+            ? "unknown"
+            : conn.remoteAddress().hostAddress();
     if (maxPerClient > 0) {
       int n = clients.merge(client, 1, Integer::sum);
       if (n > maxPerClient) {
         release(client);
         metrics.closed("per_client_cap");
-        LOG.debug("connection from {} closed: {} open (http.maxConnectionsPerClient)", client, n - 1);
+        LOG.debug(
+            "connection from {} closed: {} open (http.maxConnectionsPerClient)", client, n - 1);
         conn.close();
         return;
       }
@@ -165,7 +174,8 @@ public final class ConnectionGuard {
           c.waitingSince = -1;
           bodyTimeout(e.getKey(), req);
         }
-      } else if (headerNanos > 0 && c.waitingSince >= 0
+      } else if (headerNanos > 0
+          && c.waitingSince >= 0
           && now - c.waitingSince > (c.first ? headerNanos : headerNanos + idleNanos)) {
         c.waitingSince = -1;
         metrics.closed("header_timeout");
@@ -183,9 +193,14 @@ public final class ConnectionGuard {
       conn.close();
       return;
     }
-    String message = "the request body did not arrive within " + bodyNanos / 1_000_000 + " ms (http.bodyTimeoutMillis)";
-    resp.setStatusCode(ErrorCode.REQUEST_TIMEOUT.httpStatus()).putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close").end(HttpErrors.body(ErrorCode.REQUEST_TIMEOUT, message).encode())
+    String message =
+        "the request body did not arrive within "
+            + bodyNanos / 1_000_000
+            + " ms (http.bodyTimeoutMillis)";
+    resp.setStatusCode(ErrorCode.REQUEST_TIMEOUT.httpStatus())
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Connection", "close")
+        .end(HttpErrors.body(ErrorCode.REQUEST_TIMEOUT, message).encode())
         .onComplete(v -> conn.close());
   }
 }

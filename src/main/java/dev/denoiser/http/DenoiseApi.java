@@ -1,10 +1,10 @@
 package dev.denoiser.http;
 
-import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.frame.MediaType;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.FrameGate;
@@ -26,13 +26,12 @@ import java.util.Locale;
  *
  * <ul>
  *   <li>{@code POST /v1/models/{name}/denoise}: body = one image ({@code Content-Type} image/png,
- *       application/x-gray8 or application/x-float32; raw formats need {@code width} and
- *       {@code height} query parameters or {@code X-Width}/{@code X-Height} headers). Answers the
- *       denoised image in the same format, or the one {@code Accept} asks for. Headers:
- *       {@code X-Model}, {@code X-Model-Version}, {@code X-Noise-Sigma} (estimated noise of the
- *       input, 0-255 scale), {@code X-Width}, {@code X-Height},
- *       {@code X-Queue-Micros}, {@code X-Compute-Micros}, {@code X-Batch-Size}, {@code Server-Timing},
- *       and {@code X-Frame-Id} when the request had one.
+ *       application/x-gray8 or application/x-float32; raw formats need {@code width} and {@code
+ *       height} query parameters or {@code X-Width}/{@code X-Height} headers). Answers the denoised
+ *       image in the same format, or the one {@code Accept} asks for. Headers: {@code X-Model},
+ *       {@code X-Model-Version}, {@code X-Noise-Sigma} (estimated noise of the input, 0-255 scale),
+ *       {@code X-Width}, {@code X-Height}, {@code X-Queue-Micros}, {@code X-Compute-Micros}, {@code
+ *       X-Batch-Size}, {@code Server-Timing}, and {@code X-Frame-Id} when the request had one.
  *   <li>{@code POST /v1/models/{name}/encode}: same input; answers JSON with the latent code.
  *   <li>{@code GET /v1/models} and {@code GET /v1/models/{name}}: the model cards.
  * </ul>
@@ -58,7 +57,10 @@ final class DenoiseApi {
   private void list(RoutingContext ctx) {
     JsonArray cards = new JsonArray();
     svc.registry().cards().values().forEach(c -> cards.add(c.toJson()));
-    json(ctx.response(), 200, new JsonObject().put("default", svc.registry().defaultModel()).put("models", cards));
+    json(
+        ctx.response(),
+        200,
+        new JsonObject().put("default", svc.registry().defaultModel()).put("models", cards));
   }
 
   private void card(RoutingContext ctx) {
@@ -90,30 +92,43 @@ final class DenoiseApi {
       MemoryBudget.Lease own = gate.reserve(BodyBudget.SOURCE, in, bytes, width, height);
       ctx.addEndHandler(v -> own.close());
     }
-    codecs.run(() -> gate.admit(in, bytes, width, height, null, frameId, model))
+    codecs
+        .run(() -> gate.admit(in, bytes, width, height, null, frameId, model))
         .compose(admitted -> gate.run(admitted, deadline, BodyBudget.SOURCE))
-        .compose(r -> {
-          if (encode) {
-            return Future.succeededFuture(new Answer(r, null, null));
-          }
-          MediaType out = MediaType.fromAccept(req.getHeader("Accept"), in);
-          return codecs.run(() -> new Answer(r, out, FrameCodec.encode(r.denoised(), out)));
-        })
-        .onSuccess(a -> {
-          HttpServerResponse resp = ctx.response();
-          InferenceResult r = a.result();
-          headers(resp, r);
-          if (encode) {
-            JsonArray latent = new JsonArray();
-            for (float v : r.latent()) {
-              latent.add(v);
-            }
-            json(resp, 200, new JsonObject().put("model", r.model()).put("modelVersion", r.modelVersion())
-                .put("latentDim", r.latent().length).put("latent", latent).put("frameId", r.denoised().frameId()));
-          } else {
-            resp.putHeader("Content-Type", a.type().mime()).setStatusCode(200).end(Buffer.buffer(a.bytes()));
-          }
-        }).onFailure(ctx::fail);
+        .compose(
+            r -> {
+              if (encode) {
+                return Future.succeededFuture(new Answer(r, null, null));
+              }
+              MediaType out = MediaType.fromAccept(req.getHeader("Accept"), in);
+              return codecs.run(() -> new Answer(r, out, FrameCodec.encode(r.denoised(), out)));
+            })
+        .onSuccess(
+            a -> {
+              HttpServerResponse resp = ctx.response();
+              InferenceResult r = a.result();
+              headers(resp, r);
+              if (encode) {
+                JsonArray latent = new JsonArray();
+                for (float v : r.latent()) {
+                  latent.add(v);
+                }
+                json(
+                    resp,
+                    200,
+                    new JsonObject()
+                        .put("model", r.model())
+                        .put("modelVersion", r.modelVersion())
+                        .put("latentDim", r.latent().length)
+                        .put("latent", latent)
+                        .put("frameId", r.denoised().frameId()));
+              } else {
+                resp.putHeader("Content-Type", a.type().mime())
+                    .setStatusCode(200)
+                    .end(Buffer.buffer(a.bytes()));
+              }
+            })
+        .onFailure(ctx::fail);
   }
 
   /** A result and, for a denoise call, its encoded image. */
@@ -127,8 +142,13 @@ final class DenoiseApi {
         .putHeader("X-Queue-Micros", Long.toString(r.queueMicros()))
         .putHeader("X-Compute-Micros", Long.toString(r.computeMicros()))
         .putHeader("X-Batch-Size", Integer.toString(r.batchSize()))
-        .putHeader("Server-Timing", String.format(Locale.ROOT, "queue;dur=%.3f, compute;dur=%.3f",
-            r.queueMicros() / 1000.0, r.computeMicros() / 1000.0));
+        .putHeader(
+            "Server-Timing",
+            String.format(
+                Locale.ROOT,
+                "queue;dur=%.3f, compute;dur=%.3f",
+                r.queueMicros() / 1000.0,
+                r.computeMicros() / 1000.0));
     if (r.denoised().frameId() != null) {
       resp.putHeader("X-Frame-Id", r.denoised().frameId());
     }

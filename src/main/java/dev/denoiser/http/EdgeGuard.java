@@ -14,16 +14,17 @@ import java.util.regex.Pattern;
 
 /**
  * The first and last handlers of a router. First: the bearer token is checked before any body is
- * read (a refused request is answered 401 and its connection closed, its body never buffered);
- * only the {@code Authorization} header counts ({@code ?access_token=} is for the WebSocket
- * upgrade alone, which checks it itself). Public without a token: health, server metadata
- * ({@code GET /v2}) and the page's files. Then the body handler for POST. Last: a typed 404
- * {@code NOT_FOUND} for an unknown path, a typed 405 {@code METHOD_NOT_ALLOWED} with an
- * {@code Allow} header for a known path and a wrong method, and the JSON error format.
+ * read (a refused request is answered 401 and its connection closed, its body never buffered); only
+ * the {@code Authorization} header counts ({@code ?access_token=} is for the WebSocket upgrade
+ * alone, which checks it itself). Public without a token: health, server metadata ({@code GET /v2})
+ * and the page's files. Then the body handler for POST. Last: a typed 404 {@code NOT_FOUND} for an
+ * unknown path, a typed 405 {@code METHOD_NOT_ALLOWED} with an {@code Allow} header for a known
+ * path and a wrong method, and the JSON error format.
  */
 public final class EdgeGuard implements Handler<RoutingContext> {
   /** Paths anyone may read. */
   static final Set<String> PUBLIC = Set.of("/", "/v2", "/v2/health/live", "/v2/health/ready");
+
   static final List<String> PUBLIC_PREFIXES = List.of("/ui/");
   private final BearerAuth auth;
   private final EdgeMetrics metrics;
@@ -35,7 +36,11 @@ public final class EdgeGuard implements Handler<RoutingContext> {
    * @param selfAuthenticated paths whose handler checks the token itself (the WebSocket upgrade,
    *     which also takes {@code ?access_token=})
    */
-  public EdgeGuard(BearerAuth auth, EdgeMetrics metrics, ConnectionGuard connections, Set<String> selfAuthenticated) {
+  public EdgeGuard(
+      BearerAuth auth,
+      EdgeMetrics metrics,
+      ConnectionGuard connections,
+      Set<String> selfAuthenticated) {
     this.auth = auth;
     this.metrics = metrics;
     this.connections = connections;
@@ -47,8 +52,12 @@ public final class EdgeGuard implements Handler<RoutingContext> {
     mountFirst(router, bodyLimit, io.vertx.ext.web.RoutingContext::next);
   }
 
-  /** As {@link #mountFirst(Router, long)}, with {@code beforeBody} between the token and the body. */
-  public void mountFirst(Router router, long bodyLimit,
+  /**
+   * As {@link #mountFirst(Router, long)}, with {@code beforeBody} between the token and the body.
+   */
+  public void mountFirst(
+      Router router,
+      long bodyLimit,
       io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> beforeBody) {
     router.route().handler(this);
     router.post().handler(beforeBody);
@@ -72,13 +81,17 @@ public final class EdgeGuard implements Handler<RoutingContext> {
       ctx.put(ConnectionGuard.KEY, connections);
     }
     String path = ctx.normalizedPath();
-    if (!auth.enabled() || isPublic(path) || selfAuthenticated.contains(path)
+    if (!auth.enabled()
+        || isPublic(path)
+        || selfAuthenticated.contains(path)
         || auth.allows(ctx.request().getHeader("Authorization"), null)) {
       ctx.next();
       return;
     }
     metrics.closed("unauthorized");
-    HttpErrors.sendAndClose(ctx, ErrorCode.UNAUTHORIZED,
+    HttpErrors.sendAndClose(
+        ctx,
+        ErrorCode.UNAUTHORIZED,
         "a valid bearer token is required (Authorization: Bearer ...; auth.token is set)");
   }
 
@@ -88,12 +101,20 @@ public final class EdgeGuard implements Handler<RoutingContext> {
       HttpErrors.send(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path());
     } else {
       ctx.response().putHeader("Allow", String.join(", ", allow));
-      HttpErrors.send(ctx, ErrorCode.METHOD_NOT_ALLOWED, ctx.request().method() + " is not allowed on "
-          + ctx.request().path() + "; allowed: " + String.join(", ", allow));
+      HttpErrors.send(
+          ctx,
+          ErrorCode.METHOD_NOT_ALLOWED,
+          ctx.request().method()
+              + " is not allowed on "
+              + ctx.request().path()
+              + "; allowed: "
+              + String.join(", ", allow));
     }
   }
 
-  /** The methods of the routes whose path matches {@code path} (routes without methods left out). */
+  /**
+   * The methods of the routes whose path matches {@code path} (routes without methods left out).
+   */
   static Set<String> allowed(Router router, String path) {
     Set<String> out = new TreeSet<>();
     for (Route r : router.getRoutes()) {

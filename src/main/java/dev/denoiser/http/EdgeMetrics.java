@@ -5,12 +5,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The HTTP edge's meters: {@code denoiser_http_errors_total{code}} (every typed error answer) and
- * {@code denoiser_http_connections_closed_total{reason}} (connections the edge closed:
- * {@code per_client_cap}, {@code header_timeout}, {@code body_timeout}, {@code unauthorized}).
+ * {@code denoiser_http_connections_closed_total{reason}} (connections the edge closed: {@code
+ * per_client_cap}, {@code header_timeout}, {@code body_timeout}, {@code unauthorized}).
  */
 public final class EdgeMetrics {
   /** Where the routing context keeps this, for {@link HttpErrors#send}. */
   static final String KEY = "denoiser.edgeMetrics";
+
   private final MeterRegistry registry;
 
   public EdgeMetrics(MeterRegistry registry) {

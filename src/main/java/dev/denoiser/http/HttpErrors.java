@@ -61,11 +61,13 @@ public final class HttpErrors {
       resp.putHeader("Connection", "close");
     }
     boolean unread = !ctx.request().isEnded();
-    write(ctx, code, message).onComplete(v -> {
-      if (unread) {
-        ctx.request().connection().close();
-      }
-    });
+    write(ctx, code, message)
+        .onComplete(
+            v -> {
+              if (unread) {
+                ctx.request().connection().close();
+              }
+            });
   }
 
   public static JsonObject body(ErrorCode code, String message) {
@@ -85,7 +87,10 @@ public final class HttpErrors {
     } else if (status == 404) {
       send(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path());
     } else if (status == 405) {
-      send(ctx, ErrorCode.METHOD_NOT_ALLOWED, "method not allowed: " + ctx.request().method() + " " + ctx.request().path());
+      send(
+          ctx,
+          ErrorCode.METHOD_NOT_ALLOWED,
+          "method not allowed: " + ctx.request().method() + " " + ctx.request().path());
     } else if (status == 401) {
       send(ctx, ErrorCode.UNAUTHORIZED, "a valid bearer token is required");
     } else if (status >= 400 && status < 500) {

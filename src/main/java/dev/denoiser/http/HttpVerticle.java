@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HTTP server: the {@code /v1} REST API, the KServe v2 protocol, {@code /metrics} for
  * Prometheus, and whatever the {@link RouteContributor}s mount (WebSocket stream, web page, admin
- * API). On undeploy it stops accepting connections and lets in-flight requests finish, up to
- * {@code http.shutdownGraceMillis}.
+ * API). On undeploy it stops accepting connections and lets in-flight requests finish, up to {@code
+ * http.shutdownGraceMillis}.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -44,19 +44,28 @@ public final class HttpVerticle extends VerticleBase {
     EdgeMetrics edge = new EdgeMetrics(svc.metrics().registry());
     connections = new ConnectionGuard(vertx, svc.settings(), edge);
     Router router = router(edge);
-    HttpServerOptions opts = new HttpServerOptions()
-        .setIdleTimeout(Math.max(0, svc.settings().getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
-        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
-        // bytes arrive, which would hide silent connections from the connection guard
-        .setHttp2ClearTextEnabled(false)
-        .setHost(svc.settings().getString(Setting.HTTP_HOST))
-        .setPort(svc.settings().getInt(Setting.HTTP_PORT))
-        .setCompressionSupported(false)
-        .setMaxWebSocketMessageSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES))))
-        // twice the stream limit, so the stream endpoint sees (and answers 1009 to) most oversized
-        // messages itself; a bigger single frame gets Netty's own 1009 before it is buffered
-        .setMaxWebSocketFrameSize(Math.toIntExact(Math.min(Integer.MAX_VALUE, 2 * svc.settings().getLong(Setting.STREAM_MAX_MESSAGE_BYTES))));
+    HttpServerOptions opts =
+        new HttpServerOptions()
+            .setIdleTimeout(Math.max(0, svc.settings().getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
+            // bytes arrive, which would hide silent connections from the connection guard
+            .setHttp2ClearTextEnabled(false)
+            .setHost(svc.settings().getString(Setting.HTTP_HOST))
+            .setPort(svc.settings().getInt(Setting.HTTP_PORT))
+            .setCompressionSupported(false)
+            .setMaxWebSocketMessageSize(
+                Math.toIntExact(
+                    Math.min(
+                        Integer.MAX_VALUE, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES))))
+            // twice the stream limit, so the stream endpoint sees (and answers 1009 to) most
+            // oversized
+            // messages itself; a bigger single frame gets Netty's own 1009 before it is buffered
+            .setMaxWebSocketFrameSize(
+                Math.toIntExact(
+                    Math.min(
+                        Integer.MAX_VALUE,
+                        2 * svc.settings().getLong(Setting.STREAM_MAX_MESSAGE_BYTES))));
     server = vertx.createHttpServer(opts);
     server.requestHandler(connections.install(server, router));
     return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
@@ -72,7 +81,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(this::refuseWhileDraining);
     BearerAuth auth = new BearerAuth(svc.settings().getString(Setting.AUTH_TOKEN));
     new EdgeGuard(auth, edge, connections, Set.of(STREAM_PATH))
-        .mountFirst(router, svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES),
+        .mountFirst(
+            router,
+            svc.settings().getLong(Setting.HTTP_MAX_BODY_BYTES),
             // the body's bytes are taken from the in-flight budget before it is buffered
             new BodyBudget(svc));
     router.get("/metrics").handler(metricsHandler());
@@ -91,12 +102,17 @@ public final class HttpVerticle extends VerticleBase {
    */
   private void refuseWhileDraining(io.vertx.ext.web.RoutingContext ctx) {
     String path = ctx.request().path();
-    if (!svc.metrics().health().draining() || path.startsWith("/v2/health") || path.equals("/metrics")) {
+    if (!svc.metrics().health().draining()
+        || path.startsWith("/v2/health")
+        || path.equals("/metrics")) {
       ctx.next();
       return;
     }
     ctx.response().putHeader("Connection", "close");
-    HttpErrors.send(ctx, dev.denoiser.error.ErrorCode.SHUTTING_DOWN, "the service is shutting down; retry on another replica");
+    HttpErrors.send(
+        ctx,
+        dev.denoiser.error.ErrorCode.SHUTTING_DOWN,
+        "the service is shutting down; retry on another replica");
   }
 
   private io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> metricsHandler() {
@@ -112,7 +128,8 @@ public final class HttpVerticle extends VerticleBase {
     if (connections != null) {
       connections.stop();
     }
-    Future<Void> down = server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
+    Future<Void> down =
+        server == null ? Future.succeededFuture() : server.shutdown(grace, TimeUnit.MILLISECONDS);
     return down.eventually(() -> codecs == null ? Future.succeededFuture() : codecs.close());
   }
 }

@@ -1,11 +1,11 @@
 package dev.denoiser.http;
 
 import dev.denoiser.config.Setting;
-import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.source.FrameGate;
 import dev.denoiser.source.ServiceContext;
@@ -21,16 +21,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The subset of the KServe v2 / Triton HTTP inference protocol that Triton and KServe clients
- * need: health, server and model metadata, model readiness, and {@code infer} with JSON tensors
- * or the binary tensor data extension ({@link KServeRequest}).
+ * The subset of the KServe v2 / Triton HTTP inference protocol that Triton and KServe clients need:
+ * health, server and model metadata, model readiness, and {@code infer} with JSON tensors or the
+ * binary tensor data extension ({@link KServeRequest}).
  *
  * <p>Infer takes one input {@code noisy}, datatype FP32 or UINT8, shape [N,C,H,W] (C = 1 gray, 3
  * RGB; N at most {@code kserve.maxBatch} and {@code batching.queueSize}), data flat (row-major) or
- * nested, or binary after the JSON; the N frames go through the batcher like any other requests
- * and may share ONNX Runtime runs with other callers. Outputs {@code denoised} [N,C,H,W] and
- * {@code latent} [N,D] (FP32), or the subset named in {@code outputs}, as JSON or binary data.
- * A malformed request is a typed 400 and one log line.
+ * nested, or binary after the JSON; the N frames go through the batcher like any other requests and
+ * may share ONNX Runtime runs with other callers. Outputs {@code denoised} [N,C,H,W] and {@code
+ * latent} [N,D] (FP32), or the subset named in {@code outputs}, as JSON or binary data. A malformed
+ * request is a typed 400 and one log line.
  */
 final class KServeApi {
   private static final Logger LOG = LoggerFactory.getLogger(KServeApi.class);
@@ -42,25 +42,46 @@ final class KServeApi {
   KServeApi(ServiceContext svc) {
     this.svc = svc;
     this.gate = svc.gate();
-    this.maxBatch = Math.max(1, Math.min(svc.settings().getInt(Setting.KSERVE_MAX_BATCH),
-        svc.settings().getInt(Setting.BATCH_QUEUE_SIZE)));
+    this.maxBatch =
+        Math.max(
+            1,
+            Math.min(
+                svc.settings().getInt(Setting.KSERVE_MAX_BATCH),
+                svc.settings().getInt(Setting.BATCH_QUEUE_SIZE)));
   }
 
   void mount(Router router, BearerAuth auth) {
-    router.get("/v2/health/live").handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject().put("live", true)));
-    router.get("/v2/health/ready").handler(ctx -> {
-      boolean ready = svc.ready();
-      JsonObject body = new JsonObject().put("ready", ready);
-      if (!ready && svc.metrics().health().draining()) {
-        body.put("draining", true);
-      }
-      if (!ready && !svc.metrics().health().problems().isEmpty()) {
-        body.put("problems", new JsonObject(new java.util.LinkedHashMap<>(svc.metrics().health().problems())));
-      }
-      DenoiseApi.json(ctx.response(), ready ? 200 : 503, body);
-    });
-    router.get("/v2").handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject()
-        .put("name", "stream-denoiser").put("version", "0.1.0").put("extensions", new JsonArray().add("binary_tensor_data"))));
+    router
+        .get("/v2/health/live")
+        .handler(ctx -> DenoiseApi.json(ctx.response(), 200, new JsonObject().put("live", true)));
+    router
+        .get("/v2/health/ready")
+        .handler(
+            ctx -> {
+              boolean ready = svc.ready();
+              JsonObject body = new JsonObject().put("ready", ready);
+              if (!ready && svc.metrics().health().draining()) {
+                body.put("draining", true);
+              }
+              if (!ready && !svc.metrics().health().problems().isEmpty()) {
+                body.put(
+                    "problems",
+                    new JsonObject(
+                        new java.util.LinkedHashMap<>(svc.metrics().health().problems())));
+              }
+              DenoiseApi.json(ctx.response(), ready ? 200 : 503, body);
+            });
+    router
+        .get("/v2")
+        .handler(
+            ctx ->
+                DenoiseApi.json(
+                    ctx.response(),
+                    200,
+                    new JsonObject()
+                        .put("name", "stream-denoiser")
+                        .put("version", "0.1.0")
+                        .put("extensions", new JsonArray().add("binary_tensor_data"))));
     router.route("/v2/models/*").handler(auth);
     router.get("/v2/models/:name").handler(this::metadata);
     router.get("/v2/models/:name/versions/:version").handler(this::metadata);
@@ -74,14 +95,17 @@ final class KServeApi {
     ModelCard c = cardFor(ctx);
     long h = c.dynamicSize() ? -1 : c.height();
     long w = c.dynamicSize() ? -1 : c.width();
-    JsonObject body = new JsonObject()
-        .put("name", c.name())
-        .put("versions", new JsonArray().add(Long.toString(c.version())))
-        .put("platform", "onnxruntime_onnx")
-        .put("inputs", new JsonArray().add(tensor(ModelCard.INPUT, -1, c.channels(), h, w)))
-        .put("outputs", new JsonArray()
-            .add(tensor(ModelCard.OUTPUT_DENOISED, -1, c.channels(), h, w))
-            .add(tensor(ModelCard.OUTPUT_LATENT, -1, c.latentDim())));
+    JsonObject body =
+        new JsonObject()
+            .put("name", c.name())
+            .put("versions", new JsonArray().add(Long.toString(c.version())))
+            .put("platform", "onnxruntime_onnx")
+            .put("inputs", new JsonArray().add(tensor(ModelCard.INPUT, -1, c.channels(), h, w)))
+            .put(
+                "outputs",
+                new JsonArray()
+                    .add(tensor(ModelCard.OUTPUT_DENOISED, -1, c.channels(), h, w))
+                    .add(tensor(ModelCard.OUTPUT_LATENT, -1, c.latentDim())));
     DenoiseApi.json(ctx.response(), 200, body);
   }
 
@@ -94,8 +118,14 @@ final class KServeApi {
   private ModelCard cardFor(RoutingContext ctx) {
     ModelCard c = svc.registry().card(ctx.pathParam("name"));
     if (!versionMatches(ctx, c)) {
-      throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND,
-          "model '" + c.name() + "' version " + ctx.pathParam("version") + " is not served; serving " + c.version());
+      throw new DenoiserException(
+          ErrorCode.MODEL_NOT_FOUND,
+          "model '"
+              + c.name()
+              + "' version "
+              + ctx.pathParam("version")
+              + " is not served; serving "
+              + c.version());
     }
     return c;
   }
@@ -117,8 +147,12 @@ final class KServeApi {
     ModelCard card = cardFor(ctx);
     KServeRequest req;
     try {
-      req = KServeRequest.parse(ctx.body().buffer(), ctx.request().getHeader(KServeRequest.HEADER_LENGTH),
-          svc.codec(), maxBatch);
+      req =
+          KServeRequest.parse(
+              ctx.body().buffer(),
+              ctx.request().getHeader(KServeRequest.HEADER_LENGTH),
+              svc.codec(),
+              maxBatch);
     } catch (DenoiserException e) {
       LOG.info("KServe infer on {} refused: {} {}", card.name(), e.code(), e.getMessage());
       throw e;
@@ -135,19 +169,27 @@ final class KServeApi {
         runs.add(Future.failedFuture(e));
       }
     }
-    Future.all(runs).onSuccess(all -> {
-      List<InferenceResult> results = all.list();
-      ctx.response().putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
-      String sigmas = noiseSigmas(results);
-      if (sigmas != null) {
-        ctx.response().putHeader("X-Noise-Sigma", sigmas);
-      }
-      send(ctx, req, card, frames, results);
-    }).onFailure(ctx::fail);
+    Future.all(runs)
+        .onSuccess(
+            all -> {
+              List<InferenceResult> results = all.list();
+              ctx.response()
+                  .putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
+              String sigmas = noiseSigmas(results);
+              if (sigmas != null) {
+                ctx.response().putHeader("X-Noise-Sigma", sigmas);
+              }
+              send(ctx, req, card, frames, results);
+            })
+        .onFailure(ctx::fail);
   }
 
   /** Writes the answer: JSON, or the JSON header then the binary outputs in order. */
-  private static void send(RoutingContext ctx, KServeRequest req, ModelCard card, List<Frame> frames,
+  private static void send(
+      RoutingContext ctx,
+      KServeRequest req,
+      ModelCard card,
+      List<Frame> frames,
       List<InferenceResult> results) {
     int n = frames.size();
     Frame f0 = frames.get(0);
@@ -164,7 +206,8 @@ final class KServeApi {
         shape = new JsonArray().add(n).add(results.get(0).latent().length);
         values = concat(results.stream().map(InferenceResult::latent).toList());
       }
-      JsonObject o = new JsonObject().put("name", out.name()).put("datatype", "FP32").put("shape", shape);
+      JsonObject o =
+          new JsonObject().put("name", out.name()).put("datatype", "FP32").put("shape", shape);
       if (out.binary()) {
         byte[] bytes = FrameCodec.toFloat32(values);
         binaries.add(bytes);
@@ -183,8 +226,11 @@ final class KServeApi {
       }
       outputs.add(o);
     }
-    JsonObject resp = new JsonObject().put("model_name", card.name())
-        .put("model_version", Long.toString(results.get(0).modelVersion())).put("outputs", outputs);
+    JsonObject resp =
+        new JsonObject()
+            .put("model_name", card.name())
+            .put("model_version", Long.toString(results.get(0).modelVersion()))
+            .put("outputs", outputs);
     if (req.id() != null) {
       resp.put("id", req.id());
     }
@@ -193,10 +239,15 @@ final class KServeApi {
       return;
     }
     Buffer header = resp.toBuffer();
-    Buffer body = Buffer.buffer(header.length() + binaries.stream().mapToInt(b -> b.length).sum()).appendBuffer(header);
+    Buffer body =
+        Buffer.buffer(header.length() + binaries.stream().mapToInt(b -> b.length).sum())
+            .appendBuffer(header);
     binaries.forEach(body::appendBytes);
-    ctx.response().setStatusCode(200).putHeader("Content-Type", "application/octet-stream")
-        .putHeader(KServeRequest.HEADER_LENGTH, Integer.toString(header.length())).end(body);
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/octet-stream")
+        .putHeader(KServeRequest.HEADER_LENGTH, Integer.toString(header.length()))
+        .end(body);
   }
 
   private static float[] concat(List<float[]> parts) {
@@ -209,7 +260,10 @@ final class KServeApi {
     return out;
   }
 
-  /** The inputs' noise estimates, comma-separated in input order (0-255 scale); null if none was measured. */
+  /**
+   * The inputs' noise estimates, comma-separated in input order (0-255 scale); null if none was
+   * measured.
+   */
   static String noiseSigmas(List<InferenceResult> results) {
     StringBuilder b = new StringBuilder();
     for (InferenceResult r : results) {

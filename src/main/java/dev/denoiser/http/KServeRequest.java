@@ -15,14 +15,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One KServe v2 infer request, parsed and checked: the JSON object (the first
- * {@code Inference-Header-Content-Length} bytes of the body when that header is there, else the
- * whole body) and, for an input with {@code "parameters": {"binary_data_size": B}}, its B bytes
- * of tensor data after the JSON (little-endian, row-major, in input order; the binary tensor data
- * extension). One input {@code noisy}, datatype {@code FP32} or {@code UINT8} (0..255, read as
- * value / 255), shape [N,C,H,W] with C 1 or 3 and N at most {@code maxBatch}. Outputs come back
- * as JSON, or as binary data when the output asks with {@code "parameters": {"binary_data": true}}
- * or the request with {@code "parameters": {"binary_data_output": true}}.
+ * One KServe v2 infer request, parsed and checked: the JSON object (the first {@code
+ * Inference-Header-Content-Length} bytes of the body when that header is there, else the whole
+ * body) and, for an input with {@code "parameters": {"binary_data_size": B}}, its B bytes of tensor
+ * data after the JSON (little-endian, row-major, in input order; the binary tensor data extension).
+ * One input {@code noisy}, datatype {@code FP32} or {@code UINT8} (0..255, read as value / 255),
+ * shape [N,C,H,W] with C 1 or 3 and N at most {@code maxBatch}. Outputs come back as JSON, or as
+ * binary data when the output asks with {@code "parameters": {"binary_data": true}} or the request
+ * with {@code "parameters": {"binary_data_output": true}}.
  *
  * <p>Anything malformed (a non-object input, a null, a string in the shape, a missing field, sizes
  * that do not add up) is a {@link DenoiserException} with one line of explanation: BAD_REQUEST,
@@ -32,14 +32,17 @@ import java.util.List;
  * @param frames the N frames' pixels, each C*H*W floats (C planes of H*W)
  * @param outputs the outputs to answer, in order
  */
-record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames, List<Output> outputs) {
+record KServeRequest(
+    String id, int n, int c, int h, int w, List<float[]> frames, List<Output> outputs) {
   /** The request and answer header that gives the JSON's length when binary data follows. */
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
   /** One requested output and whether it goes back as binary data. */
   record Output(String name, boolean binary) {}
 
-  /** Parses {@code body}; {@code headerLength} is the value of {@link #HEADER_LENGTH} (null: none). */
+  /**
+   * Parses {@code body}; {@code headerLength} is the value of {@link #HEADER_LENGTH} (null: none).
+   */
   static KServeRequest parse(Buffer body, String headerLength, FrameCodec codec, int maxBatch) {
     try {
       return parseChecked(body, headerLength, codec, maxBatch);
@@ -47,48 +50,64 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
       throw e;
     } catch (RuntimeException e) {
       // a shape of input this parser did not foresee: still the caller's mistake, in one line
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "malformed infer request (" + e.getClass().getSimpleName() + ")");
+      throw new DenoiserException(
+          ErrorCode.BAD_REQUEST, "malformed infer request (" + e.getClass().getSimpleName() + ")");
     }
   }
 
-  private static KServeRequest parseChecked(Buffer body, String headerLength, FrameCodec codec, int maxBatch) {
+  private static KServeRequest parseChecked(
+      Buffer body, String headerLength, FrameCodec codec, int maxBatch) {
     int total = body == null ? 0 : body.length();
     int jsonLength = total;
     if (headerLength != null) {
       jsonLength = parseLength(headerLength, total);
     }
     JsonObject req = decode(body == null ? Buffer.buffer() : body.slice(0, jsonLength));
-    ByteBuffer binary = ByteBuffer.wrap(body == null ? new byte[0] : body.getBytes(jsonLength, total))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer binary =
+        ByteBuffer.wrap(body == null ? new byte[0] : body.getBytes(jsonLength, total))
+            .order(ByteOrder.LITTLE_ENDIAN);
 
     Object inputsValue = req.getValue("inputs");
     if (!(inputsValue instanceof JsonArray inputs) || inputs.size() != 1) {
       throw bad("'inputs' must be an array of exactly one input named 'noisy'");
     }
     if (!(inputs.getValue(0) instanceof JsonObject in)) {
-      throw bad("inputs[0] must be an object {name, datatype, shape, data or parameters.binary_data_size}");
+      throw bad(
+          "inputs[0] must be an object {name, datatype, shape, data or parameters.binary_data_size}");
     }
     if (!ModelCard.INPUT.equals(string(in, "name"))) {
       throw bad("unknown input '" + in.getValue("name") + "'; the input is 'noisy'");
     }
     String datatype = string(in, "datatype");
     if (!"FP32".equals(datatype) && !"UINT8".equals(datatype)) {
-      throw bad("input 'noisy' must have datatype FP32 or UINT8, got " + (datatype == null ? "none" : "'" + datatype + "'"));
+      throw bad(
+          "input 'noisy' must have datatype FP32 or UINT8, got "
+              + (datatype == null ? "none" : "'" + datatype + "'"));
     }
     long[] shape = shape(in.getValue("shape"));
     long n = shape[0];
     long c = shape[1];
     if (c != 1 && c != 3) {
-      throw bad("input 'noisy' must have shape [N,C,H,W] with C = 1 (gray) or 3 (RGB), got C = " + c);
+      throw bad(
+          "input 'noisy' must have shape [N,C,H,W] with C = 1 (gray) or 3 (RGB), got C = " + c);
     }
     if (n < 1 || n > maxBatch) {
-      throw bad("batch dimension N must be 1 to " + maxBatch + " (kserve.maxBatch, batching.queueSize), got " + n);
+      throw bad(
+          "batch dimension N must be 1 to "
+              + maxBatch
+              + " (kserve.maxBatch, batching.queueSize), got "
+              + n);
     }
     int[] hw = codec.checkSize(shape[2], shape[3]);
     long values = FrameCodec.pixels(n, FrameCodec.pixels(c, FrameCodec.pixels(hw[0], hw[1])));
     if (values > codec.maxPixels()) {
-      throw new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE, "the request holds " + values
-          + " values, more than the frame limit of " + codec.maxPixels() + " (frame.maxPixels)");
+      throw new DenoiserException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "the request holds "
+              + values
+              + " values, more than the frame limit of "
+              + codec.maxPixels()
+              + " (frame.maxPixels)");
     }
     int chw = (int) (c * hw[0] * hw[1]);
     List<float[]> frames = new ArrayList<>((int) n);
@@ -105,12 +124,18 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
       long bytes = integral(size, "binary_data_size");
       long want = values * (uint8 ? 1 : 4);
       if (bytes != want) {
-        throw new DenoiserException(ErrorCode.INVALID_FRAME, "input 'noisy' binary_data_size is " + bytes
-            + ", its shape and datatype need " + want);
+        throw new DenoiserException(
+            ErrorCode.INVALID_FRAME,
+            "input 'noisy' binary_data_size is " + bytes + ", its shape and datatype need " + want);
       }
       if (binary.remaining() < bytes) {
-        throw new DenoiserException(ErrorCode.INVALID_FRAME, "input 'noisy' declares " + bytes
-            + " bytes of binary data, the body has " + binary.remaining() + " after the JSON");
+        throw new DenoiserException(
+            ErrorCode.INVALID_FRAME,
+            "input 'noisy' declares "
+                + bytes
+                + " bytes of binary data, the body has "
+                + binary.remaining()
+                + " after the JSON");
       }
       readBinary(binary, frames, uint8);
     } else {
@@ -183,7 +208,10 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
         return (long) d;
       }
     }
-    throw bad(what + " must be an integer, got " + (v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
+    throw bad(
+        what
+            + " must be an integer, got "
+            + (v instanceof String ? "\"" + v + "\"" : String.valueOf(v)));
   }
 
   private static void readBinary(ByteBuffer binary, List<float[]> frames, boolean uint8) {
@@ -199,18 +227,22 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
     }
   }
 
-  private static void flatten(Object data, List<float[]> frames, int chw, long expected, boolean uint8) {
+  private static void flatten(
+      Object data, List<float[]> frames, int chw, long expected, boolean uint8) {
     if (!(data instanceof JsonArray a)) {
       throw bad("input 'noisy' needs 'data' (an array of numbers) or parameters.binary_data_size");
     }
     long[] pos = {0};
     flattenInto(a, frames, chw, pos, uint8);
     if (pos[0] != expected) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME, "input 'noisy' has " + pos[0] + " values, its shape needs " + expected);
+      throw new DenoiserException(
+          ErrorCode.INVALID_FRAME,
+          "input 'noisy' has " + pos[0] + " values, its shape needs " + expected);
     }
   }
 
-  private static void flattenInto(JsonArray a, List<float[]> frames, int chw, long[] pos, boolean uint8) {
+  private static void flattenInto(
+      JsonArray a, List<float[]> frames, int chw, long[] pos, boolean uint8) {
     int n = a.size();
     for (int k = 0; k < n; k++) {
       Object o = a.getValue(k);
@@ -219,8 +251,12 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
         continue;
       }
       if (!(o instanceof Number num)) {
-        throw new DenoiserException(ErrorCode.INVALID_FRAME, "input 'noisy' data must be numbers, got "
-            + (o == null ? "null" : o instanceof String ? "a string" : o.getClass().getSimpleName()));
+        throw new DenoiserException(
+            ErrorCode.INVALID_FRAME,
+            "input 'noisy' data must be numbers, got "
+                + (o == null
+                    ? "null"
+                    : o instanceof String ? "a string" : o.getClass().getSimpleName()));
       }
       long p = pos[0]++;
       if (p >= (long) chw * frames.size()) {
@@ -230,7 +266,8 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
       if (uint8) {
         double d = num.doubleValue();
         if (d != Math.rint(d) || d < 0 || d > 255) {
-          throw new DenoiserException(ErrorCode.INVALID_FRAME, "UINT8 data must be integers 0 to 255, got " + num);
+          throw new DenoiserException(
+              ErrorCode.INVALID_FRAME, "UINT8 data must be integers 0 to 255, got " + num);
         }
         v = (float) (d / 255.0);
       } else {
@@ -268,7 +305,8 @@ record KServeRequest(String id, int n, int c, int h, int w, List<float[]> frames
       }
       String name = string(o, "name");
       if (!ModelCard.OUTPUT_DENOISED.equals(name) && !ModelCard.OUTPUT_LATENT.equals(name)) {
-        throw bad("unknown output '" + o.getValue("name") + "'; outputs are 'denoised' and 'latent'");
+        throw bad(
+            "unknown output '" + o.getValue("name") + "'; outputs are 'denoised' and 'latent'");
       }
       Object op = o.getValue("parameters");
       if (op != null && !(op instanceof JsonObject)) {

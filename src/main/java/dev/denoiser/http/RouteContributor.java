@@ -4,8 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 
 /**
- * Lets other roles (WebSocket stream, admin API, web page) mount routes on the one HTTP server,
- * so everything shares a port. Called once per HTTP verticle instance, on its event loop.
+ * Lets other roles (WebSocket stream, admin API, web page) mount routes on the one HTTP server, so
+ * everything shares a port. Called once per HTTP verticle instance, on its event loop.
  */
 @FunctionalInterface
 public interface RouteContributor {

@@ -17,6 +17,8 @@ public final class Addresses {
   /** Inference workers leaving (undeployed) say so here. */
   public static final String WORKER_RETIRE = "denoiser.worker.retire";
 
-  /** Published when the registry's set of models or a model's version changes (body: model name). */
+  /**
+   * Published when the registry's set of models or a model's version changes (body: model name).
+   */
   public static final String MODEL_CHANGED = "denoiser.models.changed";
 }

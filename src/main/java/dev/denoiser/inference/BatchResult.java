@@ -3,9 +3,9 @@ package dev.denoiser.inference;
 import dev.denoiser.error.DenoiserException;
 
 /**
- * A worker's answer to a {@link Batch}: for item {@code i}, either {@code denoised[i]} and
- * {@code latent[i]} or {@code errors[i]}. Items fail on their own. {@code noiseSigmas[i]} is the
- * noise estimate of input {@code i} ({@link FrameNoise}, 0-255 scale; NaN when not measured).
+ * A worker's answer to a {@link Batch}: for item {@code i}, either {@code denoised[i]} and {@code
+ * latent[i]} or {@code errors[i]}. Items fail on their own. {@code noiseSigmas[i]} is the noise
+ * estimate of input {@code i} ({@link FrameNoise}, 0-255 scale; NaN when not measured).
  */
 public record BatchResult(
     String model,

@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
  * Turns {@code inference.device} ({@code auto | cpu | cuda:N}) into a DJL {@link Device}.
  *
  * <p>CUDA needs two things: the CUDA execution provider in the ONNX Runtime build (the Maven
- * profile {@code gpu} swaps in {@code onnxruntime_gpu}) and a GPU the CUDA runtime can see.
- * {@code auto} falls back to the CPU with one log line when either is missing; an explicit
- * {@code cuda:N} that cannot be had is a start-up failure with the reason.
+ * profile {@code gpu} swaps in {@code onnxruntime_gpu}) and a GPU the CUDA runtime can see. {@code
+ * auto} falls back to the CPU with one log line when either is missing; an explicit {@code cuda:N}
+ * that cannot be had is a start-up failure with the reason.
  */
 public final class DeviceSelector {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSelector.class);
@@ -50,12 +50,17 @@ public final class DeviceSelector {
       int id = parseId(spec, s);
       String missing = cudaMissing(id);
       if (missing != null) {
-        throw new IllegalStateException("inference.device=" + spec + " cannot be used: " + missing
-            + "; set inference.device=cpu or auto");
+        throw new IllegalStateException(
+            "inference.device="
+                + spec
+                + " cannot be used: "
+                + missing
+                + "; set inference.device=cpu or auto");
       }
       return Device.gpu(id);
     }
-    throw new IllegalArgumentException("inference.device must be auto, cpu or cuda:N, got '" + spec + "'");
+    throw new IllegalArgumentException(
+        "inference.device must be auto, cpu or cuda:N, got '" + spec + "'");
   }
 
   private static int parseId(String spec, String s) {
@@ -70,7 +75,8 @@ public final class DeviceSelector {
     } catch (RuntimeException ignored) {
       // fall through
     }
-    throw new IllegalArgumentException("inference.device must be auto, cpu or cuda:N, got '" + spec + "'");
+    throw new IllegalArgumentException(
+        "inference.device must be auto, cpu or cuda:N, got '" + spec + "'");
   }
 
   /** Null when CUDA GPU {@code id} is usable, else why not. */
@@ -80,7 +86,9 @@ public final class DeviceSelector {
     }
     int n = gpuCount.getAsInt();
     if (n <= id) {
-      return n == 0 ? "no CUDA GPU is visible" : "GPU " + id + " does not exist (" + n + " visible)";
+      return n == 0
+          ? "no CUDA GPU is visible"
+          : "GPU " + id + " does not exist (" + n + " visible)";
     }
     return null;
   }

@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
-import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,19 +13,22 @@ import java.nio.FloatBuffer;
 import java.util.List;
 
 /**
- * One ONNX Runtime run for a whole batch: packs N same-shape model inputs (see
- * {@link FrameShaper}) into one [N,C,H,W] float32 tensor named {@code noisy} and splits the
- * {@code denoised} [N,C,H,W] and {@code latent} [N,D] outputs back per input. DJL's default
- * stacking batchifier is not used (it needs a second engine for NDArray ops); the buffer is built
- * here, reusing one direct buffer per thread.
+ * One ONNX Runtime run for a whole batch: packs N same-shape model inputs (see {@link FrameShaper})
+ * into one [N,C,H,W] float32 tensor named {@code noisy} and splits the {@code denoised} [N,C,H,W]
+ * and {@code latent} [N,D] outputs back per input. DJL's default stacking batchifier is not used
+ * (it needs a second engine for NDArray ops); the buffer is built here, reusing one direct buffer
+ * per thread.
  */
-final class FrameBatchTranslator implements NoBatchifyTranslator<FrameBatchTranslator.Input, FrameBatchTranslator.Output> {
+final class FrameBatchTranslator
+    implements NoBatchifyTranslator<FrameBatchTranslator.Input, FrameBatchTranslator.Output> {
   private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>();
 
   /** Inputs of one shape [channels, height, width]: {@code pieces[from..to)}. */
   record Input(List<float[]> pieces, int from, int to, int channels, int height, int width) {}
 
-  /** Per-input outputs; {@code denoised[i]} has the pixels of input i, {@code latent[i]} its code. */
+  /**
+   * Per-input outputs; {@code denoised[i]} has the pixels of input i, {@code latent[i]} its code.
+   */
   record Output(float[][] denoised, float[][] latent) {}
 
   @Override
@@ -42,8 +44,9 @@ final class FrameBatchTranslator implements NoBatchifyTranslator<FrameBatchTrans
       fb.put(p);
     }
     fb.flip();
-    NDArray x = ctx.getNDManager().create(fb,
-        new Shape(n, in.channels(), in.height(), in.width()), DataType.FLOAT32);
+    NDArray x =
+        ctx.getNDManager()
+            .create(fb, new Shape(n, in.channels(), in.height(), in.width()), DataType.FLOAT32);
     x.setName(ModelCard.INPUT);
     return new NDList(x);
   }
@@ -53,7 +56,8 @@ final class FrameBatchTranslator implements NoBatchifyTranslator<FrameBatchTrans
     NDArray den = list.get(ModelCard.OUTPUT_DENOISED);
     NDArray lat = list.get(ModelCard.OUTPUT_LATENT);
     if (den == null || lat == null) {
-      throw new IllegalStateException("model outputs must be 'denoised' and 'latent', got " + list.getShapes());
+      throw new IllegalStateException(
+          "model outputs must be 'denoised' and 'latent', got " + list.getShapes());
     }
     return new Output(split(den), split(lat));
   }

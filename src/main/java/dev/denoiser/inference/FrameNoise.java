@@ -4,11 +4,11 @@ import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.NoiseEstimate;
 
 /**
- * The noise level of one frame, as the worker reports it for every frame it runs: the
- * {@link NoiseEstimate} sigma of additive Gaussian noise, on the 0-255 scale. Frames larger than
- * {@link #MAX_SIDE} on a side are measured on their central {@code MAX_SIDE x MAX_SIDE} crop, so
- * the cost stays at about a quarter million values; colour frames are the mean of their planes.
- * Frames too small to measure (under one {@link NoiseEstimate#BLOCK}-pixel block) give NaN.
+ * The noise level of one frame, as the worker reports it for every frame it runs: the {@link
+ * NoiseEstimate} sigma of additive Gaussian noise, on the 0-255 scale. Frames larger than {@link
+ * #MAX_SIDE} on a side are measured on their central {@code MAX_SIDE x MAX_SIDE} crop, so the cost
+ * stays at about a quarter million values; colour frames are the mean of their planes. Frames too
+ * small to measure (under one {@link NoiseEstimate#BLOCK}-pixel block) give NaN.
  */
 public final class FrameNoise {
   /** Largest side measured; larger frames are cropped around their centre. */

@@ -11,16 +11,16 @@ import java.util.List;
  * frames of any size and either colour to any model:
  *
  * <ul>
- *   <li>Size: a fully convolutional model gets the frame padded by reflection to its size
- *       multiple, and the output cropped back (a 641x479 frame is not an error).
+ *   <li>Size: a fully convolutional model gets the frame padded by reflection to its size multiple,
+ *       and the output cropped back (a 641x479 frame is not an error).
  *   <li>Large frames: a side longer than {@link Tiling#tileSize} is cut into overlapping tiles
- *       whose origins are multiples of the size multiple (so every tile sees the same sampling
- *       grid as the whole frame); each tile gives back only its core, at least
- *       {@link Tiling#overlap} pixels from any cut, so seams do not show. All tiles of one frame
- *       have one shape and run together.
- *   <li>Colour: a gray model denoises each channel of a colour frame as a gray image (three
- *       times the compute); a colour model gets a gray frame as R = G = B and the mean of its
- *       three output channels comes back.
+ *       whose origins are multiples of the size multiple (so every tile sees the same sampling grid
+ *       as the whole frame); each tile gives back only its core, at least {@link Tiling#overlap}
+ *       pixels from any cut, so seams do not show. All tiles of one frame have one shape and run
+ *       together.
+ *   <li>Colour: a gray model denoises each channel of a colour frame as a gray image (three times
+ *       the compute); a colour model gets a gray frame as R = G = B and the mean of its three
+ *       output channels comes back.
  * </ul>
  *
  * <p>The latent of a frame cut into pieces (tiles, channels) is the mean of the pieces' latents.
@@ -32,15 +32,25 @@ final class FrameShaper {
   }
 
   /** Model inputs of one shape [c,h,w], and how to put their outputs back. */
-  record Plan(List<float[]> pieces, int channels, int height, int width, List<Frame> frames,
-      int piecesPerFrame, Layout layout) {}
+  record Plan(
+      List<float[]> pieces,
+      int channels,
+      int height,
+      int width,
+      List<Frame> frames,
+      int piecesPerFrame,
+      Layout layout) {}
 
   /** Where each piece's core goes in its frame. */
   record Layout(int[] tileY, int[] tileX, int tileH, int tileW, int parts, boolean mixGray) {
     /** One piece that is the frame itself: no padding, tiles or channel change, so no copies. */
     boolean whole(Frame f) {
-      return parts == 1 && !mixGray && tileY.length == 1 && tileX.length == 1
-          && tileH == f.height() && tileW == f.width();
+      return parts == 1
+          && !mixGray
+          && tileY.length == 1
+          && tileX.length == 1
+          && tileH == f.height()
+          && tileW == f.width();
     }
   }
 
@@ -62,7 +72,8 @@ final class FrameShaper {
 
   /** Most pieces of this plan's shape in one ONNX Runtime run (at least 1). */
   int piecesPerRun(Plan p) {
-    return (int) Math.max(1, tiling.pixelsPerRun() / ((long) p.height() * p.width() * p.channels()));
+    return (int)
+        Math.max(1, tiling.pixelsPerRun() / ((long) p.height() * p.width() * p.channels()));
   }
 
   /** The pieces of same-shape frames (the batcher only batches frames of one shape). */
@@ -86,8 +97,8 @@ final class FrameShaper {
       for (int part = 0; part < parts; part++) {
         for (int ty = 0; ty < ys.length; ty++) {
           for (int tx = 0; tx < xs.length; tx++) {
-            pieces.add(cut(f, part, parts, tileStart(ys, ty, h, th), tileStart(xs, tx, w, tw),
-                th, tw));
+            pieces.add(
+                cut(f, part, parts, tileStart(ys, ty, h, th), tileStart(xs, tx, w, tw), th, tw));
           }
         }
       }
@@ -186,9 +197,10 @@ final class FrameShaper {
       for (int y = l.tileY()[ty]; y < yEnd; y++) {
         for (int x = l.tileX()[tx]; x < xEnd; x++) {
           int at = (y - y0) * l.tileW() + (x - x0);
-          out[dst + y * w + x] = l.mixGray()
-              ? (piece[at] + piece[plane + at] + piece[2 * plane + at]) / 3f
-              : piece[(l.parts() == 3 ? 0 : c) * plane + at];
+          out[dst + y * w + x] =
+              l.mixGray()
+                  ? (piece[at] + piece[plane + at] + piece[2 * plane + at]) / 3f
+                  : piece[(l.parts() == 3 ? 0 : c) * plane + at];
         }
       }
     }

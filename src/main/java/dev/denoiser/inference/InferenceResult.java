@@ -27,6 +27,8 @@ public record InferenceResult(
 
   /** The noise sigma as a header value: two decimals, or null when not measured. */
   public String noiseSigmaText() {
-    return Double.isFinite(noiseSigma) ? String.format(java.util.Locale.ROOT, "%.2f", noiseSigma) : null;
+    return Double.isFinite(noiseSigma)
+        ? String.format(java.util.Locale.ROOT, "%.2f", noiseSigma)
+        : null;
   }
 }

@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An inference worker: deploy it with {@code ThreadingModel.WORKER}, as many instances as
- * {@code inference.instances}. Each instance takes one {@link Batch} at a time on its private
- * address (announced to the batcher), runs it in ONE ONNX Runtime call on the model's current
- * version, and replies a {@link BatchResult} tagged with that version and the noise estimate of
- * each input frame ({@link FrameNoise}).
+ * An inference worker: deploy it with {@code ThreadingModel.WORKER}, as many instances as {@code
+ * inference.instances}. Each instance takes one {@link Batch} at a time on its private address
+ * (announced to the batcher), runs it in ONE ONNX Runtime call on the model's current version, and
+ * replies a {@link BatchResult} tagged with that version and the noise estimate of each input frame
+ * ({@link FrameNoise}).
  *
  * <p>If the batched run fails, the frames are run one by one so that one bad frame fails alone.
  */
@@ -35,7 +35,9 @@ public final class InferenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().localConsumer(address, this::onBatch);
-    return consumer.completion().onSuccess(v -> vertx.eventBus().send(Addresses.WORKER_ANNOUNCE, address));
+    return consumer
+        .completion()
+        .onSuccess(v -> vertx.eventBus().send(Addresses.WORKER_ANNOUNCE, address));
   }
 
   @Override
@@ -63,12 +65,24 @@ public final class InferenceVerticle extends VerticleBase {
     try {
       float[][][] out = h.run(batch.frames());
       long compute = System.nanoTime() - started;
-      return new BatchResult(batch.model(), h.version(), out[0], out[1], null, compute, started, sigmas(batch));
+      return new BatchResult(
+          batch.model(), h.version(), out[0], out[1], null, compute, started, sigmas(batch));
     } catch (Exception batchFailure) {
       if (n == 1) {
-        LOG.warn("inference failed for {} frame of {}: {}", batch.model(), batch.frames().get(0), batchFailure.toString());
-        return new BatchResult(batch.model(), h.version(), new float[1][], new float[1][],
-            new DenoiserException[] {internal(batchFailure)}, System.nanoTime() - started, started, null);
+        LOG.warn(
+            "inference failed for {} frame of {}: {}",
+            batch.model(),
+            batch.frames().get(0),
+            batchFailure.toString());
+        return new BatchResult(
+            batch.model(),
+            h.version(),
+            new float[1][],
+            new float[1][],
+            new DenoiserException[] {internal(batchFailure)},
+            System.nanoTime() - started,
+            started,
+            null);
       }
       return oneByOne(h, batch, started);
     } finally {
@@ -93,10 +107,13 @@ public final class InferenceVerticle extends VerticleBase {
       }
     }
     long compute = System.nanoTime() - started;
-    return new BatchResult(batch.model(), h.version(), den, lat, errors, compute, started, sigmas(batch));
+    return new BatchResult(
+        batch.model(), h.version(), den, lat, errors, compute, started, sigmas(batch));
   }
 
-  /** The noise estimate of every input frame (after the run, so it adds no latency to compute time). */
+  /**
+   * The noise estimate of every input frame (after the run, so it adds no latency to compute time).
+   */
   static double[] sigmas(Batch batch) {
     double[] s = new double[batch.size()];
     for (int i = 0; i < s.length; i++) {
@@ -110,7 +127,8 @@ public final class InferenceVerticle extends VerticleBase {
   }
 
   private static DenoiserException internal(Exception e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
+    String m =
+        e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().split("\n", 2)[0];
     return new DenoiserException(ErrorCode.INTERNAL, "inference failed: " + m);
   }
 }

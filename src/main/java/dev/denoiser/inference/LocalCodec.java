@@ -17,9 +17,9 @@ public final class LocalCodec<T> implements MessageCodec<T, T> {
   }
 
   /**
-   * Registers the local codecs for every event-bus record type: the one place they are
-   * registered, called by the main verticle before it deploys anything (tests that deploy
-   * verticles on their own call it too). Safe to call more than once.
+   * Registers the local codecs for every event-bus record type: the one place they are registered,
+   * called by the main verticle before it deploys anything (tests that deploy verticles on their
+   * own call it too). Safe to call more than once.
    */
   public static void registerAll(Vertx vertx) {
     register(vertx, InferenceRequest.class);

@@ -1,7 +1,7 @@
 package dev.denoiser.inference;
 
-import ai.djl.inference.Predictor;
 import ai.djl.Model;
+import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.model.ModelCard;
@@ -12,10 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One loaded version of one model: its card and its ONNX Runtime session (a DJL {@link Model}
- * on the OnnxRuntime engine). Reference counted so a hot swap can retire it while batches still run on it:
- * the registry holds one reference, every running batch holds one, and the session closes when the
- * last is released.
+ * One loaded version of one model: its card and its ONNX Runtime session (a DJL {@link Model} on
+ * the OnnxRuntime engine). Reference counted so a hot swap can retire it while batches still run on
+ * it: the registry holds one reference, every running batch holds one, and the session closes when
+ * the last is released.
  *
  * <p>A DJL {@link Predictor} is not thread-safe, so each concurrent run borrows its own from a
  * small pool.
@@ -26,12 +26,13 @@ public final class ModelHandle {
   private final Model model;
   private final FrameBatchTranslator translator;
   private final FrameShaper shaper;
-  private final ConcurrentLinkedQueue<Predictor<FrameBatchTranslator.Input, FrameBatchTranslator.Output>> predictors =
-      new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<
+          Predictor<FrameBatchTranslator.Input, FrameBatchTranslator.Output>>
+      predictors = new ConcurrentLinkedQueue<>();
   private final AtomicInteger refs = new AtomicInteger(1);
 
-  ModelHandle(ModelCard card, Model model, FrameBatchTranslator translator,
-      FrameShaper.Tiling tiling) {
+  ModelHandle(
+      ModelCard card, Model model, FrameBatchTranslator translator, FrameShaper.Tiling tiling) {
     this.card = card;
     this.model = model;
     this.translator = translator;
@@ -92,8 +93,10 @@ public final class ModelHandle {
     try {
       for (int from = 0; from < total; from += step) {
         int to = Math.min(total, from + step);
-        FrameBatchTranslator.Output out = p.predict(new FrameBatchTranslator.Input(plan.pieces(),
-            from, to, plan.channels(), plan.height(), plan.width()));
+        FrameBatchTranslator.Output out =
+            p.predict(
+                new FrameBatchTranslator.Input(
+                    plan.pieces(), from, to, plan.channels(), plan.height(), plan.width()));
         System.arraycopy(out.denoised(), 0, den, from, to - from);
         System.arraycopy(out.latent(), 0, lat, from, to - from);
       }

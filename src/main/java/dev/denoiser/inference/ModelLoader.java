@@ -29,13 +29,13 @@ import java.util.Map;
 
 /**
  * Loads and checks one {@code models/<name>/} directory. A model is accepted only when the
- * directory and its files are real (no symbolic links), the card names the directory, its
- * {@code model.onnx} matches the card's sha256, it carries an Ed25519 signature of a trusted key
- * ({@code model.sig}, checked by {@link ModelTrust}'s verifier when signatures are required), it
- * parses, has the service's input/output signature (input {@code noisy} [N,1,H,W], outputs
- * {@code denoised} [N,1,H,W] and {@code latent} [N,D] with the card's sizes), and answers a test
- * frame. Anything else is a {@code MODEL_REJECTED} with the reason. The files are read once: the
- * session is made from the very bytes that were hashed and verified.
+ * directory and its files are real (no symbolic links), the card names the directory, its {@code
+ * model.onnx} matches the card's sha256, it carries an Ed25519 signature of a trusted key ({@code
+ * model.sig}, checked by {@link ModelTrust}'s verifier when signatures are required), it parses,
+ * has the service's input/output signature (input {@code noisy} [N,1,H,W], outputs {@code denoised}
+ * [N,1,H,W] and {@code latent} [N,D] with the card's sizes), and answers a test frame. Anything
+ * else is a {@code MODEL_REJECTED} with the reason. The files are read once: the session is made
+ * from the very bytes that were hashed and verified.
  */
 public final class ModelLoader {
   private final Device device;
@@ -73,7 +73,9 @@ public final class ModelLoader {
     ModelCard card = readCard(dir);
     String dirName = dir.getFileName().toString();
     if (!card.name().equals(dirName)) {
-      throw reject(dirName, "its card names '" + abbreviate(card.name()) + "'; a model's name is its directory's");
+      throw reject(
+          dirName,
+          "its card names '" + abbreviate(card.name()) + "'; a model's name is its directory's");
     }
     Path onnx = dir.resolve(ModelCard.MODEL_FILE);
     byte[] bytes;
@@ -99,8 +101,11 @@ public final class ModelLoader {
     }
     ModelCard card;
     try {
-      card = ModelCard.fromJson(new io.vertx.core.json.JsonObject(
-          new String(SafeFiles.read(file, 1 << 20), java.nio.charset.StandardCharsets.UTF_8)));
+      card =
+          ModelCard.fromJson(
+              new io.vertx.core.json.JsonObject(
+                  new String(
+                      SafeFiles.read(file, 1 << 20), java.nio.charset.StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       throw reject(name, "unreadable " + ModelCard.FILE + ": " + oneLine(e));
     }
@@ -116,7 +121,8 @@ public final class ModelLoader {
     }
     String actual = sha256(bytes);
     if (!actual.equalsIgnoreCase(card.sha256())) {
-      throw reject(card.name(), "sha256 mismatch: card says " + card.sha256() + ", model.onnx is " + actual);
+      throw reject(
+          card.name(), "sha256 mismatch: card says " + card.sha256() + ", model.onnx is " + actual);
     }
   }
 
@@ -134,7 +140,8 @@ public final class ModelLoader {
       }
       trust.verifier().verify(card, bytes, sig);
     } catch (IOException | IllegalArgumentException e) {
-      throw reject(card.name(), "bad_signature: unreadable " + ModelSignature.FILE + ": " + oneLine(e));
+      throw reject(
+          card.name(), "bad_signature: unreadable " + ModelSignature.FILE + ": " + oneLine(e));
     } catch (ModelVerifier.Refused e) {
       throw reject(card.name(), e.reason() + ": " + e.getMessage());
     }
@@ -161,8 +168,10 @@ public final class ModelLoader {
       if (in.size() != 1 || !in.containsKey(ModelCard.INPUT)) {
         throw reject(card.name(), "input must be exactly 'noisy', got " + in.keySet());
       }
-      if (!out.containsKey(ModelCard.OUTPUT_DENOISED) || !out.containsKey(ModelCard.OUTPUT_LATENT)) {
-        throw reject(card.name(), "outputs must include 'denoised' and 'latent', got " + out.keySet());
+      if (!out.containsKey(ModelCard.OUTPUT_DENOISED)
+          || !out.containsKey(ModelCard.OUTPUT_LATENT)) {
+        throw reject(
+            card.name(), "outputs must include 'denoised' and 'latent', got " + out.keySet());
       }
       long[] x = shape(card, in.get(ModelCard.INPUT));
       long[] y = shape(card, out.get(ModelCard.OUTPUT_DENOISED));
@@ -186,15 +195,22 @@ public final class ModelLoader {
     return t.getShape();
   }
 
-  // -1 in `want` accepts any dimension; the model's own -1 (dynamic) is accepted only where we want -1.
+  // -1 in `want` accepts any dimension; the model's own -1 (dynamic) is accepted only where we want
+  // -1.
   private static void expect(ModelCard card, String name, long[] got, long[] want) {
     boolean ok = got.length == want.length;
     for (int i = 0; ok && i < want.length; i++) {
       ok = want[i] == -1 || got[i] == want[i];
     }
     if (!ok) {
-      throw reject(card.name(), name + " has shape " + java.util.Arrays.toString(got) + ", expected "
-          + java.util.Arrays.toString(want).replace("-1", "?") + " for the card");
+      throw reject(
+          card.name(),
+          name
+              + " has shape "
+              + java.util.Arrays.toString(got)
+              + ", expected "
+              + java.util.Arrays.toString(want).replace("-1", "?")
+              + " for the card");
     }
   }
 
@@ -215,7 +231,8 @@ public final class ModelLoader {
       return model;
     } catch (MalformedModelException | IOException | OrtException | RuntimeException e) {
       model.close();
-      throw reject(card.name(), "ONNX Runtime cannot load it on " + device + ": " + oneLine(rootCause(e)));
+      throw reject(
+          card.name(), "ONNX Runtime cannot load it on " + device + ": " + oneLine(rootCause(e)));
     }
   }
 
@@ -226,8 +243,16 @@ public final class ModelLoader {
     try {
       float[][][] out = handle.run(List.of(new Frame(new float[h * w], h, w)));
       if (out[0][0].length != h * w || out[1][0].length != c.latentDim()) {
-        throw reject(c.name(), "test run gave " + out[0][0].length + " pixels and a latent of "
-            + out[1][0].length + ", expected " + (h * w) + " and " + c.latentDim());
+        throw reject(
+            c.name(),
+            "test run gave "
+                + out[0][0].length
+                + " pixels and a latent of "
+                + out[1][0].length
+                + ", expected "
+                + (h * w)
+                + " and "
+                + c.latentDim());
       }
     } catch (DenoiserException e) {
       handle.release();
@@ -239,7 +264,8 @@ public final class ModelLoader {
   }
 
   static DenoiserException reject(String model, String reason) {
-    return new DenoiserException(ErrorCode.MODEL_REJECTED, "model '" + model + "' rejected: " + reason);
+    return new DenoiserException(
+        ErrorCode.MODEL_REJECTED, "model '" + model + "' rejected: " + reason);
   }
 
   private static Throwable rootCause(Throwable t) {

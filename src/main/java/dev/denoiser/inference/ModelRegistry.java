@@ -22,17 +22,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The models this replica serves, by name, each pointing at its current {@link ModelHandle}.
  *
- * <p>{@link #install(Path)} is the one way in, for the start-up scan, the watched directory and
- * the models topic alike: load the new version beside the old, check it (see {@link ModelLoader}),
+ * <p>{@link #install(Path)} is the one way in, for the start-up scan, the watched directory and the
+ * models topic alike: load the new version beside the old, check it (see {@link ModelLoader}),
  * refuse it if its input/output contract differs from the version serving or if it is not newer,
  * then swap the reference atomically and release the old handle, which closes once the batches
  * running on it finish. A refused model changes nothing: the old version keeps serving.
  *
  * <p>Versions only move forward, by at most {@code models.maxVersionStep} ({@link #limits}; a first
- * version must be at most that step too), so no version can pin a model near {@code Long.MAX_VALUE}.
- * A load (checks and test run) that takes longer than {@code models.installTimeoutMillis} is
- * refused (reason {@code timeout}) and left to finish on its own thread, whose handle is then
- * released; loads run outside the registry's lock, so one that hangs holds up no other install.
+ * version must be at most that step too), so no version can pin a model near {@code
+ * Long.MAX_VALUE}. A load (checks and test run) that takes longer than {@code
+ * models.installTimeoutMillis} is refused (reason {@code timeout}) and left to finish on its own
+ * thread, whose handle is then released; loads run outside the registry's lock, so one that hangs
+ * holds up no other install.
  *
  * <p>Thread-safe: loads run on worker threads, lookups on any thread.
  */
@@ -43,11 +44,13 @@ public final class ModelRegistry implements AutoCloseable {
   private final String defaultModel;
   private final Map<String, AtomicReference<ModelHandle>> models = new ConcurrentHashMap<>();
   private final List<Consumer<ModelCard>> listeners = new CopyOnWriteArrayList<>();
-  private final java.util.concurrent.ExecutorService loads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "denoiser-model-load");
-    t.setDaemon(true);
-    return t;
-  });
+  private final java.util.concurrent.ExecutorService loads =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "denoiser-model-load");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile long maxVersionStep = 1_000_000L;
   private volatile long installTimeoutMillis = 120_000L;
 
@@ -88,7 +91,8 @@ public final class ModelRegistry implements AutoCloseable {
     try (Stream<Path> s = Files.list(dir)) {
       subdirs = s.filter(p -> Files.isRegularFile(p.resolve(ModelCard.FILE))).sorted().toList();
     } catch (IOException e) {
-      throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND, "cannot list " + dir + ": " + e.getMessage());
+      throw new DenoiserException(
+          ErrorCode.MODEL_NOT_FOUND, "cannot list " + dir + ": " + e.getMessage());
     }
     int n = 0;
     for (Path p : subdirs) {
@@ -132,7 +136,8 @@ public final class ModelRegistry implements AutoCloseable {
         LOG.warn("{} (from {}); the serving version, if any, stays", e.getMessage(), dir);
         throw e;
       }
-      AtomicReference<ModelHandle> ref = models.computeIfAbsent(card.name(), k -> new AtomicReference<>());
+      AtomicReference<ModelHandle> ref =
+          models.computeIfAbsent(card.name(), k -> new AtomicReference<>());
       old = ref.getAndSet(fresh);
     }
     metrics.modelVersion(card.name(), card.version());
@@ -141,8 +146,14 @@ public final class ModelRegistry implements AutoCloseable {
       LOG.info("model {} swapped: version {} -> {}", card.name(), old.version(), card.version());
       old.release();
     } else {
-      LOG.info("model {} version {} loaded ({}, {} on {})", card.name(), card.version(), card.architecture(),
-          card.dynamicSize() ? "any HxW multiple of " + card.sizeMultiple() : card.height() + "x" + card.width(),
+      LOG.info(
+          "model {} version {} loaded ({}, {} on {})",
+          card.name(),
+          card.version(),
+          card.architecture(),
+          card.dynamicSize()
+              ? "any HxW multiple of " + card.sizeMultiple()
+              : card.height() + "x" + card.width(),
           loader.device());
     }
     for (Consumer<ModelCard> l : listeners) {
@@ -164,12 +175,23 @@ public final class ModelRegistry implements AutoCloseable {
       checkReplaces(current.card(), incoming);
       // both are positive, so the difference cannot overflow
       if (incoming.version() - current.card().version() > maxVersionStep) {
-        throw ModelLoader.reject(incoming.name(), "version " + incoming.version() + " jumps more than "
-            + maxVersionStep + " (models.maxVersionStep) past the serving version " + current.card().version());
+        throw ModelLoader.reject(
+            incoming.name(),
+            "version "
+                + incoming.version()
+                + " jumps more than "
+                + maxVersionStep
+                + " (models.maxVersionStep) past the serving version "
+                + current.card().version());
       }
     } else if (incoming.version() > maxVersionStep) {
-      throw ModelLoader.reject(incoming.name(), "first version " + incoming.version() + " is over "
-          + maxVersionStep + " (models.maxVersionStep)");
+      throw ModelLoader.reject(
+          incoming.name(),
+          "first version "
+              + incoming.version()
+              + " is over "
+              + maxVersionStep
+              + " (models.maxVersionStep)");
     }
   }
 
@@ -182,8 +204,11 @@ public final class ModelRegistry implements AutoCloseable {
     } catch (java.util.concurrent.TimeoutException e) {
       // the load cannot be interrupted inside ONNX Runtime: let it end, then drop what it made
       f.thenAccept(ModelHandle::release);
-      throw ModelLoader.reject(name, "install timeout: checks and test run took more than " + installTimeoutMillis
-          + " ms (models.installTimeoutMillis)");
+      throw ModelLoader.reject(
+          name,
+          "install timeout: checks and test run took more than "
+              + installTimeoutMillis
+              + " ms (models.installTimeoutMillis)");
     } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof DenoiserException de) {
         throw de;
@@ -198,14 +223,30 @@ public final class ModelRegistry implements AutoCloseable {
 
   private static void checkReplaces(ModelCard serving, ModelCard incoming) {
     if (incoming.version() <= serving.version()) {
-      throw ModelLoader.reject(incoming.name(), "version " + incoming.version()
-          + " is not newer than the serving version " + serving.version());
+      throw ModelLoader.reject(
+          incoming.name(),
+          "version "
+              + incoming.version()
+              + " is not newer than the serving version "
+              + serving.version());
     }
-    if (serving.height() != incoming.height() || serving.width() != incoming.width()
-        || serving.sizeMultiple() != incoming.sizeMultiple() || serving.latentDim() != incoming.latentDim()) {
-      throw ModelLoader.reject(incoming.name(), "its input/output contract differs from the serving version "
-          + serving.version() + " (size " + shape(serving) + ", latent " + serving.latentDim() + " vs size "
-          + shape(incoming) + ", latent " + incoming.latentDim() + ")");
+    if (serving.height() != incoming.height()
+        || serving.width() != incoming.width()
+        || serving.sizeMultiple() != incoming.sizeMultiple()
+        || serving.latentDim() != incoming.latentDim()) {
+      throw ModelLoader.reject(
+          incoming.name(),
+          "its input/output contract differs from the serving version "
+              + serving.version()
+              + " (size "
+              + shape(serving)
+              + ", latent "
+              + serving.latentDim()
+              + " vs size "
+              + shape(incoming)
+              + ", latent "
+              + incoming.latentDim()
+              + ")");
     }
   }
 
@@ -222,7 +263,8 @@ public final class ModelRegistry implements AutoCloseable {
         return tag.replace("install ", "");
       }
     }
-    if (message.contains("symbolic link") || message.contains("a model's name is its directory's")) {
+    if (message.contains("symbolic link")
+        || message.contains("a model's name is its directory's")) {
       return "path";
     }
     if (message.contains("models.maxVersionStep") || message.contains("is below 1")) {
@@ -237,7 +279,9 @@ public final class ModelRegistry implements AutoCloseable {
     if (message.contains("does not parse") || message.contains("cannot load")) {
       return "parse";
     }
-    if (message.contains("shape") || message.contains("input") || message.contains("output")
+    if (message.contains("shape")
+        || message.contains("input")
+        || message.contains("output")
         || message.contains("contract")) {
       return "signature";
     }
@@ -270,7 +314,9 @@ public final class ModelRegistry implements AutoCloseable {
     return models.isEmpty();
   }
 
-  /** @throws DenoiserException MODEL_NOT_FOUND */
+  /**
+   * @throws DenoiserException MODEL_NOT_FOUND
+   */
   public ModelCard card(String name) {
     ModelHandle h = current(name);
     if (h == null) {
@@ -282,17 +328,19 @@ public final class ModelRegistry implements AutoCloseable {
   /** Cards of every model, by name. */
   public Map<String, ModelCard> cards() {
     Map<String, ModelCard> out = new TreeMap<>();
-    models.forEach((k, v) -> {
-      ModelHandle h = v.get();
-      if (h != null) {
-        out.put(k, h.card());
-      }
-    });
+    models.forEach(
+        (k, v) -> {
+          ModelHandle h = v.get();
+          if (h != null) {
+            out.put(k, h.card());
+          }
+        });
     return out;
   }
 
   /**
-   * The current version of {@code name}, with a reference the caller must {@link ModelHandle#release()}.
+   * The current version of {@code name}, with a reference the caller must {@link
+   * ModelHandle#release()}.
    */
   public ModelHandle acquire(String name) {
     AtomicReference<ModelHandle> ref = models.get(name);
@@ -313,19 +361,23 @@ public final class ModelRegistry implements AutoCloseable {
   }
 
   private DenoiserException notFound(String name) {
-    return new DenoiserException(ErrorCode.MODEL_NOT_FOUND,
+    return new DenoiserException(
+        ErrorCode.MODEL_NOT_FOUND,
         "model '" + name + "' not found; loaded: " + new ArrayList<>(cards().keySet()));
   }
 
   @Override
   public synchronized void close() {
     loads.shutdown();
-    models.values().forEach(ref -> {
-      ModelHandle h = ref.getAndSet(null);
-      if (h != null) {
-        h.release();
-      }
-    });
+    models
+        .values()
+        .forEach(
+            ref -> {
+              ModelHandle h = ref.getAndSet(null);
+              if (h != null) {
+                h.release();
+              }
+            });
     models.clear();
   }
 }

@@ -10,14 +10,17 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a model version into {@code <root>/<name>/} so that a reader never sees a half-written
- * one: both files go to temporary names first, then {@code model.onnx} is renamed into place,
- * and {@code card.json} (which carries the version and the sha256 of the model) last. A watcher
- * that sees the new card therefore always finds the matching model file.
+ * one: both files go to temporary names first, then {@code model.onnx} is renamed into place, and
+ * {@code card.json} (which carries the version and the sha256 of the model) last. A watcher that
+ * sees the new card therefore always finds the matching model file.
  */
 public final class ModelStore {
   private ModelStore() {}
 
-  /** Writes {@code onnx} and {@code card} (its sha256 set from the bytes) and returns the model's directory. */
+  /**
+   * Writes {@code onnx} and {@code card} (its sha256 set from the bytes) and returns the model's
+   * directory.
+   */
   public static Path publish(Path root, ModelCard card, byte[] onnx) throws IOException {
     return publish(root, card, onnx, null);
   }
@@ -27,7 +30,8 @@ public final class ModelStore {
    * moved in before the card; null: none is written, and an old one is removed). The model's
    * directory must be a real directory, not a symbolic link.
    */
-  public static Path publish(Path root, ModelCard card, byte[] onnx, ModelSignature signature) throws IOException {
+  public static Path publish(Path root, ModelCard card, byte[] onnx, ModelSignature signature)
+      throws IOException {
     ModelCard c = card.withSha256(ModelLoader.sha256(onnx));
     Path dir = root.resolve(c.name());
     if (Files.isSymbolicLink(dir)) {

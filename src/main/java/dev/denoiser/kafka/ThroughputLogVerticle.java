@@ -40,9 +40,13 @@ public final class ThroughputLogVerticle extends VerticleBase {
     double in = metrics.consumedTotal();
     double out = metrics.publishedTotal();
     double dead = metrics.deadLettersTotal();
-    LOG.info("kafka: in {} frames/s, out {} frames/s, dead letters {}, in flight {}, paused partitions {}",
-        String.format(Locale.ROOT, "%.1f", (in - lastIn) / secs), String.format(Locale.ROOT, "%.1f", (out - lastOut) / secs),
-        (long) (dead - lastDead), metrics.inFlight(), metrics.pausedPartitions());
+    LOG.info(
+        "kafka: in {} frames/s, out {} frames/s, dead letters {}, in flight {}, paused partitions {}",
+        String.format(Locale.ROOT, "%.1f", (in - lastIn) / secs),
+        String.format(Locale.ROOT, "%.1f", (out - lastOut) / secs),
+        (long) (dead - lastDead),
+        metrics.inFlight(),
+        metrics.pausedPartitions());
     lastNanos = now;
     lastIn = in;
     lastOut = out;

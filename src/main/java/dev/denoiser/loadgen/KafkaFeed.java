@@ -17,10 +17,10 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The producing side of a Kafka load run: on its own thread, writes frame {@code k} to the input
- * topic when it is due ({@code first + k * period}), as a raw gray8 record with key
- * {@code <prefix>-<k mod streams>} and headers {@code content-type}, {@code width}, {@code height},
- * {@code frame-id = <run>-<k>} and, if set, {@code model}. A producer that falls behind sends at
- * once; latency is measured from the due time, so the lateness shows. Idempotent, {@code acks=all}.
+ * topic when it is due ({@code first + k * period}), as a raw gray8 record with key {@code
+ * <prefix>-<k mod streams>} and headers {@code content-type}, {@code width}, {@code height}, {@code
+ * frame-id = <run>-<k>} and, if set, {@code model}. A producer that falls behind sends at once;
+ * latency is measured from the due time, so the lateness shows. Idempotent, {@code acks=all}.
  */
 final class KafkaFeed implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
@@ -32,7 +32,8 @@ final class KafkaFeed implements AutoCloseable {
   private volatile boolean stopped;
   private Thread thread;
 
-  KafkaFeed(Map<String, Object> common, KafkaLoadPlan plan, NoisyDigits.Pool frames, LoadStats stats) {
+  KafkaFeed(
+      Map<String, Object> common, KafkaLoadPlan plan, NoisyDigits.Pool frames, LoadStats stats) {
     Map<String, Object> c = new HashMap<>(common);
     c.put(ProducerConfig.CLIENT_ID_CONFIG, "loadgen-feed-" + plan.runId());
     c.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
@@ -47,7 +48,9 @@ final class KafkaFeed implements AutoCloseable {
     this.stats = stats;
   }
 
-  /** Starts sending; the thread ends at {@code plan.endNanos()} or after {@code plan.maxFrames()}. */
+  /**
+   * Starts sending; the thread ends at {@code plan.endNanos()} or after {@code plan.maxFrames()}.
+   */
   void start() {
     thread = new Thread(this::run, "loadgen-kafka-feed");
     thread.setDaemon(true);
@@ -81,15 +84,18 @@ final class KafkaFeed implements AutoCloseable {
     if (plan.model() != null) {
       h.add("model", bytes(plan.model()));
     }
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(plan.inputTopic(), null, plan.key(k), frames.frame(k), h);
+    ProducerRecord<String, byte[]> r =
+        new ProducerRecord<>(plan.inputTopic(), null, plan.key(k), frames.frame(k), h);
     stats.sent();
     sent.incrementAndGet();
-    producer.send(r, (md, e) -> {
-      if (e != null) {
-        failed.incrementAndGet();
-        stats.error("SEND_" + e.getClass().getSimpleName());
-      }
-    });
+    producer.send(
+        r,
+        (md, e) -> {
+          if (e != null) {
+            failed.incrementAndGet();
+            stats.error("SEND_" + e.getClass().getSimpleName());
+          }
+        });
   }
 
   private static byte[] bytes(String s) {

@@ -2,13 +2,20 @@ package dev.denoiser.loadgen;
 
 /**
  * The schedule and names of one Kafka load run, shared by its feed and its reply reader. Frame
- * {@code k} (0, 1, 2, ...) belongs to stream {@code k mod streams}, is due at
- * {@code firstNanos + k * periodNanos} (the streams interleave evenly) and carries the frame id
- * {@code <runId>-<k>}, so a reply's id gives back both the frame and its due time.
+ * {@code k} (0, 1, 2, ...) belongs to stream {@code k mod streams}, is due at {@code firstNanos + k
+ * * periodNanos} (the streams interleave evenly) and carries the frame id {@code <runId>-<k>}, so a
+ * reply's id gives back both the frame and its due time.
  */
 record KafkaLoadPlan(
-    String runId, String keyPrefix, int streams, String inputTopic, String model,
-    long firstNanos, long periodNanos, long endNanos, long maxFrames) {
+    String runId,
+    String keyPrefix,
+    int streams,
+    String inputTopic,
+    String model,
+    long firstNanos,
+    long periodNanos,
+    long endNanos,
+    long maxFrames) {
 
   long due(long k) {
     return firstNanos + k * periodNanos;
@@ -24,7 +31,9 @@ record KafkaLoadPlan(
 
   /** The frame number of a frame id of this run, or -1 for another run's (or a foreign) id. */
   long frameOf(String frameId) {
-    if (frameId == null || frameId.length() <= runId.length() + 1 || !frameId.startsWith(runId)
+    if (frameId == null
+        || frameId.length() <= runId.length() + 1
+        || !frameId.startsWith(runId)
         || frameId.charAt(runId.length()) != '-') {
       return -1;
     }

@@ -33,14 +33,21 @@ final class KafkaReplies implements AutoCloseable {
   private volatile boolean stopped;
   private Thread thread;
 
-  KafkaReplies(Map<String, Object> common, KafkaLoadPlan plan, String outputTopic, String dlqTopic,
-      boolean readCommitted, LoadStats stats) {
+  KafkaReplies(
+      Map<String, Object> common,
+      KafkaLoadPlan plan,
+      String outputTopic,
+      String dlqTopic,
+      boolean readCommitted,
+      LoadStats stats) {
     Map<String, Object> c = new HashMap<>(common);
     c.put(ConsumerConfig.CLIENT_ID_CONFIG, "loadgen-replies-" + plan.runId());
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, readCommitted ? "read_committed" : "read_uncommitted");
+    c.put(
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        readCommitted ? "read_committed" : "read_uncommitted");
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "20");
     this.consumer = new KafkaConsumer<>(c);
     this.plan = plan;
@@ -48,7 +55,9 @@ final class KafkaReplies implements AutoCloseable {
     this.stats = stats;
     List<TopicPartition> tps = new ArrayList<>();
     for (String t : List.of(outputTopic, dlqTopic)) {
-      consumer.partitionsFor(t, Duration.ofSeconds(10)).forEach(p -> tps.add(new TopicPartition(t, p.partition())));
+      consumer
+          .partitionsFor(t, Duration.ofSeconds(10))
+          .forEach(p -> tps.add(new TopicPartition(t, p.partition())));
     }
     consumer.assign(tps);
     consumer.seekToEnd(tps);

@@ -19,9 +19,24 @@ import java.util.stream.Collectors;
  * consumer-group lag seen on the input topic during the run (-1: not measured).
  */
 public record LoadReport(
-    String transport, String mode, int clients, double ratePerClient, double seconds,
-    long sent, long answered, long answeredMeasured, long dropped, long unanswered, Map<String, Long> errors,
-    double p50Ms, double p99Ms, double p999Ms, double maxMs, double p99SloMs, long duplicates, long maxLag) {
+    String transport,
+    String mode,
+    int clients,
+    double ratePerClient,
+    double seconds,
+    long sent,
+    long answered,
+    long answeredMeasured,
+    long dropped,
+    long unanswered,
+    Map<String, Long> errors,
+    double p50Ms,
+    double p99Ms,
+    double p999Ms,
+    double maxMs,
+    double p99SloMs,
+    long duplicates,
+    long maxLag) {
 
   public double targetRate() {
     return clients * ratePerClient;
@@ -36,33 +51,99 @@ public record LoadReport(
   }
 
   public boolean ok() {
-    return errorCount() == 0 && unanswered == 0 && p99Ms <= p99SloMs && throughput() >= 0.95 * targetRate();
+    return errorCount() == 0
+        && unanswered == 0
+        && p99Ms <= p99SloMs
+        && throughput() >= 0.95 * targetRate();
   }
 
   public String table() {
-    String head = String.format(Locale.ROOT, "%-9s %-8s %7s %9s %9s %8s %8s %8s %7s %10s %8s %8s %8s %8s  %s%n",
-        "transport", "mode", "clients", "rate/cl", "target/s", "sent", "answered", "dropped", "errors", "answered/s",
-        "p50 ms", "p99 ms", "p999 ms", "max ms", "verdict");
-    String row = String.format(Locale.ROOT, "%-9s %-8s %7d %9.1f %9.0f %8d %8d %8d %7d %10.1f %8.2f %8.2f %8.2f %8.2f  %s%n",
-        transport, mode, clients, ratePerClient, targetRate(), sent, answered, dropped, errorCount(), throughput(),
-        p50Ms, p99Ms, p999Ms, maxMs, verdict());
+    String head =
+        String.format(
+            Locale.ROOT,
+            "%-9s %-8s %7s %9s %9s %8s %8s %8s %7s %10s %8s %8s %8s %8s  %s%n",
+            "transport",
+            "mode",
+            "clients",
+            "rate/cl",
+            "target/s",
+            "sent",
+            "answered",
+            "dropped",
+            "errors",
+            "answered/s",
+            "p50 ms",
+            "p99 ms",
+            "p999 ms",
+            "max ms",
+            "verdict");
+    String row =
+        String.format(
+            Locale.ROOT,
+            "%-9s %-8s %7d %9.1f %9.0f %8d %8d %8d %7d %10.1f %8.2f %8.2f %8.2f %8.2f  %s%n",
+            transport,
+            mode,
+            clients,
+            ratePerClient,
+            targetRate(),
+            sent,
+            answered,
+            dropped,
+            errorCount(),
+            throughput(),
+            p50Ms,
+            p99Ms,
+            p999Ms,
+            maxMs,
+            verdict());
     String errs = errors.isEmpty() ? "" : "errors: " + errors + "\n";
-    String extra = duplicates > 0 || maxLag >= 0
-        ? "duplicates: " + duplicates + (maxLag >= 0 ? ", max consumer-group lag: " + maxLag + " records" : "") + "\n" : "";
+    String extra =
+        duplicates > 0 || maxLag >= 0
+            ? "duplicates: "
+                + duplicates
+                + (maxLag >= 0 ? ", max consumer-group lag: " + maxLag + " records" : "")
+                + "\n"
+            : "";
     return head + row + errs + extra;
   }
 
   public String verdict() {
-    return ok() ? "ok" : "NOT ok (p99 objective " + p99SloMs + " ms" + (unanswered > 0 ? ", " + unanswered + " unanswered" : "") + ")";
+    return ok()
+        ? "ok"
+        : "NOT ok (p99 objective "
+            + p99SloMs
+            + " ms"
+            + (unanswered > 0 ? ", " + unanswered + " unanswered" : "")
+            + ")";
   }
 
-  static final String CSV_HEADER = "transport,mode,clients,rate_per_client,target_per_s,seconds,sent,answered,dropped,"
-      + "unanswered,errors,answered_per_s,p50_ms,p99_ms,p999_ms,max_ms,ok,duplicates,max_lag";
+  static final String CSV_HEADER =
+      "transport,mode,clients,rate_per_client,target_per_s,seconds,sent,answered,dropped,"
+          + "unanswered,errors,answered_per_s,p50_ms,p99_ms,p999_ms,max_ms,ok,duplicates,max_lag";
 
   public String csvRow() {
-    return String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.1f,%.1f,%d,%d,%d,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%s,%d,%s",
-        transport, mode, clients, ratePerClient, targetRate(), seconds, sent, answered, dropped, unanswered,
-        errorCount(), throughput(), p50Ms, p99Ms, p999Ms, maxMs, ok(), duplicates, maxLag >= 0 ? Long.toString(maxLag) : "");
+    return String.format(
+        Locale.ROOT,
+        "%s,%s,%d,%.2f,%.1f,%.1f,%d,%d,%d,%d,%d,%.1f,%.3f,%.3f,%.3f,%.3f,%s,%d,%s",
+        transport,
+        mode,
+        clients,
+        ratePerClient,
+        targetRate(),
+        seconds,
+        sent,
+        answered,
+        dropped,
+        unanswered,
+        errorCount(),
+        throughput(),
+        p50Ms,
+        p99Ms,
+        p999Ms,
+        maxMs,
+        ok(),
+        duplicates,
+        maxLag >= 0 ? Long.toString(maxLag) : "");
   }
 
   /** Appends this run to {@code csv}, writing the header first if the file is new. */
@@ -71,12 +152,16 @@ public record LoadReport(
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    String text = (Files.exists(csv) && Files.size(csv) > 0 ? "" : CSV_HEADER + "\n") + csvRow() + "\n";
-    Files.writeString(csv, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    String text =
+        (Files.exists(csv) && Files.size(csv) > 0 ? "" : CSV_HEADER + "\n") + csvRow() + "\n";
+    Files.writeString(
+        csv, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
   }
 
   @Override
   public String toString() {
-    return errors.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",", csvRow() + " [", "]"));
+    return errors.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(",", csvRow() + " [", "]"));
   }
 }

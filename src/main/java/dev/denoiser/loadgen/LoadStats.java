@@ -81,15 +81,29 @@ public final class LoadStats {
   }
 
   /** The run's numbers. */
-  public LoadReport report(String transport, String mode, int clients, double ratePerClient, double p99SloMs) {
+  public LoadReport report(
+      String transport, String mode, int clients, double ratePerClient, double p99SloMs) {
     Histogram h = latencies.getIntervalHistogram();
     double seconds = (measureToNanos - measureFromNanos) / 1e9;
-    return new LoadReport(transport, mode, clients, ratePerClient, seconds, sent.sum(), answered.sum(),
-        answeredMeasured.sum(), dropped.sum(),
-        unanswered.sum(), Map.copyOf(toMap()), h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0,
+    return new LoadReport(
+        transport,
+        mode,
+        clients,
+        ratePerClient,
+        seconds,
+        sent.sum(),
+        answered.sum(),
+        answeredMeasured.sum(),
+        dropped.sum(),
+        unanswered.sum(),
+        Map.copyOf(toMap()),
+        h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(50) / 1000.0,
         h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99) / 1000.0,
-        h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, p99SloMs,
-        duplicates.sum(), maxLag.get());
+        h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0,
+        p99SloMs,
+        duplicates.sum(),
+        maxLag.get());
   }
 
   private Map<String, Long> toMap() {

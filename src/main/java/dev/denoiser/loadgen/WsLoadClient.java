@@ -15,7 +15,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * One WebSocket feed of a load run: sends a noisy digit (one binary message) every 1/rate seconds
  * on a fixed schedule, matches each reply to its frame by sequence number and reports latency from
- * the frame's due time, errors by code, and the server's drop count. Runs on its socket's event loop.
+ * the frame's due time, errors by code, and the server's drop count. Runs on its socket's event
+ * loop.
  */
 final class WsLoadClient {
   private static final int RING = 1 << 16;
@@ -43,27 +44,42 @@ final class WsLoadClient {
   }
 
   Future<Void> connect(WebSocketClient client, WebSocketConnectOptions options) {
-    return client.connect(options).map(w -> {
-      ws = w;
-      w.binaryMessageHandler(this::onReply);
-      w.textMessageHandler(t -> stats.error(new JsonObject(t).getString("code", "UNKNOWN")));
-      w.closeHandler(v -> {
-        if (!closing) {
-          stats.error("CLOSED_" + w.closeStatusCode());
-        }
-      });
-      return (Void) null;
-    }).onFailure(e -> stats.error(e instanceof UpgradeRejectedException u ? "REFUSED_" + u.getStatus() : "CONNECT"));
+    return client
+        .connect(options)
+        .map(
+            w -> {
+              ws = w;
+              w.binaryMessageHandler(this::onReply);
+              w.textMessageHandler(
+                  t -> stats.error(new JsonObject(t).getString("code", "UNKNOWN")));
+              w.closeHandler(
+                  v -> {
+                    if (!closing) {
+                      stats.error("CLOSED_" + w.closeStatusCode());
+                    }
+                  });
+              return (Void) null;
+            })
+        .onFailure(
+            e ->
+                stats.error(
+                    e instanceof UpgradeRejectedException u
+                        ? "REFUSED_" + u.getStatus()
+                        : "CONNECT"));
   }
 
-  /** Starts sending: the first frame is due at {@code firstDue}, the last before {@code endNanos}. */
+  /**
+   * Starts sending: the first frame is due at {@code firstDue}, the last before {@code endNanos}.
+   */
   void start(long firstDueNanos, long endNanos) {
     this.firstDue = firstDueNanos;
     this.endNanos = endNanos;
     vertx.runOnContext(v -> sendDue());
   }
 
-  /** Sends every frame that is due, then sleeps until the next one (timers have 1 ms resolution). */
+  /**
+   * Sends every frame that is due, then sleeps until the next one (timers have 1 ms resolution).
+   */
   private void sendDue() {
     timer = -1;
     long now = System.nanoTime();
@@ -98,12 +114,13 @@ final class WsLoadClient {
   /** Stops sending, waits up to {@code drainMillis} for the replies still due, then closes. */
   Future<Void> finish(long drainMillis) {
     Promise<Void> done = Promise.promise();
-    vertx.runOnContext(v -> {
-      if (timer >= 0) {
-        vertx.cancelTimer(timer);
-      }
-      awaitReplies(System.nanoTime() + drainMillis * 1_000_000L, done);
-    });
+    vertx.runOnContext(
+        v -> {
+          if (timer >= 0) {
+            vertx.cancelTimer(timer);
+          }
+          awaitReplies(System.nanoTime() + drainMillis * 1_000_000L, done);
+        });
     return done.future();
   }
 
@@ -113,7 +130,8 @@ final class WsLoadClient {
       stats.dropped(dropped);
       stats.unanswered(Math.max(0, pending));
       closing = true;
-      (ws == null || ws.isClosed() ? Future.<Void>succeededFuture() : ws.close()).onComplete(x -> done.complete());
+      (ws == null || ws.isClosed() ? Future.<Void>succeededFuture() : ws.close())
+          .onComplete(x -> done.complete());
       return;
     }
     vertx.setTimer(10, id -> awaitReplies(deadline, done));

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What readiness needs to know besides "started and a model is loaded": whether the service is
- * draining (a SIGTERM was received) and which parts report a problem (a Kafka ingest that makes
- * no progress with a backlog, a models-topic follower that stopped). Any problem, or draining,
- * makes {@code /v2/health/ready} answer 503. Thread-safe; the gauge
- * {@code denoiser_health_problems} counts the open problems.
+ * draining (a SIGTERM was received) and which parts report a problem (a Kafka ingest that makes no
+ * progress with a backlog, a models-topic follower that stopped). Any problem, or draining, makes
+ * {@code /v2/health/ready} answer 503. Thread-safe; the gauge {@code denoiser_health_problems}
+ * counts the open problems.
  */
 public final class Health {
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -20,7 +20,8 @@ public final class Health {
 
   Health(MeterRegistry registry) {
     Gauge.builder("denoiser_health_problems", problems, Map::size)
-        .description("Parts of the service that report a problem (readiness is false while any is open)")
+        .description(
+            "Parts of the service that report a problem (readiness is false while any is open)")
         .register(registry);
   }
 

@@ -17,9 +17,9 @@ import java.util.function.Supplier;
 /**
  * The service's own meters, on the registry that {@code GET /metrics} scrapes.
  *
- * <p>Inference meters follow Triton's names ({@code nv_inference_request_success},
- * {@code nv_inference_queue_duration_us}, ...; Prometheus adds {@code _total} to counters), so
- * existing dashboards carry over. Meters Triton has no name for start with {@code denoiser_}.
+ * <p>Inference meters follow Triton's names ({@code nv_inference_request_success}, {@code
+ * nv_inference_queue_duration_us}, ...; Prometheus adds {@code _total} to counters), so existing
+ * dashboards carry over. Meters Triton has no name for start with {@code denoiser_}.
  */
 public final class ServiceMetrics {
   private final MeterRegistry registry;
@@ -60,14 +60,18 @@ public final class ServiceMetrics {
 
   /** Sets the gauge {@code denoiser_model_version{model}} to the version now serving. */
   public void modelVersion(String model, long version) {
-    versions.computeIfAbsent(model, m -> {
-      AtomicLong v = new AtomicLong();
-      Gauge.builder("denoiser_model_version", v, AtomicLong::doubleValue)
-          .description("Version of the model now serving")
-          .tag("model", m)
-          .register(registry);
-      return v;
-    }).set(version);
+    versions
+        .computeIfAbsent(
+            model,
+            m -> {
+              AtomicLong v = new AtomicLong();
+              Gauge.builder("denoiser_model_version", v, AtomicLong::doubleValue)
+                  .description("Version of the model now serving")
+                  .tag("model", m)
+                  .register(registry);
+              return v;
+            })
+        .set(version);
   }
 
   public void modelLoadFailure(String model, String reason) {
@@ -102,38 +106,76 @@ public final class ServiceMetrics {
     PerModel(MeterRegistry r, String model) {
       this.registry = r;
       this.model = model;
-      execCount = Counter.builder("nv_inference_exec_count").tag("model", model)
-          .description("ONNX Runtime runs (one per batch)").register(r);
-      inferenceCount = Counter.builder("nv_inference_count").tag("model", model)
-          .description("Frames run through the model").register(r);
-      success = Counter.builder("nv_inference_request_success").tag("model", model)
-          .description("Requests answered with a result").register(r);
-      requestDurationUs = Counter.builder("nv_inference_request_duration_us").tag("model", model)
-          .description("Cumulative time from batcher arrival to reply, microseconds").register(r);
-      queueDurationUs = Counter.builder("nv_inference_queue_duration_us").tag("model", model)
-          .description("Cumulative time requests waited in the queue, microseconds").register(r);
-      computeDurationUs = Counter.builder("nv_inference_compute_infer_duration_us").tag("model", model)
-          .description("Cumulative ONNX Runtime time, microseconds (per batch)").register(r);
-      batchSize = DistributionSummary.builder("denoiser_batch_size").tag("model", model)
-          .description("Frames per ONNX Runtime run")
-          .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
-          .register(r);
-      queueTime = Timer.builder("denoiser_queue_time").tag("model", model)
-          .description("Time a request waited in the batcher's queue")
-          .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
-              Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-              Duration.ofMillis(500))
-          .register(r);
-      computeTime = Timer.builder("denoiser_compute_time").tag("model", model)
-          .description("Duration of one ONNX Runtime run (a whole batch)")
-          .serviceLevelObjectives(Duration.ofNanos(100_000), Duration.ofMillis(1), Duration.ofMillis(5),
-              Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
-              Duration.ofMillis(500))
-          .register(r);
-      noiseSigma = DistributionSummary.builder("denoiser_noise_sigma").tag("model", model)
-          .description("Estimated Gaussian noise sigma of the input frames, 0-255 scale")
-          .serviceLevelObjectives(1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100)
-          .register(r);
+      execCount =
+          Counter.builder("nv_inference_exec_count")
+              .tag("model", model)
+              .description("ONNX Runtime runs (one per batch)")
+              .register(r);
+      inferenceCount =
+          Counter.builder("nv_inference_count")
+              .tag("model", model)
+              .description("Frames run through the model")
+              .register(r);
+      success =
+          Counter.builder("nv_inference_request_success")
+              .tag("model", model)
+              .description("Requests answered with a result")
+              .register(r);
+      requestDurationUs =
+          Counter.builder("nv_inference_request_duration_us")
+              .tag("model", model)
+              .description("Cumulative time from batcher arrival to reply, microseconds")
+              .register(r);
+      queueDurationUs =
+          Counter.builder("nv_inference_queue_duration_us")
+              .tag("model", model)
+              .description("Cumulative time requests waited in the queue, microseconds")
+              .register(r);
+      computeDurationUs =
+          Counter.builder("nv_inference_compute_infer_duration_us")
+              .tag("model", model)
+              .description("Cumulative ONNX Runtime time, microseconds (per batch)")
+              .register(r);
+      batchSize =
+          DistributionSummary.builder("denoiser_batch_size")
+              .tag("model", model)
+              .description("Frames per ONNX Runtime run")
+              .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256)
+              .register(r);
+      queueTime =
+          Timer.builder("denoiser_queue_time")
+              .tag("model", model)
+              .description("Time a request waited in the batcher's queue")
+              .serviceLevelObjectives(
+                  Duration.ofNanos(100_000),
+                  Duration.ofMillis(1),
+                  Duration.ofMillis(5),
+                  Duration.ofMillis(10),
+                  Duration.ofMillis(25),
+                  Duration.ofMillis(50),
+                  Duration.ofMillis(100),
+                  Duration.ofMillis(500))
+              .register(r);
+      computeTime =
+          Timer.builder("denoiser_compute_time")
+              .tag("model", model)
+              .description("Duration of one ONNX Runtime run (a whole batch)")
+              .serviceLevelObjectives(
+                  Duration.ofNanos(100_000),
+                  Duration.ofMillis(1),
+                  Duration.ofMillis(5),
+                  Duration.ofMillis(10),
+                  Duration.ofMillis(25),
+                  Duration.ofMillis(50),
+                  Duration.ofMillis(100),
+                  Duration.ofMillis(500))
+              .register(r);
+      noiseSigma =
+          DistributionSummary.builder("denoiser_noise_sigma")
+              .tag("model", model)
+              .description("Estimated Gaussian noise sigma of the input frames, 0-255 scale")
+              .serviceLevelObjectives(1, 2, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100)
+              .register(r);
     }
 
     /** One frame's noise estimate (NaN: not measured, not recorded). */
@@ -144,9 +186,16 @@ public final class ServiceMetrics {
     }
 
     public void failure(ErrorCode code) {
-      failures.computeIfAbsent(code, c -> Counter.builder("nv_inference_request_failure")
-          .tag("model", model).tag("reason", c.name())
-          .description("Requests that failed, by error code").register(registry)).increment();
+      failures
+          .computeIfAbsent(
+              code,
+              c ->
+                  Counter.builder("nv_inference_request_failure")
+                      .tag("model", model)
+                      .tag("reason", c.name())
+                      .description("Requests that failed, by error code")
+                      .register(registry))
+          .increment();
     }
 
     public void batch(int size, long computeNanos) {

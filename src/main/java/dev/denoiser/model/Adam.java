@@ -23,10 +23,11 @@ final class Adam {
   Adam(Map<String, NDArray> params, NDManager manager, double lr) {
     this.params = params;
     this.lr = (float) lr;
-    params.forEach((k, p) -> {
-      m.put(k, manager.zeros(p.getShape()));
-      v.put(k, manager.zeros(p.getShape()));
-    });
+    params.forEach(
+        (k, p) -> {
+          m.put(k, manager.zeros(p.getShape()));
+          v.put(k, manager.zeros(p.getShape()));
+        });
   }
 
   /** One update from the gradients the last backward pass left, which it then zeroes. */

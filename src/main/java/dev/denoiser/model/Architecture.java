@@ -4,13 +4,15 @@ import java.util.List;
 
 /**
  * A named autoencoder architecture: the parameters it declares for a {@link NetSpec} and its
- * forward pass, written once against {@link Ops} so that training (DJL) and export (ONNX) run
- * the same graph. Inputs are [N,C,H,W] in [0,1]; {@link Result#logits} are pre-sigmoid, or for a
- * {@link #residual()} architecture the unclipped output.
+ * forward pass, written once against {@link Ops} so that training (DJL) and export (ONNX) run the
+ * same graph. Inputs are [N,C,H,W] in [0,1]; {@link Result#logits} are pre-sigmoid, or for a {@link
+ * #residual()} architecture the unclipped output.
  */
 public interface Architecture {
-  /** What a forward pass produces: output logits [N,1,H,W], the published latent [N,D], and for
-   * variational models the posterior's mean and log-variance. */
+  /**
+   * What a forward pass produces: output logits [N,1,H,W], the published latent [N,D], and for
+   * variational models the posterior's mean and log-variance.
+   */
   record Result<T>(T logits, T latent, T mu, T logvar) {
     public Result(T logits, T latent) {
       this(logits, latent, null, null);

@@ -8,10 +8,17 @@ public final class Architectures {
   private static final Map<String, Architecture> ALL = new LinkedHashMap<>();
 
   static {
-    for (Architecture a : new Architecture[] {
-      new LinearAe(), new ConvTransposeAe(), new ConvUpsampleAe(), new ConvUnpoolAe(), new Vae(),
-      ResidualUNet.full(), ResidualUNet.half(), ResidualUNet.lite()
-    }) {
+    for (Architecture a :
+        new Architecture[] {
+          new LinearAe(),
+          new ConvTransposeAe(),
+          new ConvUpsampleAe(),
+          new ConvUnpoolAe(),
+          new Vae(),
+          ResidualUNet.full(),
+          ResidualUNet.half(),
+          ResidualUNet.lite()
+        }) {
       ALL.put(a.name(), a);
     }
   }
@@ -21,8 +28,8 @@ public final class Architectures {
   public static Architecture get(String name) {
     Architecture a = ALL.get(name);
     if (a == null) {
-      throw new ModelException("unknown architecture '" + name + "'; known: "
-          + String.join(", ", ALL.keySet()));
+      throw new ModelException(
+          "unknown architecture '" + name + "'; known: " + String.join(", ", ALL.keySet()));
     }
     return a;
   }

@@ -11,10 +11,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The weighted average of the weights of several exported models of one network (fine-tunes of
- * one model, so they share a basin; averaging such weights, as in "model soups", can keep the
- * strengths of each fine-tune). The card is the first model's, with the new hash and a note
- * naming the parts.
+ * The weighted average of the weights of several exported models of one network (fine-tunes of one
+ * model, so they share a basin; averaging such weights, as in "model soups", can keep the strengths
+ * of each fine-tune). The card is the first model's, with the new hash and a note naming the parts.
  */
 public final class Averaging {
   private Averaging() {}
@@ -24,8 +23,10 @@ public final class Averaging {
     if (onnx.size() < 2) {
       throw new ModelException("averaging needs at least two models, got " + onnx.size());
     }
-    List<Double> t = weights == null || weights.isEmpty()
-        ? onnx.stream().map(p -> 1.0 / onnx.size()).toList() : weights;
+    List<Double> t =
+        weights == null || weights.isEmpty()
+            ? onnx.stream().map(p -> 1.0 / onnx.size()).toList()
+            : weights;
     if (t.size() != onnx.size()) {
       throw new ModelException(onnx.size() + " models but " + t.size() + " weights");
     }
@@ -58,15 +59,20 @@ public final class Averaging {
     try {
       OnnxExporter.checkWritable(dir);
       Files.createDirectories(dir);
-      JsonObject card = new JsonObject(Files.readString(onnx.get(0).resolveSibling(ModelCard.FILE),
-          StandardCharsets.UTF_8));
+      JsonObject card =
+          new JsonObject(
+              Files.readString(onnx.get(0).resolveSibling(ModelCard.FILE), StandardCharsets.UTF_8));
       StringBuilder note = new StringBuilder("Weights: the average of");
       JsonArray partsJson = new JsonArray();
       for (int k = 0; k < onnx.size(); k++) {
-        note.append(k == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%.2f", t.get(k)))
-            .append(" x ").append(onnx.get(k).getParent().getFileName());
-        partsJson.add(new JsonObject().put("weight", t.get(k))
-            .put("sha256", OnnxExporter.sha256(Files.readAllBytes(onnx.get(k)))));
+        note.append(k == 0 ? " " : ", ")
+            .append(String.format(Locale.ROOT, "%.2f", t.get(k)))
+            .append(" x ")
+            .append(onnx.get(k).getParent().getFileName());
+        partsJson.add(
+            new JsonObject()
+                .put("weight", t.get(k))
+                .put("sha256", OnnxExporter.sha256(Files.readAllBytes(onnx.get(k)))));
       }
       card.put("averageOf", partsJson);
       card.put("notes", (card.getString("notes", "") + " " + note + ".").strip());
@@ -75,7 +81,8 @@ public final class Averaging {
       Files.writeString(dir.resolve(ModelCard.FILE), card.encodePrettily(), StandardCharsets.UTF_8);
       return ModelCard.read(dir.resolve(ModelCard.FILE));
     } catch (IOException e) {
-      throw new ModelException("cannot write the averaged model to " + dir + ": " + e.getMessage(), e);
+      throw new ModelException(
+          "cannot write the averaged model to " + dir + ": " + e.getMessage(), e);
     }
   }
 }

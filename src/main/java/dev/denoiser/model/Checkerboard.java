@@ -1,8 +1,8 @@
 package dev.denoiser.model;
 
 /**
- * Measures checkerboard artifacts: the model's output for a constant grey input should be flat,
- * and any energy at the Nyquist frequencies (a pattern that alternates every pixel, by rows, by
+ * Measures checkerboard artifacts: the model's output for a constant grey input should be flat, and
+ * any energy at the Nyquist frequencies (a pattern that alternates every pixel, by rows, by
  * columns, or both) is an artifact of the upsampling. Reported as the RMS amplitude of the three
  * Nyquist components, on the interior of a 64x64 output (a border of 16 pixels is dropped so the
  * zero padding, which reaches about 12 pixels in, does not count), in grey levels of [0,1].

@@ -17,8 +17,8 @@ import java.util.Map;
  * The training state after a whole epoch: spec, config, epochs done, loss history, parameters and
  * Adam's moments. Written to a temporary file and renamed over the old one, so an interrupted run
  * always leaves the last complete checkpoint behind. {@code images} and {@code seconds} add up the
- * training so far (for the throughput). Binary: magic {@code DNCK}, version, a JSON
- * header, then three blocks of named float32 tensors (big-endian).
+ * training so far (for the throughput). Binary: magic {@code DNCK}, version, a JSON header, then
+ * three blocks of named float32 tensors (big-endian).
  */
 public record Checkpoint(
     NetSpec spec,
@@ -46,11 +46,16 @@ public record Checkpoint(
           new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
         out.writeInt(MAGIC);
         out.writeInt(1);
-        JsonObject head = new JsonObject().put("net", spec.toJson()).put("config", config.toJson())
-            .put("epochsDone", epochsDone).put("adamSteps", adamSteps)
-            .put("epochLoss", new JsonArray(new ArrayList<>(epochLoss)))
-            .put("curve", new JsonArray(new ArrayList<>(curve)))
-            .put("images", images).put("seconds", seconds);
+        JsonObject head =
+            new JsonObject()
+                .put("net", spec.toJson())
+                .put("config", config.toJson())
+                .put("epochsDone", epochsDone)
+                .put("adamSteps", adamSteps)
+                .put("epochLoss", new JsonArray(new ArrayList<>(epochLoss)))
+                .put("curve", new JsonArray(new ArrayList<>(curve)))
+                .put("images", images)
+                .put("seconds", seconds);
         byte[] h = head.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         out.writeInt(h.length);
         out.write(h);
@@ -76,10 +81,17 @@ public record Checkpoint(
       Weights p = readWeights(in);
       Weights m1 = readWeights(in);
       Weights m2 = readWeights(in);
-      return new Checkpoint(NetSpec.fromJson(head.getJsonObject("net")),
-          TrainConfig.fromJson(head.getJsonObject("config")), head.getInteger("epochsDone"),
-          head.getLong("adamSteps"), p, m1, m2, doubles(head.getJsonArray("epochLoss")),
-          doubles(head.getJsonArray("curve")), head.getLong("images", 0L),
+      return new Checkpoint(
+          NetSpec.fromJson(head.getJsonObject("net")),
+          TrainConfig.fromJson(head.getJsonObject("config")),
+          head.getInteger("epochsDone"),
+          head.getLong("adamSteps"),
+          p,
+          m1,
+          m2,
+          doubles(head.getJsonArray("epochLoss")),
+          doubles(head.getJsonArray("curve")),
+          head.getLong("images", 0L),
           head.getDouble("seconds", 0.0));
     } catch (IOException | RuntimeException e) {
       if (e instanceof ModelException me) {

@@ -1,11 +1,11 @@
 package dev.denoiser.model;
 
 /**
- * {@code conv-transpose}: the encoder of {@link ConvUpsampleAe}, and a decoder of two 3x3
- * stride-2 transposed convolutions (exported as ONNX ConvTranspose). Where the kernel overlaps
- * unevenly (3 is not a multiple of the stride 2) even and odd output pixels get different sums of
- * weights: the source of checkerboard artifacts. Fully convolutional (multiples of 4); latent is
- * the globally averaged bottleneck ([N,c2]).
+ * {@code conv-transpose}: the encoder of {@link ConvUpsampleAe}, and a decoder of two 3x3 stride-2
+ * transposed convolutions (exported as ONNX ConvTranspose). Where the kernel overlaps unevenly (3
+ * is not a multiple of the stride 2) even and odd output pixels get different sums of weights: the
+ * source of checkerboard artifacts. Fully convolutional (multiples of 4); latent is the globally
+ * averaged bottleneck ([N,c2]).
  */
 public final class ConvTransposeAe extends ConvAe {
   @Override

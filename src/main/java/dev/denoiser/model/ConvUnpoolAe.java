@@ -3,9 +3,9 @@ package dev.denoiser.model;
 /**
  * {@code conv-unpool}: 3x3 convolutions with 2x2 max pooling down to H/4 x W/4, and a decoder that
  * max-unpools with the encoder's pooling indices (ONNX MaxPool with its Indices output, then
- * MaxUnpool). Fully convolutional (multiples of 4); latent is the globally averaged bottleneck.
- * The indices carry where every maximum was, so the decoder gets position information that is
- * not in the latent: the latent alone cannot reconstruct the image.
+ * MaxUnpool). Fully convolutional (multiples of 4); latent is the globally averaged bottleneck. The
+ * indices carry where every maximum was, so the decoder gets position information that is not in
+ * the latent: the latent alone cannot reconstruct the image.
  */
 public final class ConvUnpoolAe extends ConvAe {
   @Override

@@ -4,13 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code conv-upsample}, the default denoiser: two 3x3 stride-2 convolutions down to H/4 x W/4
- * with {@code c2} channels, then twice nearest-neighbour upsampling followed by a 3x3 convolution.
- * Every output pixel is computed the same way whatever its position, so there is no
- * checkerboard. Optionally ({@link NetSpec#mid()}, {@link NetSpec#unet()}) more 3x3
- * convolutions at the bottleneck ({@code mid1}, {@code mid2}, ...) and the first encoder level
- * added to the first decoder level. Fully convolutional (H, W multiples of 4); the latent is the
- * encoder's bottleneck averaged over positions ([N,c2]).
+ * {@code conv-upsample}, the default denoiser: two 3x3 stride-2 convolutions down to H/4 x W/4 with
+ * {@code c2} channels, then twice nearest-neighbour upsampling followed by a 3x3 convolution. Every
+ * output pixel is computed the same way whatever its position, so there is no checkerboard.
+ * Optionally ({@link NetSpec#mid()}, {@link NetSpec#unet()}) more 3x3 convolutions at the
+ * bottleneck ({@code mid1}, {@code mid2}, ...) and the first encoder level added to the first
+ * decoder level. Fully convolutional (H, W multiples of 4); the latent is the encoder's bottleneck
+ * averaged over positions ([N,c2]).
  */
 public final class ConvUpsampleAe extends ConvAe {
   @Override

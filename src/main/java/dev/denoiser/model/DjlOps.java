@@ -15,9 +15,9 @@ import java.util.SplittableRandom;
  * {@link Ops} computed with DJL arrays on the PyTorch engine. Everything here is differentiable
  * with the engine's autograd, built only from operations the PyTorch engine implements: the
  * transposed convolution is a zero-insertion followed by an ordinary convolution with the kernel
- * flipped and its in/out axes swapped (DJL's PyTorch engine has no deconvolution), and max
- * pooling with indices is an argmax over each 2x2 window turned into a one-hot mask. Upsampling
- * followed by a convolution runs in the equivalent sub-pixel form ({@link SubPixel}).
+ * flipped and its in/out axes swapped (DJL's PyTorch engine has no deconvolution), and max pooling
+ * with indices is an argmax over each 2x2 window turned into a one-hot mask. Upsampling followed by
+ * a convolution runs in the equivalent sub-pixel form ({@link SubPixel}).
  */
 public final class DjlOps implements Ops<NDArray> {
   private static final Shape ONE = new Shape(1, 1);
@@ -28,8 +28,8 @@ public final class DjlOps implements Ops<NDArray> {
 
   /**
    * @param params the network's parameters by name
-   * @param sampler the generator for the VAE's noise while training, or null for inference (the
-   *     VAE then decodes mu)
+   * @param sampler the generator for the VAE's noise while training, or null for inference (the VAE
+   *     then decodes mu)
    */
   public DjlOps(Map<String, NDArray> params, SplittableRandom sampler) {
     this.params = params;
@@ -93,7 +93,8 @@ public final class DjlOps implements Ops<NDArray> {
     long c = s.get(1);
     long h = s.get(2) / 2;
     long w = s.get(3) / 2;
-    NDArray windows = x.reshape(n, c, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4);
+    NDArray windows =
+        x.reshape(n, c, h, 2, w, 2).transpose(0, 1, 2, 4, 3, 5).reshape(n, c, h, w, 4);
     NDArray mask = windows.argMax(4).oneHot(4, DataType.FLOAT32);
     return new Pooled<>(windows.mul(mask).sum(new int[] {4}), mask);
   }
@@ -105,8 +106,11 @@ public final class DjlOps implements Ops<NDArray> {
     long c = s.get(1);
     long h = s.get(2);
     long w = s.get(3);
-    return x.expandDims(4).mul(pooled.indices()).reshape(n, c, h, w, 2, 2)
-        .transpose(0, 1, 2, 4, 3, 5).reshape(n, c, 2 * h, 2 * w);
+    return x.expandDims(4)
+        .mul(pooled.indices())
+        .reshape(n, c, h, w, 2, 2)
+        .transpose(0, 1, 2, 4, 3, 5)
+        .reshape(n, c, 2 * h, 2 * w);
   }
 
   @Override

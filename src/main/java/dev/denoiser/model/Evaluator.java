@@ -12,8 +12,8 @@ import java.util.Map;
 /**
  * Scores denoisers on a test set: mean per-image PSNR and SSIM of the output against the clean
  * image, for the noisy input itself, the 3x3 median, the best Gaussian blur (sigma picked per noise
- * from {@link #BLUR_SIGMAS}) and exported models run through ONNX Runtime. The noisy images for
- * one noise spec come from one fixed seed, so every method sees the same corruption.
+ * from {@link #BLUR_SIGMAS}) and exported models run through ONNX Runtime. The noisy images for one
+ * noise spec come from one fixed seed, so every method sees the same corruption.
  */
 public final class Evaluator {
   public static final double[] BLUR_SIGMAS = {0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0};
@@ -32,8 +32,13 @@ public final class Evaluator {
   public record Corrupted(Noise noise, float[] clean, float[] noisy, int n, int h, int w) {
     public static Corrupted of(ImageSet set, Noise noise, long seed) {
       float[] clean = set.floats(0, set.count());
-      return new Corrupted(noise, clean, noise.apply(clean, set.pixelsPerImage(), seed),
-          set.count(), set.height(), set.width());
+      return new Corrupted(
+          noise,
+          clean,
+          noise.apply(clean, set.pixelsPerImage(), seed),
+          set.count(),
+          set.height(),
+          set.width());
     }
   }
 
@@ -84,11 +89,11 @@ public final class Evaluator {
   }
 
   /**
-   * The whole comparison: rows are methods (noisy, median3, blur, then each model by name),
-   * columns the noise specs.
+   * The whole comparison: rows are methods (noisy, median3, blur, then each model by name), columns
+   * the noise specs.
    */
-  public static Map<String, Map<String, Score>> table(ImageSet test, List<Noise> noises,
-      Map<String, Path> models) {
+  public static Map<String, Map<String, Score>> table(
+      ImageSet test, List<Noise> noises, Map<String, Path> models) {
     Map<String, Map<String, Score>> rows = new LinkedHashMap<>();
     for (Noise nz : noises) {
       Corrupted c = Corrupted.of(test, nz, SEED);
@@ -97,7 +102,8 @@ public final class Evaluator {
       rows.computeIfAbsent("gaussian blur (best sigma)", k -> new LinkedHashMap<>())
           .put(nz.spec(), bestBlur(c));
       for (Map.Entry<String, Path> m : models.entrySet()) {
-        rows.computeIfAbsent(m.getKey(), k -> new LinkedHashMap<>()).put(nz.spec(), onnx(m.getValue(), c));
+        rows.computeIfAbsent(m.getKey(), k -> new LinkedHashMap<>())
+            .put(nz.spec(), onnx(m.getValue(), c));
       }
     }
     return rows;
@@ -115,17 +121,26 @@ public final class Evaluator {
     sb.append("\n|---|");
     specs.forEach(s -> sb.append("---|"));
     sb.append('\n');
-    rows.forEach((method, cells) -> {
-      sb.append("| ").append(method).append(" |");
-      for (String s : specs) {
-        Score sc = cells.get(s);
-        sb.append(sc == null ? " - |" : String.format(java.util.Locale.ROOT, " %.2f / %.3f%s |",
-            sc.psnr(), sc.ssim(), sc.detail() == null ? "" : " (" + sc.detail() + ")"));
-      }
-      sb.append('\n');
-    });
-    sb.append("\nCells: mean per-image PSNR in dB / mean SSIM against the clean digit. "
-        + "Models run through ONNX Runtime from their exported model.onnx.\n");
+    rows.forEach(
+        (method, cells) -> {
+          sb.append("| ").append(method).append(" |");
+          for (String s : specs) {
+            Score sc = cells.get(s);
+            sb.append(
+                sc == null
+                    ? " - |"
+                    : String.format(
+                        java.util.Locale.ROOT,
+                        " %.2f / %.3f%s |",
+                        sc.psnr(),
+                        sc.ssim(),
+                        sc.detail() == null ? "" : " (" + sc.detail() + ")"));
+          }
+          sb.append('\n');
+        });
+    sb.append(
+        "\nCells: mean per-image PSNR in dB / mean SSIM against the clean digit. "
+            + "Models run through ONNX Runtime from their exported model.onnx.\n");
     return sb.toString();
   }
 

@@ -1,8 +1,8 @@
 package dev.denoiser.model;
 
 /**
- * The classical baselines the autoencoders are measured against: a 3x3 median filter and a
- * Gaussian blur, on stacks of single-channel h x w images in [0,1], borders replicated.
+ * The classical baselines the autoencoders are measured against: a 3x3 median filter and a Gaussian
+ * blur, on stacks of single-channel h x w images in [0,1], borders replicated.
  */
 public final class Filters {
   private Filters() {}

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code linear}: fixed 28x28. Flatten, dense 784 to {@code c1} (ReLU), dense to the latent
- * ({@code latentDim}, no activation), dense back to {@code c1} (ReLU), dense to 784, sigmoid.
- * The latent is the code layer.
+ * {@code linear}: fixed 28x28. Flatten, dense 784 to {@code c1} (ReLU), dense to the latent ({@code
+ * latentDim}, no activation), dense back to {@code c1} (ReLU), dense to 784, sigmoid. The latent is
+ * the code layer.
  */
 public final class LinearAe implements Architecture {
   static final int SIZE = 28;

@@ -3,8 +3,8 @@ package dev.denoiser.model;
 /**
  * Image quality for single-channel images in [0,1]: PSNR (data range 1, capped at 100 dB for a
  * perfect match) and SSIM (Wang et al. 2004: Gaussian window sigma 1.5 truncated to 7x7, K1 = 0.01,
- * K2 = 0.03, averaged over the positions where the window fits). Scores over a set are the mean
- * of the per-image scores.
+ * K2 = 0.03, averaged over the positions where the window fits). Scores over a set are the mean of
+ * the per-image scores.
  */
 public final class Metrics {
   static final double MAX_PSNR = 100;
@@ -67,8 +67,8 @@ public final class Metrics {
         double va = saa - ma * ma;
         double vb = sbb - mb * mb;
         double cov = sab - ma * mb;
-        total += ((2 * ma * mb + C1) * (2 * cov + C2))
-            / ((ma * ma + mb * mb + C1) * (va + vb + C2));
+        total +=
+            ((2 * ma * mb + C1) * (2 * cov + C2)) / ((ma * ma + mb * mb + C1) * (va + vb + C2));
       }
     }
     return total / (ho * wo);

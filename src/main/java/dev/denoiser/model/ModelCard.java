@@ -10,9 +10,9 @@ import java.util.Objects;
 /**
  * The {@code card.json} that sits next to every {@code model.onnx} in {@code models/<name>/}.
  *
- * <p>The fields the service relies on are typed here; everything else a card says (training
- * config, metrics, gate decisions, notes) stays in {@link #json()} so writers can add to it
- * without breaking readers.
+ * <p>The fields the service relies on are typed here; everything else a card says (training config,
+ * metrics, gate decisions, notes) stays in {@link #json()} so writers can add to it without
+ * breaking readers.
  *
  * <p>Shape contract: input {@code noisy} [N,1,H,W] float32 in [0,1]; outputs {@code denoised}
  * [N,1,H,W] and {@code latent} [N,latentDim]. A fixed-size model has {@code height}/{@code width}
@@ -93,21 +93,25 @@ public record ModelCard(
   }
 
   public ModelCard withVersion(long v) {
-    return new ModelCard(name, architecture, v, sha256, height, width, sizeMultiple, latentDim, json);
+    return new ModelCard(
+        name, architecture, v, sha256, height, width, sizeMultiple, latentDim, json);
   }
 
   public ModelCard withSha256(String s) {
-    return new ModelCard(name, architecture, version, s, height, width, sizeMultiple, latentDim, json);
+    return new ModelCard(
+        name, architecture, version, s, height, width, sizeMultiple, latentDim, json);
   }
 
   public ModelCard withName(String n) {
-    return new ModelCard(n, architecture, version, sha256, height, width, sizeMultiple, latentDim, json);
+    return new ModelCard(
+        n, architecture, version, sha256, height, width, sizeMultiple, latentDim, json);
   }
 
   /** A copy with {@code key} set in the free-form part of the card. */
   public ModelCard with(String key, Object value) {
     JsonObject j = json.copy().put(key, value);
-    return new ModelCard(name, architecture, version, sha256, height, width, sizeMultiple, latentDim, j);
+    return new ModelCard(
+        name, architecture, version, sha256, height, width, sizeMultiple, latentDim, j);
   }
 
   public static ModelCard read(Path file) throws IOException {

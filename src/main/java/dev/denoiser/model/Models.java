@@ -5,8 +5,8 @@ import dev.denoiser.data.Noise;
 import java.nio.file.Path;
 
 /**
- * The entry points for code that trains, publishes and scores models (the trainer role, the
- * CLI). Everything here blocks: run it on a worker thread, never on an event loop.
+ * The entry points for code that trains, publishes and scores models (the trainer role, the CLI).
+ * Everything here blocks: run it on a worker thread, never on an event loop.
  *
  * <pre>{@code
  * Trainer.Result r = Models.train(spec, config, Mnist.locate(null).train(), listener);
@@ -19,8 +19,8 @@ public final class Models {
   private Models() {}
 
   /** Trains from a fresh seeded initialisation; no checkpoint. */
-  public static Trainer.Result train(NetSpec spec, TrainConfig config, ImageSet data,
-      TrainListener listener) {
+  public static Trainer.Result train(
+      NetSpec spec, TrainConfig config, ImageSet data, TrainListener listener) {
     return Trainer.train(spec, null, config, data, listener, null);
   }
 
@@ -28,14 +28,19 @@ public final class Models {
    * Trains starting from {@code initial} (e.g. {@code load(onnx).weights()}; null = fresh), saving
    * a checkpoint after every epoch to {@code checkpoint} (null = none) and resuming from it.
    */
-  public static Trainer.Result train(NetSpec spec, Weights initial, TrainConfig config,
-      ImageSet data, TrainListener listener, Path checkpoint) {
+  public static Trainer.Result train(
+      NetSpec spec,
+      Weights initial,
+      TrainConfig config,
+      ImageSet data,
+      TrainListener listener,
+      Path checkpoint) {
     return Trainer.train(spec, initial, config, data, listener, checkpoint);
   }
 
   /**
-   * Writes {@code dir/model.onnx} and {@code dir/card.json} from a trained model; the card's
-   * typed fields are filled from the network, {@code card}'s free-form JSON is kept. No metrics.
+   * Writes {@code dir/model.onnx} and {@code dir/card.json} from a trained model; the card's typed
+   * fields are filled from the network, {@code card}'s free-form JSON is kept. No metrics.
    */
   public static ModelCard export(NetModel model, ModelCard card, Path dir) {
     ModelCard full = OnnxExporter.card(card.name(), model.spec(), card.version(), card.json());
@@ -43,8 +48,8 @@ public final class Models {
   }
 
   /** Export plus metrics on {@code test} (through ONNX Runtime), samples.png and loss.png. */
-  public static ModelCard publish(String name, Trainer.Result result, ImageSet test, Path dir,
-      long version) {
+  public static ModelCard publish(
+      String name, Trainer.Result result, ImageSet test, Path dir, long version) {
     return Publisher.publish(name, result, test, dir, version, null);
   }
 

@@ -89,8 +89,8 @@ public final class NetModel implements AutoCloseable {
       ai.djl.pytorch.jni.JniUtils.setGradMode(false);
       try {
         Architecture.Result<NDArray> r = forward(x, null);
-        return new Prediction(output(r.logits()).toFloatArray(),
-            r.latent().toFloatArray(), arch().latentDim(spec));
+        return new Prediction(
+            output(r.logits()).toFloatArray(), r.latent().toFloatArray(), arch().latentDim(spec));
       } finally {
         ai.djl.pytorch.jni.JniUtils.setGradMode(was);
       }
@@ -106,13 +106,21 @@ public final class NetModel implements AutoCloseable {
   public String shapeProblem(int h, int w) {
     Architecture a = arch();
     if (!a.fullyConvolutional()) {
-      return h == 28 && w == 28 ? null
+      return h == 28 && w == 28
+          ? null
           : "architecture " + a.name() + " takes 28x28 images, got " + h + "x" + w;
     }
     int m = a.sizeMultiple();
-    return h > 0 && w > 0 && h % m == 0 && w % m == 0 ? null
-        : "architecture " + a.name() + " takes sizes that are positive multiples of " + m
-            + ", got " + h + "x" + w;
+    return h > 0 && w > 0 && h % m == 0 && w % m == 0
+        ? null
+        : "architecture "
+            + a.name()
+            + " takes sizes that are positive multiples of "
+            + m
+            + ", got "
+            + h
+            + "x"
+            + w;
   }
 
   /** A copy of the current parameters. */

@@ -10,34 +10,61 @@ import io.vertx.core.json.JsonObject;
  * {@code skip} adds a full-resolution path from the noisy input to the output logits, around the
  * bottleneck (convolutional models only): 0 = none, 1 = one 3x3 convolution, k &gt; 1 = a 3x3
  * convolution to k channels, ReLU, and a 3x3 convolution to one. The bottleneck then only has to
- * carry the digit's shape while fine detail comes from the input, which is what lets one model
- * work at low and high noise. {@code conv-upsample} only: {@code mid} extra 3x3 convolutions
- * (c2 to c2, ReLU) at the H/4 x W/4 bottleneck, and {@code unet} adds the first encoder level's
- * activations to the first decoder level's (both c1 channels at H/2 x W/2), U-Net style.
- * {@code channels}: 1 (gray) or 3 (RGB, {@code unet-residual} only). Stored in the card and the
- * ONNX metadata under {@code net} ({@code mid}, {@code unet} and {@code channels} only when set).
+ * carry the digit's shape while fine detail comes from the input, which is what lets one model work
+ * at low and high noise. {@code conv-upsample} only: {@code mid} extra 3x3 convolutions (c2 to c2,
+ * ReLU) at the H/4 x W/4 bottleneck, and {@code unet} adds the first encoder level's activations to
+ * the first decoder level's (both c1 channels at H/2 x W/2), U-Net style. {@code channels}: 1
+ * (gray) or 3 (RGB, {@code unet-residual} only). Stored in the card and the ONNX metadata under
+ * {@code net} ({@code mid}, {@code unet} and {@code channels} only when set).
  */
-public record NetSpec(String architecture, int c1, int c2, int latentDim, int skip, int mid,
-    boolean unet, int channels) {
+public record NetSpec(
+    String architecture,
+    int c1,
+    int c2,
+    int latentDim,
+    int skip,
+    int mid,
+    boolean unet,
+    int channels) {
   public NetSpec {
-    if (c1 <= 0 || c2 <= 0 || latentDim < 0 || skip < 0 || c1 > 4096 || c2 > 4096
-        || latentDim > 4096 || skip > 4096 || mid < 0 || mid > 64) {
-      throw new ModelException("impossible network sizes c1=" + c1 + " c2=" + c2
-          + " latentDim=" + latentDim + " skip=" + skip + " mid=" + mid);
+    if (c1 <= 0
+        || c2 <= 0
+        || latentDim < 0
+        || skip < 0
+        || c1 > 4096
+        || c2 > 4096
+        || latentDim > 4096
+        || skip > 4096
+        || mid < 0
+        || mid > 64) {
+      throw new ModelException(
+          "impossible network sizes c1="
+              + c1
+              + " c2="
+              + c2
+              + " latentDim="
+              + latentDim
+              + " skip="
+              + skip
+              + " mid="
+              + mid);
     }
     boolean natural = ResidualUNet.named(architecture);
     if ((mid > 0 || unet) && !"conv-upsample".equals(architecture) && !natural) {
       throw new ModelException("mid and unet are options of conv-upsample, not " + architecture);
     }
     if (channels != 1 && !(natural && channels == 3)) {
-      throw new ModelException("channels must be 1, or 3 for the unet-residual networks, got "
-          + channels + " for " + architecture);
+      throw new ModelException(
+          "channels must be 1, or 3 for the unet-residual networks, got "
+              + channels
+              + " for "
+              + architecture);
     }
   }
 
   /** A one-channel (gray) network. */
-  public NetSpec(String architecture, int c1, int c2, int latentDim, int skip, int mid,
-      boolean unet) {
+  public NetSpec(
+      String architecture, int c1, int c2, int latentDim, int skip, int mid, boolean unet) {
     this(architecture, c1, c2, latentDim, skip, mid, unet, 1);
   }
 
@@ -51,8 +78,13 @@ public record NetSpec(String architecture, int c1, int c2, int latentDim, int sk
   }
 
   public JsonObject toJson() {
-    JsonObject j = new JsonObject().put("architecture", architecture).put("c1", c1)
-        .put("c2", c2).put("latentDim", latentDim).put("skip", skip);
+    JsonObject j =
+        new JsonObject()
+            .put("architecture", architecture)
+            .put("c1", c1)
+            .put("c2", c2)
+            .put("latentDim", latentDim)
+            .put("skip", skip);
     if (mid > 0) {
       j.put("mid", mid);
     }
@@ -69,9 +101,15 @@ public record NetSpec(String architecture, int c1, int c2, int latentDim, int sk
     if (j == null) {
       throw new ModelException("the model has no 'net' description");
     }
-    return new NetSpec(j.getString("architecture", ""), j.getInteger("c1", 0),
-        j.getInteger("c2", 0), j.getInteger("latentDim", 0), skip(j.getValue("skip")),
-        j.getInteger("mid", 0), j.getBoolean("unet", false), j.getInteger("channels", 1));
+    return new NetSpec(
+        j.getString("architecture", ""),
+        j.getInteger("c1", 0),
+        j.getInteger("c2", 0),
+        j.getInteger("latentDim", 0),
+        skip(j.getValue("skip")),
+        j.getInteger("mid", 0),
+        j.getBoolean("unet", false),
+        j.getInteger("channels", 1));
   }
 
   /** Early cards wrote the skip as a boolean (true = one convolution). */

@@ -22,11 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a network as an ONNX model (IR 8, opset 17) with the service's contract: input
- * {@code noisy} [N,C,H,W] float32 in [0,1], outputs {@code denoised} [N,C,H,W] (sigmoid of the
- * logits, or for a residual architecture its output clipped to [0,1]) and {@code latent} [N,D]. N is dynamic ({@code dim_param} "N"); fully convolutional
- * models also have dynamic "H" and "W". The card's name, architecture, version, net, training,
- * noise and metrics go into the model's metadata props too.
+ * Writes a network as an ONNX model (IR 8, opset 17) with the service's contract: input {@code
+ * noisy} [N,C,H,W] float32 in [0,1], outputs {@code denoised} [N,C,H,W] (sigmoid of the logits, or
+ * for a residual architecture its output clipped to [0,1]) and {@code latent} [N,D]. N is dynamic
+ * ({@code dim_param} "N"); fully convolutional models also have dynamic "H" and "W". The card's
+ * name, architecture, version, net, training, noise and metrics go into the model's metadata props
+ * too.
  */
 public final class OnnxExporter {
   public static final int OPSET = 17;
@@ -55,12 +56,16 @@ public final class OnnxExporter {
     ops.node("Identity", List.of(r.latent()), List.of(ModelCard.OUTPUT_LATENT));
     g.addOutput(valueInfo(ModelCard.OUTPUT_DENOISED, "N", c, h, wd));
     g.addOutput(valueInfo(ModelCard.OUTPUT_LATENT, "N", arch.latentDim(spec)));
-    ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(IR_VERSION)
-        .setProducerName(PRODUCER).setProducerVersion("0.1.0").setModelVersion(1)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
-        .setGraph(g);
-    metadata.forEach((k, v) ->
-        m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+    ModelProto.Builder m =
+        ModelProto.newBuilder()
+            .setIrVersion(IR_VERSION)
+            .setProducerName(PRODUCER)
+            .setProducerVersion("0.1.0")
+            .setModelVersion(1)
+            .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+            .setGraph(g);
+    metadata.forEach(
+        (k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
     return m.build().toByteArray();
   }
 
@@ -75,10 +80,15 @@ public final class OnnxExporter {
       }
       shape.addDim(dim);
     }
-    TypeProto.Tensor t = TypeProto.Tensor.newBuilder()
-        .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape).build();
-    return ValueInfoProto.newBuilder().setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(t)).build();
+    TypeProto.Tensor t =
+        TypeProto.Tensor.newBuilder()
+            .setElemType(TensorProto.DataType.FLOAT.getNumber())
+            .setShape(shape)
+            .build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t))
+        .build();
   }
 
   /** A card with the typed fields this network implies, on top of {@code extra}. */
@@ -86,16 +96,30 @@ public final class OnnxExporter {
     Architecture a = spec.arch();
     int size = a.fullyConvolutional() ? 0 : 28;
     JsonObject j = extra == null ? new JsonObject() : extra.copy();
-    j.put("net", spec.toJson()).put("description", a.description())
+    j.put("net", spec.toJson())
+        .put("description", a.description())
         .put("channels", spec.channels())
-        .put("inputs", new JsonObject().put(ModelCard.INPUT,
-            "[N," + spec.channels() + ",H,W] float32 in [0,1]"))
-        .put("outputs", new JsonObject()
-            .put(ModelCard.OUTPUT_DENOISED, "[N," + spec.channels() + ",H,W] float32 in [0,1]")
-            .put(ModelCard.OUTPUT_LATENT, "[N," + a.latentDim(spec) + "] float32"))
-        .put("format", "onnx").put("opset", OPSET);
-    return new ModelCard(name, spec.architecture(), version, null, size, size,
-        a.fullyConvolutional() ? a.sizeMultiple() : 1, a.latentDim(spec), j);
+        .put(
+            "inputs",
+            new JsonObject()
+                .put(ModelCard.INPUT, "[N," + spec.channels() + ",H,W] float32 in [0,1]"))
+        .put(
+            "outputs",
+            new JsonObject()
+                .put(ModelCard.OUTPUT_DENOISED, "[N," + spec.channels() + ",H,W] float32 in [0,1]")
+                .put(ModelCard.OUTPUT_LATENT, "[N," + a.latentDim(spec) + "] float32"))
+        .put("format", "onnx")
+        .put("opset", OPSET);
+    return new ModelCard(
+        name,
+        spec.architecture(),
+        version,
+        null,
+        size,
+        size,
+        a.fullyConvolutional() ? a.sizeMultiple() : 1,
+        a.latentDim(spec),
+        j);
   }
 
   /**
@@ -118,15 +142,16 @@ public final class OnnxExporter {
   }
 
   /**
-   * Writes {@code bytes} as {@code dir/model.onnx} and the card with their sha256 as
-   * {@code dir/card.json}, each via a temporary file and a rename; returns the card as written.
+   * Writes {@code bytes} as {@code dir/model.onnx} and the card with their sha256 as {@code
+   * dir/card.json}, each via a temporary file and a rename; returns the card as written.
    */
   static ModelCard write(ModelCard card, byte[] bytes, Path dir) {
     ModelCard out = card.withSha256(sha256(bytes));
     try {
       Files.createDirectories(dir);
       writeAtomically(dir.resolve(ModelCard.MODEL_FILE), bytes);
-      writeAtomically(dir.resolve(ModelCard.FILE),
+      writeAtomically(
+          dir.resolve(ModelCard.FILE),
           (out.toJson().encodePrettily() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException | SecurityException e) {
       throw new ModelException("cannot write the model to " + dir + ": " + e, e);
@@ -147,11 +172,14 @@ public final class OnnxExporter {
   }
 
   static void writeAtomically(Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
     try {
       Files.write(tmp, bytes);
       try {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: keep the default permissions
       }

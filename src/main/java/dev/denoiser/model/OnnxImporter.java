@@ -15,8 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads back a {@code model.onnx} written by {@link OnnxExporter}: the network description from
- * the {@code net} metadata prop and the parameters from the initializers, so a served model can be
+ * Reads back a {@code model.onnx} written by {@link OnnxExporter}: the network description from the
+ * {@code net} metadata prop and the parameters from the initializers, so a served model can be
  * fine-tuned ({@code NetModel.of(imported.spec(), imported.weights())}).
  */
 public final class OnnxImporter {
@@ -40,8 +40,8 @@ public final class OnnxImporter {
       meta.put(p.getKey(), p.getValue());
     }
     if (!meta.containsKey("net")) {
-      throw new ModelException(file + " has no 'net' metadata: it was not exported by "
-          + OnnxExporter.PRODUCER);
+      throw new ModelException(
+          file + " has no 'net' metadata: it was not exported by " + OnnxExporter.PRODUCER);
     }
     NetSpec spec;
     try {

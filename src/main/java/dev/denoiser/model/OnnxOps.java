@@ -14,10 +14,10 @@ import java.util.Set;
 
 /**
  * {@link Ops} that emit ONNX nodes (opset 17) into a graph instead of computing: a tensor is the
- * name of a value in the graph. Parameters become float32 initializers named as in the
- * {@link Weights}. The transposed convolution is a real {@code ConvTranspose} (the weights are
- * already stored in its [in,out,kH,kW] layout), upsampling is {@code Resize} (nearest, asymmetric,
- * floor), pooling is {@code MaxPool} with its {@code Indices} output feeding {@code MaxUnpool}.
+ * name of a value in the graph. Parameters become float32 initializers named as in the {@link
+ * Weights}. The transposed convolution is a real {@code ConvTranspose} (the weights are already
+ * stored in its [in,out,kH,kW] layout), upsampling is {@code Resize} (nearest, asymmetric, floor),
+ * pooling is {@code MaxPool} with its {@code Indices} output feeding {@code MaxUnpool}.
  */
 final class OnnxOps implements Ops<String> {
   private final GraphProto.Builder graph;
@@ -42,8 +42,12 @@ final class OnnxOps implements Ops<String> {
   }
 
   void node(String op, List<String> inputs, List<String> outputs, AttributeProto... attrs) {
-    NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(fresh(op + "_node"))
-        .addAllInput(inputs).addAllOutput(outputs);
+    NodeProto.Builder n =
+        NodeProto.newBuilder()
+            .setOpType(op)
+            .setName(fresh(op + "_node"))
+            .addAllInput(inputs)
+            .addAllOutput(outputs);
     for (AttributeProto a : attrs) {
       n.addAttribute(a);
     }
@@ -61,8 +65,11 @@ final class OnnxOps implements Ops<String> {
   static TensorProto floatTensor(String name, long[] shape, float[] data) {
     ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(data);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-        .setDataType(TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(buf.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+            .setRawData(ByteString.copyFrom(buf.array()));
     for (long d : shape) {
       t.addDims(d);
     }
@@ -73,15 +80,18 @@ final class OnnxOps implements Ops<String> {
     String name = fresh("const");
     ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     buf.asLongBuffer().put(values);
-    graph.addInitializer(TensorProto.newBuilder().setName(name).addDims(values.length)
-        .setDataType(TensorProto.DataType.INT64.getNumber())
-        .setRawData(ByteString.copyFrom(buf.array())));
+    graph.addInitializer(
+        TensorProto.newBuilder()
+            .setName(name)
+            .addDims(values.length)
+            .setDataType(TensorProto.DataType.INT64.getNumber())
+            .setRawData(ByteString.copyFrom(buf.array())));
     return name;
   }
 
   static AttributeProto ints(String name, long... v) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
-        .setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long x : v) {
       a.addInts(x);
     }
@@ -89,25 +99,39 @@ final class OnnxOps implements Ops<String> {
   }
 
   static AttributeProto integer(String name, long v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
-        .setI(v).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(v)
+        .build();
   }
 
   static AttributeProto string(String name, String v) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFrom(v, StandardCharsets.UTF_8)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFrom(v, StandardCharsets.UTF_8))
+        .build();
   }
 
   @Override
   public String conv(String x, String layer, int stride) {
-    return node("Conv", List.of(x, param(layer + ".w"), param(layer + ".b")),
-        ints("kernel_shape", 3, 3), ints("strides", stride, stride), ints("pads", 1, 1, 1, 1));
+    return node(
+        "Conv",
+        List.of(x, param(layer + ".w"), param(layer + ".b")),
+        ints("kernel_shape", 3, 3),
+        ints("strides", stride, stride),
+        ints("pads", 1, 1, 1, 1));
   }
 
   @Override
   public String convTranspose(String x, String layer) {
-    return node("ConvTranspose", List.of(x, param(layer + ".w"), param(layer + ".b")),
-        ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1),
+    return node(
+        "ConvTranspose",
+        List.of(x, param(layer + ".w"), param(layer + ".b")),
+        ints("kernel_shape", 3, 3),
+        ints("strides", 2, 2),
+        ints("pads", 1, 1, 1, 1),
         ints("output_padding", 1, 1));
   }
 
@@ -146,17 +170,16 @@ final class OnnxOps implements Ops<String> {
   }
 
   /**
-   * Nearest upsampling + 3x3 convolution. With a multiple of 8 output channels it is exported as
-   * it is defined, {@code Resize} then {@code Conv}: ONNX Runtime runs both in its blocked
-   * (NCHWc) layout, and a profile at 640x480 shows this about 1.7 times faster for the whole
-   * thin U-Net than the sub-pixel form, whose {@code DepthToSpace} alone took a third of the time
-   * and forces layout reorders. With fewer output channels (a one- or three-channel output
-   * layer), where the blocked layout does not apply, it is exported in its sub-pixel form (see {@link SubPixel}): a 3x3
-   * convolution at the low resolution with the kernel folded per output phase, then
+   * Nearest upsampling + 3x3 convolution. With a multiple of 8 output channels it is exported as it
+   * is defined, {@code Resize} then {@code Conv}: ONNX Runtime runs both in its blocked (NCHWc)
+   * layout, and a profile at 640x480 shows this about 1.7 times faster for the whole thin U-Net
+   * than the sub-pixel form, whose {@code DepthToSpace} alone took a third of the time and forces
+   * layout reorders. With fewer output channels (a one- or three-channel output layer), where the
+   * blocked layout does not apply, it is exported in its sub-pixel form (see {@link SubPixel}): a
+   * 3x3 convolution at the low resolution with the kernel folded per output phase, then
    * DepthToSpace. The folding is written as ONNX ops on the literal {@code layer.w}, which ONNX
-   * Runtime folds into a constant when it loads the model, so the graph keeps the trained
-   * parameter (and {@link OnnxImporter} reads it back) while inference never materialises the
-   * upsampled map.
+   * Runtime folds into a constant when it loads the model, so the graph keeps the trained parameter
+   * (and {@link OnnxImporter} reads it back) while inference never materialises the upsampled map.
    */
   @Override
   public String upsampleConv(String x, String layer) {
@@ -181,30 +204,44 @@ final class OnnxOps implements Ops<String> {
 
   @Override
   public String conv1x1Up(String x, String layer) {
-    return upsample(node("Conv", List.of(x, param(layer + ".w"), param(layer + ".b")),
-        ints("kernel_shape", 1, 1)));
+    return upsample(
+        node(
+            "Conv",
+            List.of(x, param(layer + ".w"), param(layer + ".b")),
+            ints("kernel_shape", 1, 1)));
   }
 
   @Override
   public String upsample(String x) {
     String scales = fresh("scales");
     graph.addInitializer(floatTensor(scales, new long[] {4}, new float[] {1, 1, 2, 2}));
-    return node("Resize", List.of(x, "", scales), string("mode", "nearest"),
-        string("coordinate_transformation_mode", "asymmetric"), string("nearest_mode", "floor"));
+    return node(
+        "Resize",
+        List.of(x, "", scales),
+        string("mode", "nearest"),
+        string("coordinate_transformation_mode", "asymmetric"),
+        string("nearest_mode", "floor"));
   }
 
   @Override
   public Pooled<String> maxPool(String x) {
     String values = fresh("pooled");
     String indices = fresh("indices");
-    node("MaxPool", List.of(x), List.of(values, indices), ints("kernel_shape", 2, 2),
+    node(
+        "MaxPool",
+        List.of(x),
+        List.of(values, indices),
+        ints("kernel_shape", 2, 2),
         ints("strides", 2, 2));
     return new Pooled<>(values, indices);
   }
 
   @Override
   public String unpool(String x, Pooled<String> pooled) {
-    return node("MaxUnpool", List.of(x, pooled.indices()), ints("kernel_shape", 2, 2),
+    return node(
+        "MaxUnpool",
+        List.of(x, pooled.indices()),
+        ints("kernel_shape", 2, 2),
         ints("strides", 2, 2));
   }
 

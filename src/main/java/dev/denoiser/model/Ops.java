@@ -6,8 +6,8 @@ package dev.denoiser.model;
  * pass) and {@link OnnxOps} emits ONNX nodes (export). An architecture's forward pass is written
  * once against this interface, so the exported graph matches the trained network by construction.
  *
- * <p>Parameters are referred to by layer name: a layer {@code enc1} uses {@code enc1.w} and
- * {@code enc1.b}. Tensors are NCHW.
+ * <p>Parameters are referred to by layer name: a layer {@code enc1} uses {@code enc1.w} and {@code
+ * enc1.b}. Tensors are NCHW.
  */
 public interface Ops<T> {
   /** Max-pooling output: the pooled values and whatever the unpooling needs (the indices). */
@@ -33,8 +33,8 @@ public interface Ops<T> {
 
   /**
    * A 1x1 convolution (weight [out,in,1,1]) then nearest-neighbour upsampling by 2; the same as
-   * upsampling first, at a quarter of the multiply-adds. Every output phase gets the same value,
-   * so the detail has to come from a skip connection.
+   * upsampling first, at a quarter of the multiply-adds. Every output phase gets the same value, so
+   * the detail has to come from a skip connection.
    */
   T conv1x1Up(T x, String layer);
 

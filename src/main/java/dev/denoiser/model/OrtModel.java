@@ -24,8 +24,9 @@ public final class OrtModel implements AutoCloseable {
       }
       opts.setInterOpNumThreads(1);
       session = env.createSession(onnx.toString(), opts);
-      long[] shape = ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(ModelCard.INPUT)
-          .getInfo()).getShape();
+      long[] shape =
+          ((ai.onnxruntime.TensorInfo) session.getInputInfo().get(ModelCard.INPUT).getInfo())
+              .getShape();
       channels = shape.length == 4 && shape[1] > 0 ? (int) shape[1] : 1;
     } catch (OrtException e) {
       throw new ModelException("ONNX Runtime cannot load " + onnx + ": " + e.getMessage(), e);
@@ -42,8 +43,8 @@ public final class OrtModel implements AutoCloseable {
    * [n*D].
    */
   public NetModel.Prediction run(float[] pixels, int n, int h, int w) {
-    try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),
-            new long[] {n, channels, h, w});
+    try (OnnxTensor in =
+            OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels), new long[] {n, channels, h, w});
         OrtSession.Result r = session.run(Map.of(ModelCard.INPUT, in))) {
       OnnxTensor den = (OnnxTensor) r.get(ModelCard.OUTPUT_DENOISED).orElseThrow();
       OnnxTensor lat = (OnnxTensor) r.get(ModelCard.OUTPUT_LATENT).orElseThrow();

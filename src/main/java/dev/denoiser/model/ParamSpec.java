@@ -23,8 +23,8 @@ public record ParamSpec(String name, long[] shape, double bound) {
   }
 
   /**
-   * A stride-2 3x3 transposed convolution {@code name.w} in ONNX ConvTranspose layout
-   * [in,out,3,3]; on average an output pixel sees in*9/4 inputs.
+   * A stride-2 3x3 transposed convolution {@code name.w} in ONNX ConvTranspose layout [in,out,3,3];
+   * on average an output pixel sees in*9/4 inputs.
    */
   public static ParamSpec[] convTranspose(String name, int in, int out, boolean relu) {
     double fanIn = in * 9.0 / 4;
@@ -37,7 +37,8 @@ public record ParamSpec(String name, long[] shape, double bound) {
   /** A 1x1 convolution {@code name.w} [out,in,1,1] plus bias; He init when ReLU follows. */
   public static ParamSpec[] conv1x1(String name, int in, int out, boolean relu) {
     return new ParamSpec[] {
-      new ParamSpec(name + ".w", new long[] {out, in, 1, 1}, Math.sqrt((relu ? 6 : 3) / (double) in)),
+      new ParamSpec(
+          name + ".w", new long[] {out, in, 1, 1}, Math.sqrt((relu ? 6 : 3) / (double) in)),
       new ParamSpec(name + ".b", new long[] {out}, 0)
     };
   }

@@ -12,21 +12,24 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Small PNGs for the model directories: a grid of sample digits (rows: noisy, denoised, clean)
- * and a loss curve. Drawn headless with Java2D.
+ * Small PNGs for the model directories: a grid of sample digits (rows: noisy, denoised, clean) and
+ * a loss curve. Drawn headless with Java2D.
  */
 public final class Png {
   private Png() {}
 
   /**
-   * Writes rows of {@code n} h x w images each (one float array per row, values in [0,1]),
-   * every pixel drawn as a {@code scale} x {@code scale} block.
+   * Writes rows of {@code n} h x w images each (one float array per row, values in [0,1]), every
+   * pixel drawn as a {@code scale} x {@code scale} block.
    */
   public static void grid(Path file, List<float[]> rows, int n, int h, int w, int scale)
       throws IOException {
     int gap = 2;
-    BufferedImage img = new BufferedImage(n * (w * scale + gap) + gap,
-        rows.size() * (h * scale + gap) + gap, BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage img =
+        new BufferedImage(
+            n * (w * scale + gap) + gap,
+            rows.size() * (h * scale + gap) + gap,
+            BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = img.createGraphics();
     g.setColor(new Color(128, 128, 128));
     g.fillRect(0, 0, img.getWidth(), img.getHeight());
@@ -76,8 +79,10 @@ public final class Png {
       int y0 = pad / 2;
       int pw = width - pad - 10;
       int ph = height - pad - pad / 2;
-      g.drawString(String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, max) : max), 2, y0 + 10);
-      g.drawString(String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, min) : min), 2, y0 + ph);
+      g.drawString(
+          String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, max) : max), 2, y0 + 10);
+      g.drawString(
+          String.format(java.util.Locale.ROOT, "%.3g", log ? Math.pow(10, min) : min), 2, y0 + ph);
       g.setColor(new Color(30, 90, 200));
       g.setStroke(new BasicStroke(1.5f));
       int n = values.size();

@@ -26,17 +26,23 @@ public final class ProgressBarListener implements TrainListener, AutoCloseable {
   @Override
   public void epochStarted(int epoch, int epochs, int steps) {
     close();
-    bar = new ProgressBarBuilder().setTaskName(name + " epoch " + (epoch + 1) + "/" + epochs)
-        .setInitialMax(steps).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-        .continuousUpdate().build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(name + " epoch " + (epoch + 1) + "/" + epochs)
+            .setInitialMax(steps)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setUpdateIntervalMillis(500)
+            .continuousUpdate()
+            .build();
   }
 
   @Override
   public void stepDone(int epoch, int step, double loss, double imagesPerSecond) {
     if (bar != null) {
       bar.stepTo(step + 1L);
-      bar.setExtraMessage(String.format(java.util.Locale.ROOT, "loss %.5f, %.0f %s/s", loss,
-          imagesPerSecond, unit));
+      bar.setExtraMessage(
+          String.format(
+              java.util.Locale.ROOT, "loss %.5f, %.0f %s/s", loss, imagesPerSecond, unit));
     }
   }
 

@@ -13,44 +13,57 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a trained network into a published model directory: {@code model.onnx}, {@code card.json}
  * (typed fields, net, training config and speed, noise, metrics measured through ONNX Runtime on
- * the test set, collapse check, notes), {@code samples.png} (noisy | denoised | clean) and
- * {@code loss.png}.
+ * the test set, collapse check, notes), {@code samples.png} (noisy | denoised | clean) and {@code
+ * loss.png}.
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+
   /** Noises every card reports, besides the model's own. */
   public static final List<String> STANDARD_NOISES =
       List.of("gaussian:0.1", "gaussian:0.3", "gaussian:0.5", "sp:0.1");
+
   /** The slice of the test set whose score the card records for re-checking. */
   public static final int CHECK_IMAGES = 500;
 
   private Publisher() {}
 
-  /**
-   * Exports, evaluates on {@code test} and writes everything to {@code dir}. Returns the card.
-   */
-  public static ModelCard publish(String name, Trainer.Result r, ImageSet test, Path dir,
-      long version, String notes) {
+  /** Exports, evaluates on {@code test} and writes everything to {@code dir}. Returns the card. */
+  public static ModelCard publish(
+      String name, Trainer.Result r, ImageSet test, Path dir, long version, String notes) {
     return publish(name, r, test, dir, version, notes, null);
   }
 
   /** The same, with {@code trainingExtra} added to the card's training section. */
-  public static ModelCard publish(String name, Trainer.Result r, ImageSet test, Path dir,
-      long version, String notes, JsonObject trainingExtra) {
+  public static ModelCard publish(
+      String name,
+      Trainer.Result r,
+      ImageSet test,
+      Path dir,
+      long version,
+      String notes,
+      JsonObject trainingExtra) {
     NetModel model = r.model();
     NetSpec spec = model.spec();
     Noise noise = r.config().noise();
-    JsonObject training = r.config().toJson()
-        .put("trainImages", r.config().limit() > 0 ? r.config().limit() : 60000)
-        .put("trainSet", "MNIST training set")
-        .put("imagesPerSecond", Math.round(r.imagesPerSecond()))
-        .put("epochLoss", new io.vertx.core.json.JsonArray(
-            r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()));
+    JsonObject training =
+        r.config()
+            .toJson()
+            .put("trainImages", r.config().limit() > 0 ? r.config().limit() : 60000)
+            .put("trainSet", "MNIST training set")
+            .put("imagesPerSecond", Math.round(r.imagesPerSecond()))
+            .put(
+                "epochLoss",
+                new io.vertx.core.json.JsonArray(
+                    r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()));
     if (trainingExtra != null) {
       training.mergeIn(trainingExtra);
     }
-    JsonObject extra = new JsonObject().put("noise", noise.spec()).put("training", training)
-        .put("notes", notes == null ? "" : notes);
+    JsonObject extra =
+        new JsonObject()
+            .put("noise", noise.spec())
+            .put("training", training)
+            .put("notes", notes == null ? "" : notes);
     ModelCard card = OnnxExporter.card(name, spec, version, extra);
     Path onnx = dir.resolve(ModelCard.MODEL_FILE);
     OnnxExporter.export(spec, model.weights(), card, dir);
@@ -59,9 +72,12 @@ public final class Publisher {
     card = OnnxExporter.export(spec, model.weights(), card, dir);
     try {
       samples(onnx, test, noise, dir.resolve("samples.png"));
-      String what = r.config().loss() == TrainConfig.Loss.PSNR ? "minus mean PSNR (dB)" : "training loss";
-      Png.curve(dir.resolve("loss.png"), r.curve(), name + ": " + what + " every "
-          + Trainer.CURVE_EVERY + " steps");
+      String what =
+          r.config().loss() == TrainConfig.Loss.PSNR ? "minus mean PSNR (dB)" : "training loss";
+      Png.curve(
+          dir.resolve("loss.png"),
+          r.curve(),
+          name + ": " + what + " every " + Trainer.CURVE_EVERY + " steps");
     } catch (IOException e) {
       throw new ModelException("cannot write the PNGs to " + dir + ": " + e.getMessage(), e);
     }
@@ -74,26 +90,49 @@ public final class Publisher {
    * channels, noise range and training speed in patches/s, and {@code loss.png}. Its quality is
    * measured on the held-out photos by {@code eval-natural}, not here.
    */
-  public static ModelCard publishNatural(String name, Trainer.Result r, Path dir, long version,
-      String notes, JsonObject trainingExtra) {
+  public static ModelCard publishNatural(
+      String name,
+      Trainer.Result r,
+      Path dir,
+      long version,
+      String notes,
+      JsonObject trainingExtra) {
     NetModel model = r.model();
-    JsonObject training = r.config().toJson()
-        .put("patchesPerSecond", Math.round(r.imagesPerSecond()))
-        .put("pixelsPerSecond", Math.round(r.imagesPerSecond() * trainingExtra.getInteger("patchSize", 0)
-            * trainingExtra.getInteger("patchSize", 0)))
-        .put("patchesSeen", r.images()).put("seconds", Math.round(r.seconds()))
-        .put("epochLoss", new io.vertx.core.json.JsonArray(
-            r.epochLoss().stream().map(v -> Evaluator.round(v, 7)).toList()))
-        .mergeIn(trainingExtra);
-    JsonObject extra = new JsonObject().put("domain", "natural")
-        .put("noise", r.config().noise().spec())
-        .put("noiseRange255", noiseRange255(r.config().noise()))
-        .put("training", training).put("notes", notes == null ? "" : notes);
-    ModelCard card = OnnxExporter.export(model.spec(), model.weights(),
-        OnnxExporter.card(name, model.spec(), version, extra), dir);
+    JsonObject training =
+        r.config()
+            .toJson()
+            .put("patchesPerSecond", Math.round(r.imagesPerSecond()))
+            .put(
+                "pixelsPerSecond",
+                Math.round(
+                    r.imagesPerSecond()
+                        * trainingExtra.getInteger("patchSize", 0)
+                        * trainingExtra.getInteger("patchSize", 0)))
+            .put("patchesSeen", r.images())
+            .put("seconds", Math.round(r.seconds()))
+            .put(
+                "epochLoss",
+                new io.vertx.core.json.JsonArray(
+                    r.epochLoss().stream().map(v -> Evaluator.round(v, 7)).toList()))
+            .mergeIn(trainingExtra);
+    JsonObject extra =
+        new JsonObject()
+            .put("domain", "natural")
+            .put("noise", r.config().noise().spec())
+            .put("noiseRange255", noiseRange255(r.config().noise()))
+            .put("training", training)
+            .put("notes", notes == null ? "" : notes);
+    ModelCard card =
+        OnnxExporter.export(
+            model.spec(),
+            model.weights(),
+            OnnxExporter.card(name, model.spec(), version, extra),
+            dir);
     try {
-      Png.curve(dir.resolve("loss.png"), r.curve(), name + ": mean squared error every "
-          + Trainer.CURVE_EVERY + " steps");
+      Png.curve(
+          dir.resolve("loss.png"),
+          r.curve(),
+          name + ": mean squared error every " + Trainer.CURVE_EVERY + " steps");
     } catch (IOException e) {
       throw new ModelException("cannot write loss.png to " + dir + ": " + e.getMessage(), e);
     }
@@ -101,25 +140,35 @@ public final class Publisher {
   }
 
   private static String noiseRange255(Noise n) {
-    return String.format(Locale.ROOT, "gaussian sigma %.0f..%.0f on 0-255", n.sigma() * 255,
-        n.sigmaMax() * 255);
+    return String.format(
+        Locale.ROOT, "gaussian sigma %.0f..%.0f on 0-255", n.sigma() * 255, n.sigmaMax() * 255);
   }
 
   /** Metrics for the card: every standard noise and the training noise on all of {@code test}. */
   public static JsonObject measure(Path onnx, ImageSet test, Noise trained) {
-    JsonObject m = new JsonObject().put("testSet", "MNIST test set").put("testImages", test.count())
-        .put("seed", Evaluator.SEED);
+    JsonObject m =
+        new JsonObject()
+            .put("testSet", "MNIST test set")
+            .put("testImages", test.count())
+            .put("seed", Evaluator.SEED);
     JsonObject by = new JsonObject();
     java.util.LinkedHashSet<String> specs = new java.util.LinkedHashSet<>(STANDARD_NOISES);
     specs.add(trained.spec());
     for (String s : specs) {
-      by.put(s, Evaluator.onnx(onnx, Evaluator.Corrupted.of(test, Noise.parse(s), Evaluator.SEED)).toJson());
+      by.put(
+          s,
+          Evaluator.onnx(onnx, Evaluator.Corrupted.of(test, Noise.parse(s), Evaluator.SEED))
+              .toJson());
     }
     m.put("byNoise", by);
-    Evaluator.Corrupted slice = Evaluator.Corrupted.of(test.head(CHECK_IMAGES), trained, Evaluator.SEED);
-    m.put("check", Evaluator.onnx(onnx, slice).toJson().put("images", slice.n())
-        .put("noise", trained.spec()));
-    m.put("collapse", collapse(onnx, Evaluator.Corrupted.of(test, Noise.gaussian(0.5), Evaluator.SEED)));
+    Evaluator.Corrupted slice =
+        Evaluator.Corrupted.of(test.head(CHECK_IMAGES), trained, Evaluator.SEED);
+    m.put(
+        "check",
+        Evaluator.onnx(onnx, slice).toJson().put("images", slice.n()).put("noise", trained.spec()));
+    m.put(
+        "collapse",
+        collapse(onnx, Evaluator.Corrupted.of(test, Noise.gaussian(0.5), Evaluator.SEED)));
     return m;
   }
 
@@ -133,7 +182,8 @@ public final class Publisher {
       out = ort.denoise(c.noisy(), c.n(), c.h(), c.w(), Evaluator.BATCH);
     }
     float[] zeros = new float[out.length];
-    return new JsonObject().put("noise", c.noise().spec())
+    return new JsonObject()
+        .put("noise", c.noise().spec())
         .put("mse", Evaluator.round(Metrics.mse(out, c.clean()), 5))
         .put("mseAllZeros", Evaluator.round(Metrics.mse(zeros, c.clean()), 5))
         .put("outputStd", Evaluator.round(std(out), 4))

@@ -27,14 +27,18 @@ public final class Report {
     List<String> names = new ArrayList<>(ModelZoo.names());
     if (Files.isDirectory(models)) {
       try (Stream<Path> s = Files.list(models)) {
-        s.map(p -> p.getFileName().toString()).sorted().filter(n -> !names.contains(n)).forEach(names::add);
+        s.map(p -> p.getFileName().toString())
+            .sorted()
+            .filter(n -> !names.contains(n))
+            .forEach(names::add);
       } catch (IOException e) {
         throw new ModelException("cannot list " + models + ": " + e.getMessage(), e);
       }
     }
     for (String n : names) {
       Path dir = models.resolve(n);
-      if (Files.isRegularFile(dir.resolve(ModelCard.MODEL_FILE)) && Files.isRegularFile(dir.resolve(ModelCard.FILE))) {
+      if (Files.isRegularFile(dir.resolve(ModelCard.MODEL_FILE))
+          && Files.isRegularFile(dir.resolve(ModelCard.FILE))) {
         out.put(n, dir);
       }
     }
@@ -49,7 +53,8 @@ public final class Report {
       ModelCard c = ModelCard.read(dir.resolve(ModelCard.FILE));
       String sha = OnnxExporter.sha256(dir.resolve(ModelCard.MODEL_FILE));
       if (!sha.equals(c.sha256())) {
-        throw new ModelException(dir.resolve(ModelCard.MODEL_FILE) + " does not match the sha256 in its card");
+        throw new ModelException(
+            dir.resolve(ModelCard.MODEL_FILE) + " does not match the sha256 in its card");
       }
       return c;
     } catch (IOException | RuntimeException e) {
@@ -65,29 +70,43 @@ public final class Report {
     Map<String, Path> dirs = models(models);
     Map<String, Path> onnx = new LinkedHashMap<>();
     Map<String, ModelCard> cards = new LinkedHashMap<>();
-    dirs.forEach((n, d) -> {
-      ModelCard c = card(d);
-      // Natural-image models have their own report (eval-natural).
-      if (!"natural".equals(c.json().getString("domain"))) {
-        cards.put(n, c);
-        onnx.put(n, d.resolve(ModelCard.MODEL_FILE));
-      }
-    });
+    dirs.forEach(
+        (n, d) -> {
+          ModelCard c = card(d);
+          // Natural-image models have their own report (eval-natural).
+          if (!"natural".equals(c.json().getString("domain"))) {
+            cards.put(n, c);
+            onnx.put(n, d.resolve(ModelCard.MODEL_FILE));
+          }
+        });
     List<Noise> noises = Publisher.STANDARD_NOISES.stream().map(Noise::parse).toList();
     Map<String, Map<String, Evaluator.Score>> table = Evaluator.table(test, noises, onnx);
     StringBuilder md = new StringBuilder("# Evaluation\n\n");
     md.append(Evaluator.markdown(table, noises, test.count())).append('\n');
-    md.append("## Models\n\n| model | architecture | trained on | latent | model.onnx (KB) | "
-        + "MSE at gaussian:0.5 (all-zeros MSE) | output std (clean std) |\n|---|---|---|---|---|---|---|\n");
-    cards.forEach((n, c) -> {
-      JsonObject col = c.json().getJsonObject("metrics", new JsonObject())
-          .getJsonObject("collapse", new JsonObject());
-      long bytes = dirs.get(n).resolve(ModelCard.MODEL_FILE).toFile().length();
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %s (%s) | %s (%s) |%n", n,
-          c.architecture(), c.json().getString("noise"), c.latentDim(), bytes / 1024,
-          col.getValue("mse"), col.getValue("mseAllZeros"), col.getValue("outputStd"),
-          col.getValue("cleanStd")));
-    });
+    md.append(
+        "## Models\n\n| model | architecture | trained on | latent | model.onnx (KB) | "
+            + "MSE at gaussian:0.5 (all-zeros MSE) | output std (clean std) |\n|---|---|---|---|---|---|---|\n");
+    cards.forEach(
+        (n, c) -> {
+          JsonObject col =
+              c.json()
+                  .getJsonObject("metrics", new JsonObject())
+                  .getJsonObject("collapse", new JsonObject());
+          long bytes = dirs.get(n).resolve(ModelCard.MODEL_FILE).toFile().length();
+          md.append(
+              String.format(
+                  Locale.ROOT,
+                  "| %s | %s | %s | %d | %d | %s (%s) | %s (%s) |%n",
+                  n,
+                  c.architecture(),
+                  c.json().getString("noise"),
+                  c.latentDim(),
+                  bytes / 1024,
+                  col.getValue("mse"),
+                  col.getValue("mseAllZeros"),
+                  col.getValue("outputStd"),
+                  col.getValue("cleanStd")));
+        });
     md.append('\n').append(checkerboard(dirs, table));
     try {
       Files.writeString(file, md.toString());
@@ -98,11 +117,13 @@ public final class Report {
   }
 
   /** Nyquist amplitude for flat grey, untrained (init seed) and trained, for the conv decoders. */
-  static String checkerboard(Map<String, Path> dirs, Map<String, Map<String, Evaluator.Score>> table) {
+  static String checkerboard(
+      Map<String, Path> dirs, Map<String, Map<String, Evaluator.Score>> table) {
     StringBuilder md = new StringBuilder("## Checkerboard artifacts\n\n");
-    md.append("Output for a flat grey (0.5) 64x64 input; RMS amplitude of the Nyquist-frequency "
-        + "components (rows, columns, both) over the interior, in grey levels. 0 = no pattern.\n\n"
-        + "| model | untrained | trained | PSNR at gaussian:0.5 |\n|---|---|---|---|\n");
+    md.append(
+        "Output for a flat grey (0.5) 64x64 input; RMS amplitude of the Nyquist-frequency "
+            + "components (rows, columns, both) over the interior, in grey levels. 0 = no pattern.\n\n"
+            + "| model | untrained | trained | PSNR at gaussian:0.5 |\n|---|---|---|---|\n");
     for (String n : List.of("conv-transpose", "conv-upsample")) {
       Path d = dirs.get(n);
       if (d == null) {
@@ -117,8 +138,14 @@ public final class Report {
         trained = Checkerboard.nyquist(model);
       }
       Evaluator.Score s = table.getOrDefault(n, Map.of()).get("gaussian:0.5");
-      md.append(String.format(Locale.ROOT, "| %s | %.2e | %.2e | %s |%n", n, untrained, trained,
-          s == null ? "-" : String.format(Locale.ROOT, "%.2f", s.psnr())));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.2e | %.2e | %s |%n",
+              n,
+              untrained,
+              trained,
+              s == null ? "-" : String.format(Locale.ROOT, "%.2f", s.psnr())));
     }
     return md.toString();
   }

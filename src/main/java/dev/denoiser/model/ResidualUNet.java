@@ -5,21 +5,23 @@ import java.util.List;
 
 /**
  * {@code unet-residual}, the natural-image denoiser: a three-level U-Net that predicts the noise
- * and subtracts it (residual learning, as in DnCNN), built from the same parts as the MNIST
- * models (3x3 stride-2 convolutions down, nearest-neighbour upsampling + 3x3 convolution up, so
- * no checkerboard). Levels: full resolution with {@code c1} channels, H/2 with {@code c2}, H/4
- * with {@code 2*c2} and {@code mid} convolutions there. Each decoder level adds the encoder's
- * activations of the same resolution. With {@link NetSpec#unet()} every full- and
- * half-resolution level has a second 3x3 convolution (the original U-Net's double block); without
- * it the network is the real-time tier. The output is {@code noisy + residual}, clipped to [0,1]
- * only in the exported graph and at inference ({@link Architecture#residual()}), so training sees
- * a plain squared error. Input and output have {@link NetSpec#channels()} channels (1 gray, 3
- * RGB). The latent is the H/4 bottleneck averaged over positions ([N,2*c2]).
+ * and subtracts it (residual learning, as in DnCNN), built from the same parts as the MNIST models
+ * (3x3 stride-2 convolutions down, nearest-neighbour upsampling + 3x3 convolution up, so no
+ * checkerboard). Levels: full resolution with {@code c1} channels, H/2 with {@code c2}, H/4 with
+ * {@code 2*c2} and {@code mid} convolutions there. Each decoder level adds the encoder's
+ * activations of the same resolution. With {@link NetSpec#unet()} every full- and half-resolution
+ * level has a second 3x3 convolution (the original U-Net's double block); without it the network is
+ * the real-time tier. The output is {@code noisy + residual}, clipped to [0,1] only in the exported
+ * graph and at inference ({@link Architecture#residual()}), so training sees a plain squared error.
+ * Input and output have {@link NetSpec#channels()} channels (1 gray, 3 RGB). The latent is the H/4
+ * bottleneck averaged over positions ([N,2*c2]).
  */
 public final class ResidualUNet implements Architecture {
   public static final String NAME = "unet-residual";
+
   /** The variant without full-resolution features (see {@link #half()}). */
   public static final String HALF = "unet-residual-half";
+
   /** The real-time tier (see {@link #lite()}). */
   public static final String LITE = "unet-residual-lite";
 
@@ -38,10 +40,10 @@ public final class ResidualUNet implements Architecture {
 
   /**
    * The real-time tier: the three-level network with the decoder's nearest-upsampling + 3x3
-   * convolutions replaced by a 1x1 convolution at the low resolution and nearest upsampling.
-   * Those two layers were two thirds of the thin network's multiply-adds; the 1x1 form costs a
-   * thirty-sixth of them. The spatial detail comes from the skips: full-resolution features,
-   * which matter most, stay (the first 3x3 convolution, its skip and the last 3x3 convolution).
+   * convolutions replaced by a 1x1 convolution at the low resolution and nearest upsampling. Those
+   * two layers were two thirds of the thin network's multiply-adds; the 1x1 form costs a
+   * thirty-sixth of them. The spatial detail comes from the skips: full-resolution features, which
+   * matter most, stay (the first 3x3 convolution, its skip and the last 3x3 convolution).
    */
   public static ResidualUNet lite() {
     return new ResidualUNet(false, true);
@@ -49,10 +51,10 @@ public final class ResidualUNet implements Architecture {
 
   /**
    * The real-time tier: the first layer is already a stride-2 convolution, so there are no
-   * full-resolution feature maps (the most expensive ones); levels H/2 with {@code c1} channels
-   * and H/4 with {@code c2}, then a last nearest-upsampling + 3x3 convolution back to full
-   * resolution, added to the input. The same idea as processing the four sub-images of a frame
-   * at half resolution.
+   * full-resolution feature maps (the most expensive ones); levels H/2 with {@code c1} channels and
+   * H/4 with {@code c2}, then a last nearest-upsampling + 3x3 convolution back to full resolution,
+   * added to the input. The same idea as processing the four sub-images of a frame at half
+   * resolution.
    */
   public static ResidualUNet half() {
     return new ResidualUNet(true, false);
@@ -71,7 +73,9 @@ public final class ResidualUNet implements Architecture {
   @Override
   public String description() {
     return "Residual U-Net for natural images: strided-conv encoder over three resolutions, "
-        + (lite ? "1x1-conv + nearest-upsampling decoder" : "nearest-neighbour upsampling + conv decoder")
+        + (lite
+            ? "1x1-conv + nearest-upsampling decoder"
+            : "nearest-neighbour upsampling + conv decoder")
         + " with the encoder's activations added at "
         + "each level; predicts the noise and subtracts it from the input. Latent: the H/4 x W/4 "
         + "bottleneck averaged over positions, one value per channel.";
@@ -120,13 +124,19 @@ public final class ResidualUNet implements Architecture {
     for (int i = 1; i <= s.mid(); i++) {
       p.addAll(List.of(ParamSpec.conv("mid" + i, c3, c3, true)));
     }
-    p.addAll(List.of(lite ? ParamSpec.conv1x1("up1", c3, s.c2(), true)
-        : ParamSpec.conv("up1", c3, s.c2(), true)));
+    p.addAll(
+        List.of(
+            lite
+                ? ParamSpec.conv1x1("up1", c3, s.c2(), true)
+                : ParamSpec.conv("up1", c3, s.c2(), true)));
     if (s.unet()) {
       p.addAll(List.of(ParamSpec.conv("d1b", s.c2(), s.c2(), true)));
     }
-    p.addAll(List.of(lite ? ParamSpec.conv1x1("up0", s.c2(), s.c1(), true)
-        : ParamSpec.conv("up0", s.c2(), s.c1(), true)));
+    p.addAll(
+        List.of(
+            lite
+                ? ParamSpec.conv1x1("up0", s.c2(), s.c1(), true)
+                : ParamSpec.conv("up0", s.c2(), s.c1(), true)));
     p.addAll(smallOut(s.c1(), c));
     return p;
   }

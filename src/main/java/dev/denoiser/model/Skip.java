@@ -17,7 +17,8 @@ final class Skip {
     if (s.skip() == 1) {
       return List.of(ParamSpec.conv("skip", 1, 1, false));
     }
-    List<ParamSpec> p = new java.util.ArrayList<>(List.of(ParamSpec.conv("skip1", 1, s.skip(), true)));
+    List<ParamSpec> p =
+        new java.util.ArrayList<>(List.of(ParamSpec.conv("skip1", 1, s.skip(), true)));
     p.addAll(List.of(ParamSpec.conv("skip2", s.skip(), 1, false)));
     return p;
   }
@@ -26,7 +27,8 @@ final class Skip {
     if (s.skip() == 0) {
       return logits;
     }
-    T path = s.skip() == 1 ? o.conv(x, "skip", 1) : o.conv(o.relu(o.conv(x, "skip1", 1)), "skip2", 1);
+    T path =
+        s.skip() == 1 ? o.conv(x, "skip", 1) : o.conv(o.relu(o.conv(x, "skip1", 1)), "skip2", 1);
     return o.add(logits, path);
   }
 }

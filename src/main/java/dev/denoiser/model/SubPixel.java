@@ -9,11 +9,11 @@ import ai.djl.nn.convolutional.Conv2d;
  * Nearest-neighbour upsampling by 2 followed by a 3x3 convolution (padding 1), computed without
  * building the upsampled map: a 3x3 convolution on the low-resolution map with one folded kernel
  * per output phase, then depth-to-space. The two compute the same function (and so the same
- * gradients): output row {@code 2y+a} of the upsampled convolution reads upsampled rows
- * {@code 2y+a-1 .. 2y+a+1}, which are low-resolution rows {@code y-1, y, y} for {@code a = 0} and
- * {@code y, y, y+1} for {@code a = 1}; so phase 0 applies kernel row 0 at offset -1 and rows 1+2
- * at offset 0, phase 1 applies rows 0+1 at offset 0 and row 2 at offset +1 (columns alike). Zero
- * padding of the low-resolution map is zero padding of the upsampled one, so borders agree too.
+ * gradients): output row {@code 2y+a} of the upsampled convolution reads upsampled rows {@code
+ * 2y+a-1 .. 2y+a+1}, which are low-resolution rows {@code y-1, y, y} for {@code a = 0} and {@code
+ * y, y, y+1} for {@code a = 1}; so phase 0 applies kernel row 0 at offset -1 and rows 1+2 at offset
+ * 0, phase 1 applies rows 0+1 at offset 0 and row 2 at offset +1 (columns alike). Zero padding of
+ * the low-resolution map is zero padding of the upsampled one, so borders agree too.
  *
  * <p>The folding is {@code K_ab = A_a W A_b^T} with constant 0/1 matrices, differentiable, so the
  * trained parameter stays the literal [out,in,3,3] kernel that the ONNX graph applies after its
@@ -22,9 +22,8 @@ import ai.djl.nn.convolutional.Conv2d;
  */
 final class SubPixel {
   private static final Shape ONE = new Shape(1, 1);
-  /**
-   * Rows (phase a, low-res offset r+1) by kernel row: which kernel rows land on which offset.
-   */
+
+  /** Rows (phase a, low-res offset r+1) by kernel row: which kernel rows land on which offset. */
   private static final float[] FOLD = {
     1, 0, 0, // a=0, r=-1: row 0
     0, 1, 1, // a=0, r=0: rows 1 and 2

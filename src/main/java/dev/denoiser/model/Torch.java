@@ -63,8 +63,8 @@ public final class Torch {
    * Turns autograd off on the calling thread. PyTorch's grad mode is per thread and starts on, and
    * DJL turns it off only on the thread that started the engine; a gradient collector restores the
    * mode it found. A trainer on another thread (a worker pool, a test runner after ONNX Runtime
-   * started PyTorch as its helper engine) would otherwise update parameters in place with grad
-   * mode on, which PyTorch refuses.
+   * started PyTorch as its helper engine) would otherwise update parameters in place with grad mode
+   * on, which PyTorch refuses.
    */
   public static void noGradOnThisThread() {
     engine();
@@ -77,8 +77,8 @@ public final class Torch {
   }
 
   /**
-   * Selects the device of the models created from now on ({@code auto | cpu | cuda:N}, see
-   * {@link TrainDevice}); returns it.
+   * Selects the device of the models created from now on ({@code auto | cpu | cuda:N}, see {@link
+   * TrainDevice}); returns it.
    */
   public static Device useDevice(String spec) {
     Device d = TrainDevice.select(spec);

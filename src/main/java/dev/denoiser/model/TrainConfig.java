@@ -7,10 +7,10 @@ import io.vertx.core.json.JsonObject;
  * How to train: Adam with {@code learningRate}, {@code epochs} passes over the first {@code limit}
  * training images (0 = all) in batches of {@code batchSize}, inputs corrupted by {@code noise},
  * targets clean. {@code seed} fixes initialisation, shuffling and noise; {@code threads} fixes
- * PyTorch's thread count. {@code klWeight} scales the VAE's KL term (ignored otherwise).
- * {@code finalLearningRate}: the learning rate follows a cosine from {@code learningRate} at the
- * first step down to this at the last; equal to {@code learningRate} it stays constant.
- * {@code loss}: what the optimiser minimises (see {@link Loss}).
+ * PyTorch's thread count. {@code klWeight} scales the VAE's KL term (ignored otherwise). {@code
+ * finalLearningRate}: the learning rate follows a cosine from {@code learningRate} at the first
+ * step down to this at the last; equal to {@code learningRate} it stays constant. {@code loss}:
+ * what the optimiser minimises (see {@link Loss}).
  */
 public record TrainConfig(
     int epochs,
@@ -25,14 +25,14 @@ public record TrainConfig(
     Loss loss) {
 
   /**
-   * The training objective. {@code bce}: mean per-pixel binary cross-entropy between the
-   * sigmoid output and the clean image (the classic tutorials' loss; stable from a random start).
-   * {@code psnr}: minus the mean per-image PSNR of the output against the clean image, the very
-   * number {@code eval} reports. Squared-error objectives can collapse to a blank output when a
-   * small network starts from random weights at high noise, so {@code psnr} is meant for
-   * fine-tuning a model first trained with {@code bce} ({@code train --init-from}). {@code mse}:
-   * the squared error of a residual architecture's output (noisy input plus a learned residual),
-   * which starts near the identity and so cannot collapse to a blank image.
+   * The training objective. {@code bce}: mean per-pixel binary cross-entropy between the sigmoid
+   * output and the clean image (the classic tutorials' loss; stable from a random start). {@code
+   * psnr}: minus the mean per-image PSNR of the output against the clean image, the very number
+   * {@code eval} reports. Squared-error objectives can collapse to a blank output when a small
+   * network starts from random weights at high noise, so {@code psnr} is meant for fine-tuning a
+   * model first trained with {@code bce} ({@code train --init-from}). {@code mse}: the squared
+   * error of a residual architecture's output (noisy input plus a learned residual), which starts
+   * near the identity and so cannot collapse to a blank image.
    */
   public enum Loss {
     BCE("bce", "binary cross-entropy (clean target)"),
@@ -66,11 +66,27 @@ public record TrainConfig(
   }
 
   public TrainConfig {
-    if (epochs < 0 || batchSize <= 0 || !(learningRate > 0) || threads < 0 || limit < 0
-        || !(klWeight >= 0) || !(finalLearningRate > 0) || finalLearningRate > learningRate) {
-      throw new ModelException("bad training config: epochs=" + epochs + " batch=" + batchSize
-          + " lr=" + learningRate + " final lr=" + finalLearningRate + " threads=" + threads
-          + " limit=" + limit);
+    if (epochs < 0
+        || batchSize <= 0
+        || !(learningRate > 0)
+        || threads < 0
+        || limit < 0
+        || !(klWeight >= 0)
+        || !(finalLearningRate > 0)
+        || finalLearningRate > learningRate) {
+      throw new ModelException(
+          "bad training config: epochs="
+              + epochs
+              + " batch="
+              + batchSize
+              + " lr="
+              + learningRate
+              + " final lr="
+              + finalLearningRate
+              + " threads="
+              + threads
+              + " limit="
+              + limit);
     }
     if (noise == null) {
       throw new ModelException("bad training config: no noise");
@@ -81,15 +97,39 @@ public record TrainConfig(
   }
 
   /** A config with the cross-entropy loss. */
-  public TrainConfig(int epochs, int batchSize, double learningRate, Noise noise, long seed,
-      int threads, int limit, double klWeight, double finalLearningRate) {
-    this(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        finalLearningRate, Loss.BCE);
+  public TrainConfig(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      Noise noise,
+      long seed,
+      int threads,
+      int limit,
+      double klWeight,
+      double finalLearningRate) {
+    this(
+        epochs,
+        batchSize,
+        learningRate,
+        noise,
+        seed,
+        threads,
+        limit,
+        klWeight,
+        finalLearningRate,
+        Loss.BCE);
   }
 
   /** A config with a constant learning rate. */
-  public TrainConfig(int epochs, int batchSize, double learningRate, Noise noise, long seed,
-      int threads, int limit, double klWeight) {
+  public TrainConfig(
+      int epochs,
+      int batchSize,
+      double learningRate,
+      Noise noise,
+      long seed,
+      int threads,
+      int limit,
+      double klWeight) {
     this(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight, learningRate);
   }
 
@@ -99,7 +139,8 @@ public record TrainConfig(
       return learningRate;
     }
     double t = Math.min(1.0, step / (double) (total - 1));
-    return finalLearningRate + (learningRate - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * t));
+    return finalLearningRate
+        + (learningRate - finalLearningRate) * 0.5 * (1 + Math.cos(Math.PI * t));
   }
 
   /**
@@ -111,47 +152,87 @@ public record TrainConfig(
   }
 
   public TrainConfig withEpochs(int e) {
-    return new TrainConfig(e, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        finalLearningRate, loss);
+    return new TrainConfig(
+        e, batchSize, learningRate, noise, seed, threads, limit, klWeight, finalLearningRate, loss);
   }
 
   public TrainConfig withLimit(int l) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, l, klWeight,
-        finalLearningRate, loss);
+    return new TrainConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        noise,
+        seed,
+        threads,
+        l,
+        klWeight,
+        finalLearningRate,
+        loss);
   }
 
   public TrainConfig withSeed(long s) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, s, threads, limit, klWeight,
-        finalLearningRate, loss);
+    return new TrainConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        noise,
+        s,
+        threads,
+        limit,
+        klWeight,
+        finalLearningRate,
+        loss);
   }
 
   /** This config with the learning rate annealed (cosine) to {@code lr} at the last step. */
   public TrainConfig withFinalLearningRate(double lr) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        lr, loss);
+    return new TrainConfig(
+        epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight, lr, loss);
   }
 
   /** This config minimising {@code l}. */
   public TrainConfig withLoss(Loss l) {
-    return new TrainConfig(epochs, batchSize, learningRate, noise, seed, threads, limit, klWeight,
-        finalLearningRate, l);
+    return new TrainConfig(
+        epochs,
+        batchSize,
+        learningRate,
+        noise,
+        seed,
+        threads,
+        limit,
+        klWeight,
+        finalLearningRate,
+        l);
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("epochs", epochs).put("batchSize", batchSize)
-        .put("learningRate", learningRate).put("finalLearningRate", finalLearningRate)
+    return new JsonObject()
+        .put("epochs", epochs)
+        .put("batchSize", batchSize)
+        .put("learningRate", learningRate)
+        .put("finalLearningRate", finalLearningRate)
         .put("learningRateSchedule", finalLearningRate == learningRate ? "constant" : "cosine")
-        .put("noise", noise.spec()).put("seed", seed)
-        .put("threads", threads).put("limit", limit).put("klWeight", klWeight)
-        .put("optimizer", "adam").put("loss", loss.description());
+        .put("noise", noise.spec())
+        .put("seed", seed)
+        .put("threads", threads)
+        .put("limit", limit)
+        .put("klWeight", klWeight)
+        .put("optimizer", "adam")
+        .put("loss", loss.description());
   }
 
   public static TrainConfig fromJson(JsonObject j) {
     double lr = j.getDouble("learningRate", 2e-3);
-    return new TrainConfig(j.getInteger("epochs", 10), j.getInteger("batchSize", 128),
-        lr, dev.denoiser.data.Noise.parse(j.getString("noise")),
-        j.getLong("seed", 1L), j.getInteger("threads", Torch.defaultThreads()),
-        j.getInteger("limit", 0), j.getDouble("klWeight", 1.0),
-        j.getDouble("finalLearningRate", lr), Loss.parse(j.getString("loss")));
+    return new TrainConfig(
+        j.getInteger("epochs", 10),
+        j.getInteger("batchSize", 128),
+        lr,
+        dev.denoiser.data.Noise.parse(j.getString("noise")),
+        j.getLong("seed", 1L),
+        j.getInteger("threads", Torch.defaultThreads()),
+        j.getInteger("limit", 0),
+        j.getDouble("klWeight", 1.0),
+        j.getDouble("finalLearningRate", lr),
+        Loss.parse(j.getString("loss")));
   }
 }

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * <p>Training on a GPU needs PyTorch's CUDA build: the default jar bundles the CPU build, so it
  * sees no GPU; a jar built with {@code -Pgpu} bundles none and DJL fetches the build that matches
  * the machine's CUDA on first use (or uses {@code PYTORCH_LIBRARY_PATH}). {@code auto} uses GPU 0
- * when PyTorch sees one and falls back to the CPU with one log line otherwise; an explicit
- * {@code cuda:N} that PyTorch cannot see is an error that says why and how to fall back.
+ * when PyTorch sees one and falls back to the CPU with one log line otherwise; an explicit {@code
+ * cuda:N} that PyTorch cannot see is an error that says why and how to fall back.
  */
 public final class TrainDevice {
   private static final Logger LOG = LoggerFactory.getLogger(TrainDevice.class);
@@ -37,8 +37,9 @@ public final class TrainDevice {
         LOG.info("trainer.device=auto: training on CUDA GPU 0 ({} visible)", n);
         return Device.gpu(0);
       }
-      LOG.info("trainer.device=auto: PyTorch sees no CUDA GPU (the default jar bundles the CPU "
-          + "build; build with -Pgpu on a CUDA machine); training on the CPU");
+      LOG.info(
+          "trainer.device=auto: PyTorch sees no CUDA GPU (the default jar bundles the CPU "
+              + "build; build with -Pgpu on a CUDA machine); training on the CPU");
       return Device.cpu();
     }
     if (s.startsWith("cuda:") || s.startsWith("gpu:")) {
@@ -50,9 +51,17 @@ public final class TrainDevice {
       }
       int n = gpus.getAsInt();
       if (id < 0 || id >= n) {
-        throw new ModelException("trainer.device=" + spec + " cannot be used: PyTorch sees " + n
-            + " CUDA GPU(s)" + (n == 0 ? " (the default jar bundles PyTorch's CPU build; build "
-            + "with -Pgpu on a CUDA machine)" : "") + "; set trainer.device=cpu or auto");
+        throw new ModelException(
+            "trainer.device="
+                + spec
+                + " cannot be used: PyTorch sees "
+                + n
+                + " CUDA GPU(s)"
+                + (n == 0
+                    ? " (the default jar bundles PyTorch's CPU build; build "
+                        + "with -Pgpu on a CUDA machine)"
+                    : "")
+                + "; set trainer.device=cpu or auto");
       }
       return Device.gpu(id);
     }

@@ -1,10 +1,9 @@
 package dev.denoiser.model;
 
 /**
- * Training progress: called on the training thread after every step and epoch. Loss is the
- * training objective (per-pixel cross-entropy; per-image for the VAE, KL included; minus the
- * mean per-image PSNR in dB with the psnr loss); speed is in
- * images per second.
+ * Training progress: called on the training thread after every step and epoch. Loss is the training
+ * objective (per-pixel cross-entropy; per-image for the VAE, KL included; minus the mean per-image
+ * PSNR in dB with the psnr loss); speed is in images per second.
  */
 public interface TrainListener {
   TrainListener NONE = new TrainListener() {};

@@ -17,51 +17,71 @@ import org.slf4j.LoggerFactory;
 /**
  * Trains a denoising autoencoder with DJL on the PyTorch engine: input = clean + noise, target =
  * clean, loss = binary cross-entropy on the logits (plus KL for the VAE) or minus the mean
- * per-image PSNR ({@link TrainConfig.Loss}), Adam (learning rate
- * constant or cosine-annealed over the whole run, see {@link TrainConfig}). Runs are
- * reproducible: initialisation, shuffling, noise and VAE sampling all come from generators seeded
- * by the config's seed and the epoch, and the thread count is fixed. With a checkpoint path, the
- * state is saved after every epoch and a run resumes from it when it exists.
+ * per-image PSNR ({@link TrainConfig.Loss}), Adam (learning rate constant or cosine-annealed over
+ * the whole run, see {@link TrainConfig}). Runs are reproducible: initialisation, shuffling, noise
+ * and VAE sampling all come from generators seeded by the config's seed and the epoch, and the
+ * thread count is fixed. With a checkpoint path, the state is saved after every epoch and a run
+ * resumes from it when it exists.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
   /** Steps averaged into one point of the loss curve. */
   static final int CURVE_EVERY = 50;
 
   /** A trained model with its loss history and the measured training speed. */
-  public record Result(NetModel model, TrainConfig config, List<Double> epochLoss,
-      List<Double> curve, double imagesPerSecond, long images, double seconds) {}
+  public record Result(
+      NetModel model,
+      TrainConfig config,
+      List<Double> epochLoss,
+      List<Double> curve,
+      double imagesPerSecond,
+      long images,
+      double seconds) {}
 
   private Trainer() {}
 
   /** Trains from scratch (or from the checkpoint if there is one); checkpoint may be null. */
-  public static Result train(NetSpec spec, TrainConfig cfg, ImageSet data, TrainListener listener,
-      Path checkpoint) {
+  public static Result train(
+      NetSpec spec, TrainConfig cfg, ImageSet data, TrainListener listener, Path checkpoint) {
     return train(spec, null, cfg, data, listener, checkpoint);
   }
 
   /**
-   * Trains starting from {@code initial} weights (fine-tuning; null = fresh init from the seed).
-   * A checkpoint file that exists takes precedence over both.
+   * Trains starting from {@code initial} weights (fine-tuning; null = fresh init from the seed). A
+   * checkpoint file that exists takes precedence over both.
    */
-  public static Result train(NetSpec spec, Weights initial, TrainConfig cfg, ImageSet data,
-      TrainListener listener, Path checkpoint) {
+  public static Result train(
+      NetSpec spec,
+      Weights initial,
+      TrainConfig cfg,
+      ImageSet data,
+      TrainListener listener,
+      Path checkpoint) {
     Architecture arch = spec.arch();
     if (!arch.fullyConvolutional() && (data.height() != 28 || data.width() != 28)) {
-      throw new ModelException(arch.name() + " trains on 28x28 images, got "
-          + data.height() + "x" + data.width());
+      throw new ModelException(
+          arch.name() + " trains on 28x28 images, got " + data.height() + "x" + data.width());
     }
     if (arch.residual() != (cfg.loss() == TrainConfig.Loss.MSE)) {
-      throw new ModelException(arch.residual() ? arch.name() + " trains with the mse loss"
-          : "the mse loss is for residual architectures, not " + arch.name());
+      throw new ModelException(
+          arch.residual()
+              ? arch.name() + " trains with the mse loss"
+              : "the mse loss is for residual architectures, not " + arch.name());
     }
     if (spec.channels() != data.channels()) {
-      throw new ModelException("a " + spec.channels() + "-channel network cannot train on "
-          + data.channels() + "-channel images");
+      throw new ModelException(
+          "a "
+              + spec.channels()
+              + "-channel network cannot train on "
+              + data.channels()
+              + "-channel images");
     }
     if (cfg.loss() == TrainConfig.Loss.PSNR && arch.variational()) {
-      throw new ModelException("the psnr loss is for plain autoencoders; train " + arch.name()
-          + " with bce (its KL term is weighed against a cross-entropy)");
+      throw new ModelException(
+          "the psnr loss is for plain autoencoders; train "
+              + arch.name()
+              + " with bce (its KL term is weighed against a cross-entropy)");
     }
     Torch.threads(cfg.threads());
     Torch.noGradOnThisThread();
@@ -73,11 +93,18 @@ public final class Trainer {
     List<Double> curve = new ArrayList<>();
     NetModel model;
     Adam adam;
-    Checkpoint ck = checkpoint != null && Files.exists(checkpoint) ? Checkpoint.read(checkpoint) : null;
+    Checkpoint ck =
+        checkpoint != null && Files.exists(checkpoint) ? Checkpoint.read(checkpoint) : null;
     if (ck != null) {
       if (!ck.spec().equals(spec)) {
-        throw new ModelException("checkpoint " + checkpoint + " is for " + ck.spec()
-            + ", not " + spec + "; delete it or train that network");
+        throw new ModelException(
+            "checkpoint "
+                + checkpoint
+                + " is for "
+                + ck.spec()
+                + ", not "
+                + spec
+                + "; delete it or train that network");
       }
       model = NetModel.of(spec, ck.params());
       adam = new Adam(model.params(), model.manager(), cfg.learningRate());
@@ -106,9 +133,19 @@ public final class Trainer {
         listener.epochDone(epoch, run.meanLoss(), speed);
         LOG.debug("epoch {} loss {} at {} images/s", epoch + 1, run.meanLoss(), speed);
         if (checkpoint != null) {
-          new Checkpoint(spec, cfg, epoch + 1, adam.steps(), model.weights(),
-              toWeights(adam.firstMoments()), toWeights(adam.secondMoments()), epochLoss, curve,
-              priorImages + images, (priorNanos + nanos) / 1e9).write(checkpoint);
+          new Checkpoint(
+                  spec,
+                  cfg,
+                  epoch + 1,
+                  adam.steps(),
+                  model.weights(),
+                  toWeights(adam.firstMoments()),
+                  toWeights(adam.secondMoments()),
+                  epochLoss,
+                  curve,
+                  priorImages + images,
+                  (priorNanos + nanos) / 1e9)
+              .write(checkpoint);
         }
       }
     } catch (IOException e) {
@@ -121,8 +158,8 @@ public final class Trainer {
     // A run resumed from a finished checkpoint trained nothing itself: report the earlier speed.
     long allImages = images > 0 ? images : priorImages;
     double seconds = (images > 0 ? nanos : priorNanos) / 1e9;
-    return new Result(model, cfg, epochLoss, curve, seconds > 0 ? allImages / seconds : 0,
-        allImages, seconds);
+    return new Result(
+        model, cfg, epochLoss, curve, seconds > 0 ? allImages / seconds : 0, allImages, seconds);
   }
 
   /**
@@ -140,8 +177,13 @@ public final class Trainer {
    * {@code cfg}'s learning rate (cosine-annealed to its final rate over the steps) and thread
    * count. The listener sees one epoch of {@code steps} steps; its speed is in steps per second.
    */
-  public static Result fineTune(NetSpec spec, Weights initial, TrainConfig cfg, long steps,
-      StepLoss objective, TrainListener listener) {
+  public static Result fineTune(
+      NetSpec spec,
+      Weights initial,
+      TrainConfig cfg,
+      long steps,
+      StepLoss objective,
+      TrainListener listener) {
     Torch.threads(cfg.threads());
     Torch.noGradOnThisThread();
     NetModel model = NetModel.of(spec, initial);
@@ -163,8 +205,12 @@ public final class Trainer {
           }
           value = loss.getFloat();
           if (!Double.isFinite(value)) {
-            throw new ModelException("training diverged (loss " + value + ") at step " + (s + 1)
-                + "; lower the learning rate");
+            throw new ModelException(
+                "training diverged (loss "
+                    + value
+                    + ") at step "
+                    + (s + 1)
+                    + "; lower the learning rate");
           }
           adam.step(cfg.learningRateAt(s, steps));
         }
@@ -202,7 +248,8 @@ public final class Trainer {
   static final float PSNR_FLOOR = 1e-5f;
 
   /** The loss of one batch under {@code cfg}'s objective. */
-  static NDArray loss(Architecture.Result<NDArray> r, NDArray target, boolean vae, TrainConfig cfg) {
+  static NDArray loss(
+      Architecture.Result<NDArray> r, NDArray target, boolean vae, TrainConfig cfg) {
     if (cfg.loss() == TrainConfig.Loss.MSE) {
       return r.logits().sub(target).square().mean();
     }
@@ -213,8 +260,8 @@ public final class Trainer {
   }
 
   /**
-   * Minus the mean per-image PSNR (dB, peak 1) of sigmoid(logits) against target: 10 log10 of
-   * each image's MSE, averaged over the batch.
+   * Minus the mean per-image PSNR (dB, peak 1) of sigmoid(logits) against target: 10 log10 of each
+   * image's MSE, averaged over the batch.
    */
   static NDArray psnrLoss(NDArray logits, NDArray target) {
     NDArray err = logits.getNDArrayInternal().sigmoid().sub(target);
@@ -252,7 +299,13 @@ public final class Trainer {
     double lossSum;
     int steps;
 
-    EpochRun(NetModel model, Adam adam, TrainConfig cfg, ImageSet data, int n, int epoch,
+    EpochRun(
+        NetModel model,
+        Adam adam,
+        TrainConfig cfg,
+        ImageSet data,
+        int n,
+        int epoch,
         TrainListener listener) {
       this.model = model;
       this.adam = adam;
@@ -271,8 +324,8 @@ public final class Trainer {
     void run() {
       int[] order = permutation(n, new SplittableRandom(mix(cfg.seed(), epoch, 1)));
       SplittableRandom noiseRng = new SplittableRandom(mix(cfg.seed(), epoch, 2));
-      SplittableRandom sampler = model.arch().variational()
-          ? new SplittableRandom(mix(cfg.seed(), epoch, 3)) : null;
+      SplittableRandom sampler =
+          model.arch().variational() ? new SplittableRandom(mix(cfg.seed(), epoch, 3)) : null;
       int bs = cfg.batchSize();
       int total = (n + bs - 1) / bs;
       int px = data.pixelsPerImage();
@@ -317,8 +370,12 @@ public final class Trainer {
         }
         double value = loss.getFloat();
         if (!Double.isFinite(value)) {
-          throw new ModelException("training diverged (loss " + value + ") in epoch "
-              + (epoch + 1) + "; lower the learning rate");
+          throw new ModelException(
+              "training diverged (loss "
+                  + value
+                  + ") in epoch "
+                  + (epoch + 1)
+                  + "; lower the learning rate");
         }
         adam.step(cfg.learningRateAt(adam.steps(), (long) cfg.epochs() * stepsPerEpoch));
         return value;
@@ -341,7 +398,8 @@ public final class Trainer {
   }
 
   static long mix(long seed, int epoch, int stream) {
-    long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
+    long h =
+        seed * 0x9E3779B97F4A7C15L + epoch * 0xBF58476D1CE4E5B9L + stream * 0x94D049BB133111EBL;
     return h ^ (h >>> 31);
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
  * {@code vae}: fixed 28x28 variational autoencoder. Encoder: two 3x3 stride-2 convolutions, then
  * two dense heads for the posterior mean {@code mu} and log-variance over {@code latentDim}
  * dimensions. Training samples z = mu + exp(logvar/2) * eps and adds the KL term to the loss;
- * inference and the exported graph decode {@code mu}, which is also the published latent.
- * Decoder: dense to c2 x 7 x 7, then upsampling + conv twice.
+ * inference and the exported graph decode {@code mu}, which is also the published latent. Decoder:
+ * dense to c2 x 7 x 7, then upsampling + conv twice.
  */
 public final class Vae implements Architecture {
   static final int SIZE = 28;

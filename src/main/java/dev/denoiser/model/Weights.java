@@ -21,8 +21,8 @@ public final class Weights {
         n *= d;
       }
       if (n != data.length) {
-        throw new ModelException("tensor of shape " + Arrays.toString(shape) + " has "
-            + data.length + " values");
+        throw new ModelException(
+            "tensor of shape " + Arrays.toString(shape) + " has " + data.length + " values");
       }
     }
   }
@@ -55,8 +55,8 @@ public final class Weights {
   }
 
   /**
-   * Fresh weights for {@code specs}: uniform in [-bound, bound] from a generator seeded by
-   * {@code seed} and the parameter's position, so the same seed gives the same network.
+   * Fresh weights for {@code specs}: uniform in [-bound, bound] from a generator seeded by {@code
+   * seed} and the parameter's position, so the same seed gives the same network.
    */
   public static Weights init(List<ParamSpec> specs, long seed) {
     Weights w = new Weights();
@@ -77,9 +77,14 @@ public final class Weights {
     for (ParamSpec s : specs) {
       Tensor t = tensors.get(s.name());
       if (t == null || !Arrays.equals(t.shape(), s.shape())) {
-        throw new ModelException(what + ": parameter '" + s.name() + "' should have shape "
-            + Arrays.toString(s.shape()) + ", found "
-            + (t == null ? "none" : Arrays.toString(t.shape())));
+        throw new ModelException(
+            what
+                + ": parameter '"
+                + s.name()
+                + "' should have shape "
+                + Arrays.toString(s.shape())
+                + ", found "
+                + (t == null ? "none" : Arrays.toString(t.shape())));
       }
     }
   }

@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A uniform sample of the frames each selected model served (reservoir sampling, algorithm R):
- * every served frame of a model has the same chance to be in its sample, which holds at most
- * {@code feed.sample.maxFrames} frames and {@code feed.sample.maxBytes} bytes of pixels. Models
- * not named by {@code feed.sample.models} are never sampled (the default names none).
+ * every served frame of a model has the same chance to be in its sample, which holds at most {@code
+ * feed.sample.maxFrames} frames and {@code feed.sample.maxBytes} bytes of pixels. Models not named
+ * by {@code feed.sample.models} are never sampled (the default names none).
  *
  * <p>Thread-safe: the batcher offers frames on its event loop, the trainer takes snapshots on its
  * worker. Meters per model: {@code denoiser_feed_sample_frames}, {@code denoiser_feed_sample_bytes}
@@ -51,9 +51,16 @@ public final class FeedSample implements AutoCloseable {
   private final long seed;
   private volatile boolean closed;
 
-  public FeedSample(ModelSelection models, int maxFrames, long maxBytes, Path dir, MeterRegistry meters, long seed) {
+  public FeedSample(
+      ModelSelection models,
+      int maxFrames,
+      long maxBytes,
+      Path dir,
+      MeterRegistry meters,
+      long seed) {
     if (maxFrames < 0 || maxBytes < 0) {
-      throw new IllegalArgumentException("feed.sample.maxFrames and feed.sample.maxBytes must be 0 or more");
+      throw new IllegalArgumentException(
+          "feed.sample.maxFrames and feed.sample.maxBytes must be 0 or more");
     }
     this.models = models;
     this.maxFrames = maxFrames;
@@ -66,9 +73,14 @@ public final class FeedSample implements AutoCloseable {
   /** The sample of {@code feed.sample.*}, with what {@code feed.sample.dir} holds loaded. */
   public static FeedSample from(Settings s, MeterRegistry meters) {
     String d = s.getString(Setting.FEED_SAMPLE_DIR).trim();
-    FeedSample f = new FeedSample(ModelSelection.parse(s.getString(Setting.FEED_SAMPLE_MODELS)),
-        s.getInt(Setting.FEED_SAMPLE_MAX_FRAMES), s.getLong(Setting.FEED_SAMPLE_MAX_BYTES),
-        d.isEmpty() ? null : Path.of(d), meters, System.nanoTime());
+    FeedSample f =
+        new FeedSample(
+            ModelSelection.parse(s.getString(Setting.FEED_SAMPLE_MODELS)),
+            s.getInt(Setting.FEED_SAMPLE_MAX_FRAMES),
+            s.getLong(Setting.FEED_SAMPLE_MAX_BYTES),
+            d.isEmpty() ? null : Path.of(d),
+            meters,
+            System.nanoTime());
     f.load();
     return f;
   }
@@ -89,7 +101,8 @@ public final class FeedSample implements AutoCloseable {
 
   /** Offers a served frame of {@code model} with its noise sigma; true if it entered the sample. */
   public boolean offer(String model, Frame f, double sigma) {
-    return samples(model) && admitted(model, reservoir(model).offer(() -> SampledFrame.of(f, sigma)));
+    return samples(model)
+        && admitted(model, reservoir(model).offer(() -> SampledFrame.of(f, sigma)));
   }
 
   /** Offers an already sampled frame (read from the sample topic or the sample file). */
@@ -133,18 +146,30 @@ public final class FeedSample implements AutoCloseable {
   }
 
   private Reservoir reservoir(String model) {
-    return reservoirs.computeIfAbsent(model, m -> {
-      Reservoir r = new Reservoir(new SplittableRandom(seed ^ m.hashCode()),
-          meters == null ? null : Counter.builder("denoiser_feed_sample_seen").tag("model", m)
-              .description("Served frames offered to the feed sample").register(meters));
-      if (meters != null) {
-        Gauge.builder("denoiser_feed_sample_frames", r, Reservoir::size).tag("model", m)
-            .description("Frames held in the feed sample").register(meters);
-        Gauge.builder("denoiser_feed_sample_bytes", r, Reservoir::bytes).tag("model", m)
-            .description("Bytes of pixels held in the feed sample").register(meters);
-      }
-      return r;
-    });
+    return reservoirs.computeIfAbsent(
+        model,
+        m -> {
+          Reservoir r =
+              new Reservoir(
+                  new SplittableRandom(seed ^ m.hashCode()),
+                  meters == null
+                      ? null
+                      : Counter.builder("denoiser_feed_sample_seen")
+                          .tag("model", m)
+                          .description("Served frames offered to the feed sample")
+                          .register(meters));
+          if (meters != null) {
+            Gauge.builder("denoiser_feed_sample_frames", r, Reservoir::size)
+                .tag("model", m)
+                .description("Frames held in the feed sample")
+                .register(meters);
+            Gauge.builder("denoiser_feed_sample_bytes", r, Reservoir::bytes)
+                .tag("model", m)
+                .description("Bytes of pixels held in the feed sample")
+                .register(meters);
+          }
+          return r;
+        });
   }
 
   /** Writes the sample to {@code feed.sample.dir} when set; then drops it from memory. */
@@ -169,7 +194,8 @@ public final class FeedSample implements AutoCloseable {
     Files.createDirectories(file.getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     int n = 0;
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
       out.writeInt(MAGIC);
       for (Map.Entry<String, Reservoir> e : reservoirs.entrySet()) {
         for (SampledFrame f : e.getValue().items()) {
@@ -195,7 +221,8 @@ public final class FeedSample implements AutoCloseable {
     }
     Path file = dir.resolve(FILE);
     int n = 0;
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       if (in.readInt() != MAGIC) {
         throw new IOException("not a feed sample file");
       }
@@ -219,7 +246,9 @@ public final class FeedSample implements AutoCloseable {
     }
   }
 
-  /** One model's reservoir: algorithm R over the count bound, random eviction over the byte bound. */
+  /**
+   * One model's reservoir: algorithm R over the count bound, random eviction over the byte bound.
+   */
   private final class Reservoir {
     private final SplittableRandom rnd;
     private final Counter seenCounter;

@@ -5,9 +5,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Which models a setting names: {@code *} for every model, a comma list of names, or nothing
- * (empty or blank). Spaces around names and empty items are ignored; {@code *} anywhere in the list
- * means all.
+ * Which models a setting names: {@code *} for every model, a comma list of names, or nothing (empty
+ * or blank). Spaces around names and empty items are ignored; {@code *} anywhere in the list means
+ * all.
  */
 public record ModelSelection(boolean all, Set<String> names) {
   public static final ModelSelection NONE = new ModelSelection(false, Set.of());
@@ -20,8 +20,11 @@ public record ModelSelection(boolean all, Set<String> names) {
     if (spec == null || spec.isBlank()) {
       return NONE;
     }
-    Set<String> names = Arrays.stream(spec.split(",")).map(String::trim).filter(s -> !s.isEmpty())
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    Set<String> names =
+        Arrays.stream(spec.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toCollection(java.util.TreeSet::new));
     if (names.contains("*")) {
       return new ModelSelection(true, Set.of());
     }

@@ -3,15 +3,22 @@ package dev.denoiser.sample;
 import dev.denoiser.frame.Frame;
 
 /**
- * One frame of the feed sample: its pixels as 8-bit values (round(255 x value), planes as in
- * {@link Frame}), its shape, and the noise sigma the worker estimated for it (0-255 scale). No
- * stream id, frame id or caller information is kept.
+ * One frame of the feed sample: its pixels as 8-bit values (round(255 x value), planes as in {@link
+ * Frame}), its shape, and the noise sigma the worker estimated for it (0-255 scale). No stream id,
+ * frame id or caller information is kept.
  */
 public record SampledFrame(byte[] pixels, int height, int width, int channels, double sigma) {
   public SampledFrame {
     if (pixels.length != (long) channels * height * width) {
-      throw new IllegalArgumentException("pixels length " + pixels.length + " does not match "
-          + channels + "x" + height + "x" + width);
+      throw new IllegalArgumentException(
+          "pixels length "
+              + pixels.length
+              + " does not match "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width);
     }
   }
 

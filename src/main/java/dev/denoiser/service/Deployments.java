@@ -11,9 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The roles a main verticle deployed, newest on top: {@link #drain()} undeploys them newest
- * first, so sources stop taking work before what serves them stops. A failed undeploy is logged
- * and the others still go.
+ * The roles a main verticle deployed, newest on top: {@link #drain()} undeploys them newest first,
+ * so sources stop taking work before what serves them stops. A failed undeploy is logged and the
+ * others still go.
  */
 public final class Deployments {
   private static final Logger LOG = LoggerFactory.getLogger(Deployments.class);
@@ -42,10 +42,16 @@ public final class Deployments {
     Future<Void> chain = Future.succeededFuture();
     for (String id = pop(); id != null; id = pop()) {
       String next = id;
-      chain = chain.compose(v -> vertx.undeploy(next).recover(e -> {
-        LOG.warn("undeploy failed: {}", e.toString());
-        return Future.succeededFuture();
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  vertx
+                      .undeploy(next)
+                      .recover(
+                          e -> {
+                            LOG.warn("undeploy failed: {}", e.toString());
+                            return Future.succeededFuture();
+                          }));
     }
     return chain;
   }

@@ -8,11 +8,11 @@ import dev.denoiser.config.JarContents;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.hotswap.ModelDirectoryWatcher;
 import dev.denoiser.http.HttpVerticle;
 import dev.denoiser.http.RouteContributor;
 import dev.denoiser.inference.DeviceSelector;
 import dev.denoiser.inference.InferenceVerticle;
-import dev.denoiser.hotswap.ModelDirectoryWatcher;
 import dev.denoiser.inference.LocalCodec;
 import dev.denoiser.inference.ModelLoader;
 import dev.denoiser.inference.ModelRegistry;
@@ -20,11 +20,11 @@ import dev.denoiser.kafka.KafkaRole;
 import dev.denoiser.metrics.ServiceMetrics;
 import dev.denoiser.sample.FeedSample;
 import dev.denoiser.source.ServiceContext;
+import dev.denoiser.trainer.TrainerRole;
+import dev.denoiser.trust.ModelTrust;
 import dev.denoiser.websocket.StreamEndpoint;
 import dev.denoiser.websocket.VideoSamples;
 import dev.denoiser.websocket.WebPage;
-import dev.denoiser.trainer.TrainerRole;
-import dev.denoiser.trust.ModelTrust;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -38,11 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The main verticle: builds the shared parts (device, model registry, metrics, inference client),
- * then deploys the roles in order (batcher, inference workers, HTTP, then the Kafka role of
- * {@link KafkaRole}, then, with {@code trainer.enabled}, the trainer of {@link TrainerRole}) and
- * hands each its config.
- * {@link #drain()} undeploys them in reverse order, so sources stop taking work first and the
- * batcher and workers finish what was already accepted.
+ * then deploys the roles in order (batcher, inference workers, HTTP, then the Kafka role of {@link
+ * KafkaRole}, then, with {@code trainer.enabled}, the trainer of {@link TrainerRole}) and hands
+ * each its config. {@link #drain()} undeploys them in reverse order, so sources stop taking work
+ * first and the batcher and workers finish what was already accepted.
  */
 public final class ServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ServiceVerticle.class);
@@ -91,58 +90,105 @@ public final class ServiceVerticle extends VerticleBase {
     }
     int instances = Math.max(1, settings.getInt(Setting.INFERENCE_INSTANCES));
     int configured = settings.getInt(Setting.INFERENCE_INTRA_OP_THREADS);
-    int threads = configured > 0 ? configured : Math.max(1, Runtime.getRuntime().availableProcessors() / instances);
+    int threads =
+        configured > 0
+            ? configured
+            : Math.max(1, Runtime.getRuntime().availableProcessors() / instances);
     ModelTrust trust;
     try {
-      // reads keys and, at a first start, signs the models of models.dir (a few MB: at start-up only)
+      // reads keys and, at a first start, signs the models of models.dir (a few MB: at start-up
+      // only)
       trust = ModelTrust.open(settings);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    ModelRegistry registry = new ModelRegistry(new ModelLoader(device, threads, trust), metrics,
-        settings.getString(Setting.MODELS_DEFAULT))
-        .limits(settings.getLong(Setting.MODELS_MAX_VERSION_STEP), settings.getLong(Setting.MODELS_INSTALL_TIMEOUT_MS));
+    ModelRegistry registry =
+        new ModelRegistry(
+                new ModelLoader(device, threads, trust),
+                metrics,
+                settings.getString(Setting.MODELS_DEFAULT))
+            .limits(
+                settings.getLong(Setting.MODELS_MAX_VERSION_STEP),
+                settings.getLong(Setting.MODELS_INSTALL_TIMEOUT_MS));
     BatchPolicy policy = BatchPolicy.from(settings);
-    svc = new ServiceContext(settings, metrics, registry,
-        new InferenceClient(vertx, registry, policy.deadlineMillis()),
-        new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)), policy, new AtomicBoolean());
+    svc =
+        new ServiceContext(
+            settings,
+            metrics,
+            registry,
+            new InferenceClient(vertx, registry, policy.deadlineMillis()),
+            new FrameCodec(settings.getLong(Setting.FRAME_MAX_PIXELS)),
+            policy,
+            new AtomicBoolean());
     Path modelsDir = Path.of(settings.getString(Setting.MODELS_DIR));
     if (settings.getBoolean(Setting.TRAINER_ENABLED) && !JarContents.hasPyTorch()) {
-      return Future.failedFuture(new IllegalStateException(JarContents.needsFullJar(Setting.TRAINER_ENABLED.key() + "=true")));
+      return Future.failedFuture(
+          new IllegalStateException(
+              JarContents.needsFullJar(Setting.TRAINER_ENABLED.key() + "=true")));
     }
     try {
       sample = FeedSample.from(settings, metrics.registry());
       // Co-located with serving, the trainer reads the very sample the batcher fills.
-      trainer = settings.getBoolean(Setting.TRAINER_ENABLED) ? TrainerRole.create(settings, metrics, registry, sample) : null;
+      trainer =
+          settings.getBoolean(Setting.TRAINER_ENABLED)
+              ? TrainerRole.create(settings, metrics, registry, sample)
+              : null;
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    return vertx.executeBlocking(() -> registry.loadAll(modelsDir))
-        .compose(n -> {
-          if (n == 0) {
-            LOG.warn("no model loaded from {}; not ready until one arrives", modelsDir.toAbsolutePath());
-          }
-          return deploy(() -> new BatcherVerticle(registry, metrics, policy, sample), new DeploymentOptions());
-        })
-        .compose(id -> deploy(() -> new InferenceVerticle(registry),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)))
-        .compose(id -> {
-          long watch = settings.getLong(Setting.MODELS_WATCH_MS);
-          return watch <= 0 ? Future.succeededFuture("")
-              : deploy(() -> new ModelDirectoryWatcher(registry, modelsDir, watch), new DeploymentOptions());
-        })
-        .compose(id -> {
-          http = new HttpVerticle(svc, routeContributors());
-          return deploy(() -> http, new DeploymentOptions());
-        })
+    return vertx
+        .executeBlocking(() -> registry.loadAll(modelsDir))
+        .compose(
+            n -> {
+              if (n == 0) {
+                LOG.warn(
+                    "no model loaded from {}; not ready until one arrives",
+                    modelsDir.toAbsolutePath());
+              }
+              return deploy(
+                  () -> new BatcherVerticle(registry, metrics, policy, sample),
+                  new DeploymentOptions());
+            })
+        .compose(
+            id ->
+                deploy(
+                    () -> new InferenceVerticle(registry),
+                    new DeploymentOptions()
+                        .setThreadingModel(ThreadingModel.WORKER)
+                        .setInstances(instances)))
+        .compose(
+            id -> {
+              long watch = settings.getLong(Setting.MODELS_WATCH_MS);
+              return watch <= 0
+                  ? Future.succeededFuture("")
+                  : deploy(
+                      () -> new ModelDirectoryWatcher(registry, modelsDir, watch),
+                      new DeploymentOptions());
+            })
+        .compose(
+            id -> {
+              http = new HttpVerticle(svc, routeContributors());
+              return deploy(() -> http, new DeploymentOptions());
+            })
         .compose(id -> KafkaRole.deploy(vertx, svc, this::deploy))
-        .compose(kafka -> trainer == null ? Future.succeededFuture("") : trainer.deploy(vertx, kafka, this::deploy))
-        .onSuccess(id -> {
-          svc.started().set(true);
-          LOG.info("serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",
-              registry.cards().size(), registry.cards().keySet(), settings.getString(Setting.HTTP_HOST),
-              http.port(), device, instances, threads);
-        });
+        .compose(
+            kafka ->
+                trainer == null
+                    ? Future.succeededFuture("")
+                    : trainer.deploy(vertx, kafka, this::deploy))
+        .onSuccess(
+            id -> {
+              svc.started().set(true);
+              LOG.info(
+                  "serving {} model(s) {} on http://{}:{} (device {}, {} worker(s) x {} thread(s))",
+                  registry.cards().size(),
+                  registry.cards().keySet(),
+                  settings.getString(Setting.HTTP_HOST),
+                  http.port(),
+                  device,
+                  instances,
+                  threads);
+            });
   }
 
   private List<RouteContributor> routeContributors() {
@@ -158,7 +204,8 @@ public final class ServiceVerticle extends VerticleBase {
     return contributors;
   }
 
-  private Future<String> deploy(java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {
+  private Future<String> deploy(
+      java.util.function.Supplier<io.vertx.core.Deployable> v, DeploymentOptions o) {
     return deployments.deploy(v, o);
   }
 
@@ -173,13 +220,15 @@ public final class ServiceVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return drain().onComplete(v -> {
-      if (svc != null) {
-        svc.registry().close();
-      }
-      if (sample != null) {
-        sample.close();
-      }
-    });
+    return drain()
+        .onComplete(
+            v -> {
+              if (svc != null) {
+                svc.registry().close();
+              }
+              if (sample != null) {
+                sample.close();
+              }
+            });
   }
 }

@@ -16,11 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The main verticle of the {@code trainer} command: the trainer role on its own, without
- * inference. With {@code kafka.bootstrap.servers} set (and {@code kafka.enabled}) it follows the
- * models topic into {@code models.dir} (so it always fine-tunes the version replicas serve), reads
- * the control and reference topics, and promotes to the models topic; otherwise it promotes into
- * {@code models.dir}. Then its small HTTP server starts. {@link #drain()} undeploys newest first.
+ * The main verticle of the {@code trainer} command: the trainer role on its own, without inference.
+ * With {@code kafka.bootstrap.servers} set (and {@code kafka.enabled}) it follows the models topic
+ * into {@code models.dir} (so it always fine-tunes the version replicas serve), reads the control
+ * and reference topics, and promotes to the models topic; otherwise it promotes into {@code
+ * models.dir}. Then its small HTTP server starts. {@link #drain()} undeploys newest first.
  */
 public final class TrainerServiceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerServiceVerticle.class);
@@ -52,22 +52,42 @@ public final class TrainerServiceVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     String servers = settings.getString(Setting.KAFKA_BOOTSTRAP_SERVERS).trim();
-    KafkaOptions kafka = settings.getBoolean(Setting.KAFKA_ENABLED) && !servers.isEmpty()
-        ? KafkaOptions.from(settings, servers) : null;
+    KafkaOptions kafka =
+        settings.getBoolean(Setting.KAFKA_ENABLED) && !servers.isEmpty()
+            ? KafkaOptions.from(settings, servers)
+            : null;
     String topic = settings.getString(Setting.KAFKA_TOPIC_MODELS).trim();
     Future<String> chain = Future.succeededFuture("");
     if (kafka != null && !topic.isEmpty()) {
-      chain = deploy(() -> new ModelsTopicFollower(kafka.adminConfig(), topic,
-          settings.getLong(Setting.KAFKA_MODELS_MAX_BYTES), role.installer(), metrics), new DeploymentOptions());
+      chain =
+          deploy(
+              () ->
+                  new ModelsTopicFollower(
+                      kafka.adminConfig(),
+                      topic,
+                      settings.getLong(Setting.KAFKA_MODELS_MAX_BYTES),
+                      role.installer(),
+                      metrics),
+              new DeploymentOptions());
     }
-    return chain.compose(id -> role.deploy(vertx, kafka, this::deploy))
-        .compose(id -> {
-          http = new TrainerHttpVerticle(settings, metrics.registry(), role.adminApi(), role::started);
-          return deploy(() -> http, new DeploymentOptions());
-        })
-        .onSuccess(id -> LOG.info("trainer listening on http://{}:{} ({})", settings.getString(Setting.HTTP_HOST),
-            http.port(), kafka == null ? "no Kafka: promotions go to " + settings.getString(Setting.MODELS_DIR)
-                : "Kafka " + kafka.bootstrapServers()));
+    return chain
+        .compose(id -> role.deploy(vertx, kafka, this::deploy))
+        .compose(
+            id -> {
+              http =
+                  new TrainerHttpVerticle(
+                      settings, metrics.registry(), role.adminApi(), role::started);
+              return deploy(() -> http, new DeploymentOptions());
+            })
+        .onSuccess(
+            id ->
+                LOG.info(
+                    "trainer listening on http://{}:{} ({})",
+                    settings.getString(Setting.HTTP_HOST),
+                    http.port(),
+                    kafka == null
+                        ? "no Kafka: promotions go to " + settings.getString(Setting.MODELS_DIR)
+                        : "Kafka " + kafka.bootstrapServers()));
   }
 
   private Future<String> deploy(Supplier<Deployable> v, DeploymentOptions o) {

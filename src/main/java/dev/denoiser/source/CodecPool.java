@@ -9,10 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bounded pool on which sources decode and encode frames (PNG, JPEG, raw conversions) and
- * parse large JSON bodies, so that no event loop does: one named Vert.x worker pool of
- * {@code codec.threads} threads ({@value #NAME}), shared by every source that asks for it. Jobs
- * run unordered (a slow decode does not hold back the next), and wait in the pool's queue when all
+ * The bounded pool on which sources decode and encode frames (PNG, JPEG, raw conversions) and parse
+ * large JSON bodies, so that no event loop does: one named Vert.x worker pool of {@code
+ * codec.threads} threads ({@value #NAME}), shared by every source that asks for it. Jobs run
+ * unordered (a slow decode does not hold back the next), and wait in the pool's queue when all
  * threads are busy; the byte budget ({@link MemoryBudget}) bounds how many can wait.
  */
 public final class CodecPool {
@@ -23,10 +23,14 @@ public final class CodecPool {
     this.executor = executor;
   }
 
-  /** This Vert.x's pool, sized by {@code codec.threads} (0: the cores). Close it when the caller stops. */
+  /**
+   * This Vert.x's pool, sized by {@code codec.threads} (0: the cores). Close it when the caller
+   * stops.
+   */
   public static CodecPool of(Vertx vertx, Settings settings) {
     // a large frame on a busy machine may decode for minutes: no blocked-thread warnings before 10
-    return new CodecPool(vertx.createSharedWorkerExecutor(NAME, threads(settings), 10, TimeUnit.MINUTES));
+    return new CodecPool(
+        vertx.createSharedWorkerExecutor(NAME, threads(settings), 10, TimeUnit.MINUTES));
   }
 
   static int threads(Settings settings) {

@@ -13,9 +13,9 @@ import javax.imageio.stream.ImageInputStream;
 /**
  * What a frame will cost in memory, known before it is decoded: the encoded bytes, the decoder's
  * raster, the float32 input planes and the float32 output planes. The size comes from what the
- * frame declares (the PNG header, the JPEG header, or {@code width}/{@code height} of a raw
- * format) and is checked against {@code frame.maxPixels} first, so an oversized declaration is
- * refused (PAYLOAD_TOO_LARGE) before anything is allocated. Arithmetic is in {@code long}.
+ * frame declares (the PNG header, the JPEG header, or {@code width}/{@code height} of a raw format)
+ * and is checked against {@code frame.maxPixels} first, so an oversized declaration is refused
+ * (PAYLOAD_TOO_LARGE) before anything is allocated. Arithmetic is in {@code long}.
  */
 public final class FrameCost {
   private static final byte[] PNG_MAGIC = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
@@ -26,22 +26,25 @@ public final class FrameCost {
    * Bytes in memory for a frame of {@code height x width} with {@code channels} float planes,
    * decoded from {@code encoded} bytes through a raster of {@code rasterBytesPerPixel}.
    */
-  public static long of(long encoded, long height, long width, int channels, int rasterBytesPerPixel) {
+  public static long of(
+      long encoded, long height, long width, int channels, int rasterBytesPerPixel) {
     long pixels = height * width;
     return encoded + pixels * rasterBytesPerPixel + 2L * pixels * channels * Float.BYTES;
   }
 
   /**
-   * The cost of decoding {@code bytes} as {@code type} (raw formats need {@code width} and
-   * {@code height}); the declared size is checked against the codec's limit first.
+   * The cost of decoding {@code bytes} as {@code type} (raw formats need {@code width} and {@code
+   * height}); the declared size is checked against the codec's limit first.
    *
    * @throws DenoiserException PAYLOAD_TOO_LARGE or INVALID_FRAME for a size that cannot be right
    */
-  public static long estimate(FrameCodec codec, MediaType type, byte[] bytes, Integer width, Integer height) {
+  public static long estimate(
+      FrameCodec codec, MediaType type, byte[] bytes, Integer width, Integer height) {
     return switch (type) {
       case GRAY8 -> raw(codec, bytes, width, height, 1, 1);
       case RGB8 -> raw(codec, bytes, width, height, 3, 3);
-      case FLOAT32 -> raw(codec, bytes, width, height, bytes.length > 4L * dims(width, height) ? 3 : 1, 0);
+      case FLOAT32 ->
+          raw(codec, bytes, width, height, bytes.length > 4L * dims(width, height) ? 3 : 1, 0);
       case PNG -> png(codec, bytes);
       case JPEG -> jpeg(codec, bytes);
     };
@@ -51,7 +54,8 @@ public final class FrameCost {
     return width == null || height == null ? 0 : (long) width * height;
   }
 
-  private static long raw(FrameCodec codec, byte[] bytes, Integer width, Integer height, int channels, int raster) {
+  private static long raw(
+      FrameCodec codec, byte[] bytes, Integer width, Integer height, int channels, int raster) {
     if (width == null || height == null) {
       return bytes.length; // the decoder refuses it; nothing more gets allocated
     }
@@ -68,14 +72,15 @@ public final class FrameCost {
     codec.checkSize(h, w);
     int depth = b[24] & 0xff;
     int colour = b[25] & 0xff;
-    int samples = switch (colour) {
-      case 0 -> 1;
-      case 2 -> 3;
-      case 3 -> 1;
-      case 4 -> 2;
-      case 6 -> 4;
-      default -> 4;
-    };
+    int samples =
+        switch (colour) {
+          case 0 -> 1;
+          case 2 -> 3;
+          case 3 -> 1;
+          case 4 -> 2;
+          case 6 -> 4;
+          default -> 4;
+        };
     int channels = colour == 0 || colour == 4 ? 1 : 3;
     int raster = Math.max(1, samples * Math.max(8, depth) / 8);
     // a palette or 16-bit image is converted once more on its way to floats
@@ -108,7 +113,10 @@ public final class FrameCost {
   }
 
   private static long u32(byte[] b, int at) {
-    return ((long) (b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
+    return ((long) (b[at] & 0xff) << 24)
+        | ((b[at + 1] & 0xff) << 16)
+        | ((b[at + 2] & 0xff) << 8)
+        | (b[at + 3] & 0xff);
   }
 
   private static boolean startsWith(byte[] b, byte[] prefix) {

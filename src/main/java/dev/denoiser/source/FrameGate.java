@@ -11,10 +11,10 @@ import io.vertx.core.Future;
 /**
  * The checks every source runs on a frame, each exactly once: bytes to {@link Frame} within the
  * frame limits ({@code frame.maxPixels}, via {@link FrameCodec}), then the model lookup and its
- * shape check. An {@link Admitted} frame goes to the batcher without being checked again, also
- * when a source retries it after OVERLOADED. Every refusal is a typed
- * {@link dev.denoiser.error.DenoiserException} (INVALID_FRAME, PAYLOAD_TOO_LARGE,
- * UNSUPPORTED_MEDIA_TYPE, MODEL_NOT_FOUND, UNSUPPORTED_SHAPE) for the source to report its way.
+ * shape check. An {@link Admitted} frame goes to the batcher without being checked again, also when
+ * a source retries it after OVERLOADED. Every refusal is a typed {@link
+ * dev.denoiser.error.DenoiserException} (INVALID_FRAME, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE,
+ * MODEL_NOT_FOUND, UNSUPPORTED_SHAPE) for the source to report its way.
  */
 public final class FrameGate {
   private final FrameCodec codec;
@@ -35,7 +35,8 @@ public final class FrameGate {
    * @throws dev.denoiser.error.DenoiserException PAYLOAD_TOO_LARGE for a declared size over the
    *     limit, OVERLOADED when the budget (or the source's share of it) is spent
    */
-  public MemoryBudget.Lease reserve(String source, MediaType type, byte[] bytes, Integer width, Integer height) {
+  public MemoryBudget.Lease reserve(
+      String source, MediaType type, byte[] bytes, Integer width, Integer height) {
     return budget.acquire(source, FrameCost.estimate(codec, type, bytes, width, height));
   }
 
@@ -43,7 +44,8 @@ public final class FrameGate {
    * As {@link #reserve}, for a source that already holds {@code lease} for the encoded bytes (an
    * HTTP body, counted while it was read): the lease grows by the rest of the frame's cost.
    */
-  public void reserveMore(MemoryBudget.Lease lease, MediaType type, byte[] bytes, Integer width, Integer height) {
+  public void reserveMore(
+      MemoryBudget.Lease lease, MediaType type, byte[] bytes, Integer width, Integer height) {
     long cost = FrameCost.estimate(codec, type, bytes, width, height);
     if (!lease.grow(cost - lease.bytes())) {
       throw budget.overloaded(cost - lease.bytes());
@@ -57,13 +59,24 @@ public final class FrameGate {
   /** A frame that passed the gate, with the name of the model it runs on (never null). */
   public record Admitted(Frame frame, String model, ModelCard card) {}
 
-  /** Decodes {@code bytes} (raw formats need the size) and admits the frame for {@code model} (null: default). */
-  public Admitted admit(MediaType type, byte[] bytes, Integer width, Integer height, String streamId, String frameId,
+  /**
+   * Decodes {@code bytes} (raw formats need the size) and admits the frame for {@code model} (null:
+   * default).
+   */
+  public Admitted admit(
+      MediaType type,
+      byte[] bytes,
+      Integer width,
+      Integer height,
+      String streamId,
+      String frameId,
       String model) {
     return admit(codec.decode(type, bytes, width, height, streamId, frameId), model);
   }
 
-  /** Admits a frame a source decoded itself with {@link #codec()} (for example from JSON tensors). */
+  /**
+   * Admits a frame a source decoded itself with {@link #codec()} (for example from JSON tensors).
+   */
   public Admitted admit(Frame frame, String model) {
     String name = client.registry().resolveName(model);
     return new Admitted(frame, name, client.check(name, frame.height(), frame.width()));

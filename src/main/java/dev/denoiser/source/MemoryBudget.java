@@ -15,21 +15,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-flight byte budget every source shares ({@code memory.inflightBytes}): a frame's
- * {@link FrameCost} is taken before it is decoded and given back when its reply is sent or it
- * fails. A source may hold at most its share of the budget ({@code memory.maxShare}, Kafka half
- * by default), so a backlog on one source leaves room for the others. Thread-safe (HTTP and
- * WebSocket take from several event loops and from the codec pool).
+ * The in-flight byte budget every source shares ({@code memory.inflightBytes}): a frame's {@link
+ * FrameCost} is taken before it is decoded and given back when its reply is sent or it fails. A
+ * source may hold at most its share of the budget ({@code memory.maxShare}, Kafka half by default),
+ * so a backlog on one source leaves room for the others. Thread-safe (HTTP and WebSocket take from
+ * several event loops and from the codec pool).
  *
- * <p>A frame larger than the whole budget is still taken when nothing else is in flight, so a
- * large but allowed frame ({@code frame.maxPixels}) runs alone rather than never.
+ * <p>A frame larger than the whole budget is still taken when nothing else is in flight, so a large
+ * but allowed frame ({@code frame.maxPixels}) runs alone rather than never.
  *
- * <p>Meters: {@code denoiser_inflight_bytes} (gauge, by source), {@code denoiser_inflight_bytes_limit},
- * {@code denoiser_memory_refusals_total} (by source).
+ * <p>Meters: {@code denoiser_inflight_bytes} (gauge, by source), {@code
+ * denoiser_inflight_bytes_limit}, {@code denoiser_memory_refusals_total} (by source).
  */
 public final class MemoryBudget {
   /** Share of {@code Runtime.maxMemory()} used when {@code memory.inflightBytes} is 0. */
   public static final double DEFAULT_HEAP_SHARE = 0.25;
+
   private final long capacity;
   private final Map<String, Double> shares;
   private final AtomicLong used = new AtomicLong();
@@ -51,14 +52,21 @@ public final class MemoryBudget {
     this.registry = registry;
     if (registry != null) {
       Gauge.builder("denoiser_inflight_bytes_limit", () -> this.capacity)
-          .description("The in-flight byte budget shared by all sources (memory.inflightBytes)").register(registry);
+          .description("The in-flight byte budget shared by all sources (memory.inflightBytes)")
+          .register(registry);
     }
   }
 
-  /** The budget of {@code memory.inflightBytes} (0: a quarter of the heap) and {@code memory.maxShare}. */
+  /**
+   * The budget of {@code memory.inflightBytes} (0: a quarter of the heap) and {@code
+   * memory.maxShare}.
+   */
   public static MemoryBudget from(Settings s, MeterRegistry registry) {
     long configured = s.getLong(Setting.MEMORY_INFLIGHT_BYTES);
-    long capacity = configured > 0 ? configured : (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_SHARE);
+    long capacity =
+        configured > 0
+            ? configured
+            : (long) (Runtime.getRuntime().maxMemory() * DEFAULT_HEAP_SHARE);
     return new MemoryBudget(capacity, parseShares(s.getString(Setting.MEMORY_MAX_SHARE)), registry);
   }
 
@@ -71,16 +79,19 @@ public final class MemoryBudget {
     for (String part : text.split(",")) {
       String[] kv = part.split("=", 2);
       if (kv.length != 2) {
-        throw new IllegalArgumentException("memory.maxShare takes source=fraction pairs, got '" + part.trim() + "'");
+        throw new IllegalArgumentException(
+            "memory.maxShare takes source=fraction pairs, got '" + part.trim() + "'");
       }
       double v;
       try {
         v = Double.parseDouble(kv[1].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("memory.maxShare: '" + kv[1].trim() + "' is not a number");
+        throw new IllegalArgumentException(
+            "memory.maxShare: '" + kv[1].trim() + "' is not a number");
       }
       if (!(v > 0 && v <= 1)) {
-        throw new IllegalArgumentException("memory.maxShare: the share of " + kv[0].trim() + " must be in (0, 1], got " + v);
+        throw new IllegalArgumentException(
+            "memory.maxShare: the share of " + kv[0].trim() + " must be in (0, 1], got " + v);
       }
       out.put(kv[0].trim().toLowerCase(Locale.ROOT), v);
     }
@@ -138,26 +149,37 @@ public final class MemoryBudget {
 
   /** The OVERLOADED error of a refusal of {@code bytes}. */
   public DenoiserException overloaded(long bytes) {
-    return DenoiserException.of(ErrorCode.OVERLOADED,
+    return DenoiserException.of(
+        ErrorCode.OVERLOADED,
         "the server has %d MB of frames in flight (memory.inflightBytes %d MB); this frame needs %d MB more; retry later",
-        used.get() >> 20, capacity >> 20, Math.max(1, bytes >> 20));
+        used.get() >> 20,
+        capacity >> 20,
+        Math.max(1, bytes >> 20));
   }
 
   private AtomicLong source(String source) {
-    return bySource.computeIfAbsent(source, s -> {
-      AtomicLong a = new AtomicLong();
-      if (registry != null) {
-        Gauge.builder("denoiser_inflight_bytes", a, AtomicLong::doubleValue).tag("source", s)
-            .description("Bytes of frames taken and not yet answered, by source").register(registry);
-      }
-      return a;
-    });
+    return bySource.computeIfAbsent(
+        source,
+        s -> {
+          AtomicLong a = new AtomicLong();
+          if (registry != null) {
+            Gauge.builder("denoiser_inflight_bytes", a, AtomicLong::doubleValue)
+                .tag("source", s)
+                .description("Bytes of frames taken and not yet answered, by source")
+                .register(registry);
+          }
+          return a;
+        });
   }
 
   private Counter refusalCounter(String source) {
-    return registry == null ? Counter.builder("unused").register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
-        : Counter.builder("denoiser_memory_refusals").tag("source", source)
-            .description("Frames refused because the in-flight byte budget was spent, by source").register(registry);
+    return registry == null
+        ? Counter.builder("unused")
+            .register(new io.micrometer.core.instrument.simple.SimpleMeterRegistry())
+        : Counter.builder("denoiser_memory_refusals")
+            .tag("source", source)
+            .description("Frames refused because the in-flight byte budget was spent, by source")
+            .register(registry);
   }
 
   /** Bytes held for one frame; {@link #close()} gives them back, once. */

@@ -5,10 +5,10 @@ import dev.denoiser.error.ErrorCode;
 import java.util.Locale;
 
 /**
- * The one parser of the text values sources receive: HTTP query parameters and headers,
- * WebSocket query parameters, Kafka record headers. Absent or blank is null (or false); a value
- * that does not parse is a {@link DenoiserException} with the caller's error code and a
- * one-line message naming the value (abbreviated to 40 characters).
+ * The one parser of the text values sources receive: HTTP query parameters and headers, WebSocket
+ * query parameters, Kafka record headers. Absent or blank is null (or false); a value that does not
+ * parse is a {@link DenoiserException} with the caller's error code and a one-line message naming
+ * the value (abbreviated to 40 characters).
  */
 public final class Params {
   private static final int SHOWN = 40;
@@ -28,7 +28,8 @@ public final class Params {
     try {
       return Integer.valueOf(value.trim());
     } catch (NumberFormatException e) {
-      throw new DenoiserException(code, what + " must be an integer, got '" + abbreviate(value) + "'");
+      throw new DenoiserException(
+          code, what + " must be an integer, got '" + abbreviate(value) + "'");
     }
   }
 
@@ -44,7 +45,9 @@ public final class Params {
     return switch (value.trim().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;
-      default -> throw new DenoiserException(code, what + " must be true or false, got '" + abbreviate(value) + "'");
+      default ->
+          throw new DenoiserException(
+              code, what + " must be true or false, got '" + abbreviate(value) + "'");
     };
   }
 

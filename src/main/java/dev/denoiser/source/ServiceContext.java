@@ -23,10 +23,27 @@ public record ServiceContext(
     AtomicBoolean started,
     MemoryBudget budget) {
 
-  /** The shared parts with the byte budget of the settings ({@code memory.inflightBytes}, {@code memory.maxShare}). */
-  public ServiceContext(Settings settings, ServiceMetrics metrics, ModelRegistry registry, InferenceClient client,
-      FrameCodec codec, BatchPolicy policy, AtomicBoolean started) {
-    this(settings, metrics, registry, client, codec, policy, started, MemoryBudget.from(settings, metrics.registry()));
+  /**
+   * The shared parts with the byte budget of the settings ({@code memory.inflightBytes}, {@code
+   * memory.maxShare}).
+   */
+  public ServiceContext(
+      Settings settings,
+      ServiceMetrics metrics,
+      ModelRegistry registry,
+      InferenceClient client,
+      FrameCodec codec,
+      BatchPolicy policy,
+      AtomicBoolean started) {
+    this(
+        settings,
+        metrics,
+        registry,
+        client,
+        codec,
+        policy,
+        started,
+        MemoryBudget.from(settings, metrics.registry()));
   }
 
   /** The checks every source runs on its frames, once per frame. */

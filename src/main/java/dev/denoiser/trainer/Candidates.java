@@ -8,8 +8,8 @@ import java.util.stream.Stream;
 /**
  * Where candidates live: {@code <models.dir>/<name>/candidates/v<N>/} (model.onnx and card.json
  * with the gate's decision), kept whether promoted or rejected, for inspection. The directory
- * watcher and the start-up scan only look one level down, so nothing here is ever served. The
- * next candidate's version is one past both the serving version and every candidate so far.
+ * watcher and the start-up scan only look one level down, so nothing here is ever served. The next
+ * candidate's version is one past both the serving version and every candidate so far.
  */
 final class Candidates {
   static final String DIR = "candidates";

@@ -5,10 +5,10 @@ import dev.denoiser.model.ModelCard;
 import dev.denoiser.trust.ModelTrust;
 
 /**
- * Promotion without Kafka: the model goes into {@code models.dir} through the
- * {@link ModelInstaller} (so in a serving process the registry swaps it in at once, and other
- * replicas sharing the directory pick it up with their watcher), signed with this process's key
- * ({@code model.sig}).
+ * Promotion without Kafka: the model goes into {@code models.dir} through the {@link
+ * ModelInstaller} (so in a serving process the registry swaps it in at once, and other replicas
+ * sharing the directory pick it up with their watcher), signed with this process's key ({@code
+ * model.sig}).
  */
 final class DirectoryDistributor implements Distributor {
   private final ModelInstaller installer;

@@ -8,7 +8,10 @@ import dev.denoiser.model.ModelCard;
  * process's registry, takes it from there). Blocking.
  */
 interface Distributor extends AutoCloseable {
-  /** Publishes {@code card} (sha256 set) with its ONNX bytes; returns where it went, for the run's result. */
+  /**
+   * Publishes {@code card} (sha256 set) with its ONNX bytes; returns where it went, for the run's
+   * result.
+   */
   String publish(ModelCard card, byte[] onnx) throws Exception;
 
   @Override

@@ -11,10 +11,10 @@ import java.nio.file.StandardOpenOption;
 /**
  * A bounded, persisted ring of clean 28x28 reference frames (8-bit gray), the trainer's own data
  * besides MNIST. One file: a 32-byte header (magic {@code DNRF}, layout 1, height, width, capacity
- * as big-endian u32, then the total number of frames ever added as u64) and {@code capacity}
- * frame slots. Frame number {@code s} (0, 1, 2, ... in arrival order) lives in slot
- * {@code s % capacity}, so the file holds the newest {@code min(total, capacity)} frames. A frame
- * is written before the header counts it, so a crash loses at most the frame being written.
+ * as big-endian u32, then the total number of frames ever added as u64) and {@code capacity} frame
+ * slots. Frame number {@code s} (0, 1, 2, ... in arrival order) lives in slot {@code s % capacity},
+ * so the file holds the newest {@code min(total, capacity)} frames. A frame is written before the
+ * header counts it, so a crash loses at most the frame being written.
  *
  * <p>Frame {@code s} is held out for the validation gate when {@code s % holdoutEvery == 0}: the
  * same frames are held out on every run and after a restart, and are never trained on.
@@ -43,7 +43,8 @@ public final class ReferenceBuffer implements AutoCloseable {
    */
   public static ReferenceBuffer open(Path file, int capacity) throws IOException {
     if (capacity < 1) {
-      throw new IllegalArgumentException("reference buffer capacity must be 1 or more, got " + capacity);
+      throw new IllegalArgumentException(
+          "reference buffer capacity must be 1 or more, got " + capacity);
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     byte[][] carried = Files.exists(file) ? readOld(file, capacity) : null;
@@ -53,8 +54,13 @@ public final class ReferenceBuffer implements AutoCloseable {
       return new ReferenceBuffer(ch, capacity, h.getLong(20));
     }
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE);
     ReferenceBuffer b = new ReferenceBuffer(ch, capacity, 0);
     b.writeHeader();
     if (carried != null) {
@@ -68,7 +74,9 @@ public final class ReferenceBuffer implements AutoCloseable {
     return open(file, capacity);
   }
 
-  /** The frames of an existing file if it must be rebuilt (other capacity, bad header), else null. */
+  /**
+   * The frames of an existing file if it must be rebuilt (other capacity, bad header), else null.
+   */
   private static byte[][] readOld(Path file, int capacity) throws IOException {
     try (ReferenceBuffer old = openRaw(file)) {
       if (old == null) {
@@ -95,8 +103,13 @@ public final class ReferenceBuffer implements AutoCloseable {
     ByteBuffer h = read(ch, 0, HEADER);
     int cap = h.getInt(16);
     long total = h.getLong(20);
-    if (h.getInt(0) != MAGIC || h.getInt(4) != 1 || h.getInt(8) != SIZE || h.getInt(12) != SIZE
-        || cap < 1 || total < 0 || ch.size() < HEADER + (long) Math.min(total, cap) * PIXELS) {
+    if (h.getInt(0) != MAGIC
+        || h.getInt(4) != 1
+        || h.getInt(8) != SIZE
+        || h.getInt(12) != SIZE
+        || cap < 1
+        || total < 0
+        || ch.size() < HEADER + (long) Math.min(total, cap) * PIXELS) {
       ch.close();
       return null;
     }
@@ -106,7 +119,8 @@ public final class ReferenceBuffer implements AutoCloseable {
   /** Adds one frame of 784 gray bytes (row-major), overwriting the oldest when full. */
   public synchronized void add(byte[] gray8) throws IOException {
     if (gray8.length != PIXELS) {
-      throw new IllegalArgumentException("reference frames are " + SIZE + "x" + SIZE + ", got " + gray8.length + " bytes");
+      throw new IllegalArgumentException(
+          "reference frames are " + SIZE + "x" + SIZE + ", got " + gray8.length + " bytes");
     }
     ch.write(ByteBuffer.wrap(gray8), HEADER + (total % capacity) * PIXELS);
     total++;
@@ -130,7 +144,9 @@ public final class ReferenceBuffer implements AutoCloseable {
     return capacity;
   }
 
-  /** The frames held now, split into training frames and the holdout (every Nth; 0 = none held out). */
+  /**
+   * The frames held now, split into training frames and the holdout (every Nth; 0 = none held out).
+   */
   public synchronized Split split(int holdoutEvery) throws IOException {
     int n = count();
     int held = 0;
@@ -149,7 +165,9 @@ public final class ReferenceBuffer implements AutoCloseable {
         System.arraycopy(f, 0, train, ti++ * PIXELS, PIXELS);
       }
     }
-    return new Split(new ImageSet(n - held, SIZE, SIZE, train, null), new ImageSet(held, SIZE, SIZE, hold, null));
+    return new Split(
+        new ImageSet(n - held, SIZE, SIZE, train, null),
+        new ImageSet(held, SIZE, SIZE, hold, null));
   }
 
   private byte[] frame(long s) throws IOException {
@@ -158,7 +176,14 @@ public final class ReferenceBuffer implements AutoCloseable {
 
   private void writeHeader() throws IOException {
     ByteBuffer h = ByteBuffer.allocate(HEADER);
-    h.putInt(MAGIC).putInt(1).putInt(SIZE).putInt(SIZE).putInt(capacity).putLong(total).putInt(0).flip();
+    h.putInt(MAGIC)
+        .putInt(1)
+        .putInt(SIZE)
+        .putInt(SIZE)
+        .putInt(capacity)
+        .putLong(total)
+        .putInt(0)
+        .flip();
     ch.write(h, 0);
   }
 

@@ -11,8 +11,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Turns a record of the reference topic into a frame of the {@link ReferenceBuffer}. Records are
  * encoded like {@code frames.noisy} (value = image bytes; {@code content-type} image/png,
- * application/x-gray8 or application/x-float32, with {@code width}/{@code height} for the raw
- * ones) and must be 28x28. Pixels are stored as 8-bit gray.
+ * application/x-gray8 or application/x-float32, with {@code width}/{@code height} for the raw ones)
+ * and must be 28x28. Pixels are stored as 8-bit gray.
  */
 final class ReferenceCollector {
   private final FrameCodec codec;
@@ -35,8 +35,9 @@ final class ReferenceCollector {
   void add(ConsumerRecord<String, byte[]> r) throws IOException {
     Frame f = RecordDecoder.frame(codec, r);
     if (f.height() != ReferenceBuffer.SIZE || f.width() != ReferenceBuffer.SIZE) {
-      throw new DenoiserException(ErrorCode.UNSUPPORTED_SHAPE, "reference frames must be 28x28, got "
-          + f.height() + "x" + f.width());
+      throw new DenoiserException(
+          ErrorCode.UNSUPPORTED_SHAPE,
+          "reference frames must be 28x28, got " + f.height() + "x" + f.width());
     }
     float[] px = f.pixels();
     byte[] gray = new byte[px.length];

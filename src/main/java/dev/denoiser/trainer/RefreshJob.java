@@ -23,11 +23,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One training run from start to decision, on the trainer's worker thread: snapshot the serving
- * model of {@code models.dir/<name>/}, fine-tune its weights (or start from scratch) on
- * {@link TrainingData}, export the candidate to {@code candidates/v<N>/}, let the
- * {@link ValidationGate} judge it on the holdout, record the decision in the candidate's card and
- * the log, and hand a promoted candidate to the {@link Distributor}. Every failure ends the run
- * (state failed, with the reason) and nothing else.
+ * model of {@code models.dir/<name>/}, fine-tune its weights (or start from scratch) on {@link
+ * TrainingData}, export the candidate to {@code candidates/v<N>/}, let the {@link ValidationGate}
+ * judge it on the holdout, record the decision in the candidate's card and the log, and hand a
+ * promoted candidate to the {@link Distributor}. Every failure ends the run (state failed, with the
+ * reason) and nothing else.
  */
 final class RefreshJob {
   private static final Logger LOG = LoggerFactory.getLogger(RefreshJob.class);
@@ -40,14 +40,27 @@ final class RefreshJob {
   private final int threads;
   private final SelfSupervisedJob selfSupervised;
 
-  RefreshJob(Path modelsDir, TrainingData data, ValidationGate gate, Distributor distributor,
-      ModelInstaller installer, TrainerMetrics metrics, int threads) {
+  RefreshJob(
+      Path modelsDir,
+      TrainingData data,
+      ValidationGate gate,
+      Distributor distributor,
+      ModelInstaller installer,
+      TrainerMetrics metrics,
+      int threads) {
     this(modelsDir, data, gate, distributor, installer, metrics, threads, null);
   }
 
   /** {@code selfSupervised} runs the runs of mode self-supervised (null: they fail). */
-  RefreshJob(Path modelsDir, TrainingData data, ValidationGate gate, Distributor distributor,
-      ModelInstaller installer, TrainerMetrics metrics, int threads, SelfSupervisedJob selfSupervised) {
+  RefreshJob(
+      Path modelsDir,
+      TrainingData data,
+      ValidationGate gate,
+      Distributor distributor,
+      ModelInstaller installer,
+      TrainerMetrics metrics,
+      int threads,
+      SelfSupervisedJob selfSupervised) {
     this.selfSupervised = selfSupervised;
     this.modelsDir = modelsDir;
     this.data = data;
@@ -60,14 +73,21 @@ final class RefreshJob {
 
   /** Runs {@code run} to its end; never throws. */
   void run(TrainingRun run) {
-    LOG.info("run {}: training {} ({}) with {}", run.id(), run.model(), run.trigger(), run.params().toJson().encode());
+    LOG.info(
+        "run {}: training {} ({}) with {}",
+        run.id(),
+        run.model(),
+        run.trigger(),
+        run.params().toJson().encode());
     try {
       refresh(run);
     } catch (CancellationException e) {
       if (run.cancelReason() != null) {
         run.finish(TrainingRun.State.CANCELLED, new JsonObject().put("reason", run.cancelReason()));
       } else {
-        run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", "cancelled: the trainer is shutting down"));
+        run.finish(
+            TrainingRun.State.FAILED,
+            new JsonObject().put("error", "cancelled: the trainer is shutting down"));
       }
     } catch (DenoiserException | ModelException | DataException e) {
       run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", e.getMessage()));
@@ -76,14 +96,16 @@ final class RefreshJob {
       run.finish(TrainingRun.State.FAILED, new JsonObject().put("error", e.toString()));
     }
     metrics.run(run.model(), run.state());
-    LOG.info("run {} ({}) {}: {}", run.id(), run.model(), run.state().label(), run.result().encode());
+    LOG.info(
+        "run {} ({}) {}: {}", run.id(), run.model(), run.state().label(), run.result().encode());
   }
 
   private void refresh(TrainingRun run) throws Exception {
     TrainParams p = run.params();
     if (p.selfSupervised()) {
       if (selfSupervised == null) {
-        throw new DenoiserException(ErrorCode.BAD_REQUEST, "this trainer has no feed sample for self-supervised runs");
+        throw new DenoiserException(
+            ErrorCode.BAD_REQUEST, "this trainer has no feed sample for self-supervised runs");
       }
       selfSupervised.refresh(run);
       return;
@@ -108,47 +130,100 @@ final class RefreshJob {
       // Fine-tuning keeps the objective the serving model was made with (the default's is the PSNR
       // loss); from scratch, cross-entropy, which does not collapse from random weights.
       JsonObject made = serving.card().json().getJsonObject("training", new JsonObject());
-      TrainConfig cfg = new TrainConfig(p.epochs(), p.batchSize(), p.learningRate(), trainNoise, p.seed(),
-          threads, 0, made.getDouble("klWeight", 1.0), p.learningRate(),
-          p.fromScratch() ? TrainConfig.Loss.BCE : TrainConfig.Loss.parse(made.getString("loss")));
+      TrainConfig cfg =
+          new TrainConfig(
+              p.epochs(),
+              p.batchSize(),
+              p.learningRate(),
+              trainNoise,
+              p.seed(),
+              threads,
+              0,
+              made.getDouble("klWeight", 1.0),
+              p.learningRate(),
+              p.fromScratch()
+                  ? TrainConfig.Loss.BCE
+                  : TrainConfig.Loss.parse(made.getString("loss")));
       run.phase("training");
       Trainer.Result r = Models.train(spec, init, cfg, sets.train(), new RunProgress(run), null);
       metrics.speed(r.imagesPerSecond());
       ModelCard card;
       try (NetModel m = r.model()) {
         run.phase("exporting");
-        JsonObject training = cfg.toJson().mergeIn(sets.trainInfo())
-            .put("imagesPerSecond", Math.round(r.imagesPerSecond())).put("seconds", Math.round(r.seconds() * 10) / 10.0)
-            .put("initFrom", p.fromScratch() ? "scratch" : "version " + serving.card().version())
-            .put("initFromSha256", serving.card().sha256()).put("runId", run.id()).put("trigger", run.trigger());
-        JsonObject extra = new JsonObject().put("noise", trainNoise.spec()).put("training", training)
-            .put("notes", serving.card().json().getString("notes", ""));
-        card = Models.export(m, new ModelCard(run.model(), spec.architecture(), version, null, 0, 0, 1, 0, extra), cand);
+        JsonObject training =
+            cfg.toJson()
+                .mergeIn(sets.trainInfo())
+                .put("imagesPerSecond", Math.round(r.imagesPerSecond()))
+                .put("seconds", Math.round(r.seconds() * 10) / 10.0)
+                .put(
+                    "initFrom", p.fromScratch() ? "scratch" : "version " + serving.card().version())
+                .put("initFromSha256", serving.card().sha256())
+                .put("runId", run.id())
+                .put("trigger", run.trigger());
+        JsonObject extra =
+            new JsonObject()
+                .put("noise", trainNoise.spec())
+                .put("training", training)
+                .put("notes", serving.card().json().getString("notes", ""));
+        card =
+            Models.export(
+                m,
+                new ModelCard(run.model(), spec.architecture(), version, null, 0, 0, 1, 0, extra),
+                cand);
       }
       run.phase("validating");
-      ValidationGate.Decision d = gate.judge(cand.resolve(ModelCard.MODEL_FILE), baseline, serving.card().version(),
-          sets.holdout(), gateNoise, sets.holdoutInfo());
+      ValidationGate.Decision d =
+          gate.judge(
+              cand.resolve(ModelCard.MODEL_FILE),
+              baseline,
+              serving.card().version(),
+              sets.holdout(),
+              gateNoise,
+              sets.holdoutInfo());
       card = card.with("gate", d.toJson().put("runId", run.id()));
       card.write(cand.resolve(ModelCard.FILE));
-      JsonObject result = new JsonObject().put("version", version).put("candidateDir", cand.toString())
-          .put("gate", d.toJson()).put("imagesPerSecond", Math.round(r.imagesPerSecond()))
-          .put("trainImages", sets.train().count()).put("trainSeconds", Math.round(r.seconds() * 10) / 10.0);
-      LOG.info("run {}: gate {} candidate {} v{}: PSNR {} vs serving v{} {} (tolerance {} dB, {} holdout images, noise {})",
-          run.id(), d.promote() ? "PROMOTES" : "REJECTS", run.model(), version, fmt(d.candidate().psnr()),
-          serving.card().version(), fmt(d.serving().psnr()), d.tolerance(), sets.holdout().count(), d.noise());
+      JsonObject result =
+          new JsonObject()
+              .put("version", version)
+              .put("candidateDir", cand.toString())
+              .put("gate", d.toJson())
+              .put("imagesPerSecond", Math.round(r.imagesPerSecond()))
+              .put("trainImages", sets.train().count())
+              .put("trainSeconds", Math.round(r.seconds() * 10) / 10.0);
+      LOG.info(
+          "run {}: gate {} candidate {} v{}: PSNR {} vs serving v{} {} (tolerance {} dB, {} holdout images, noise {})",
+          run.id(),
+          d.promote() ? "PROMOTES" : "REJECTS",
+          run.model(),
+          version,
+          fmt(d.candidate().psnr()),
+          serving.card().version(),
+          fmt(d.serving().psnr()),
+          d.tolerance(),
+          sets.holdout().count(),
+          d.noise());
       if (!d.promote()) {
-        run.finish(TrainingRun.State.REJECTED, result.put("note", "kept for inspection in " + cand + "; never served"));
+        run.finish(
+            TrainingRun.State.REJECTED,
+            result.put("note", "kept for inspection in " + cand + "; never served"));
         return;
       }
       run.phase("publishing");
       long now = installer.currentVersion(run.model());
       if (now >= version) {
-        throw new DenoiserException(ErrorCode.MODEL_REJECTED, "superseded: version " + now
-            + " of " + run.model() + " arrived while this run trained version " + version);
+        throw new DenoiserException(
+            ErrorCode.MODEL_REJECTED,
+            "superseded: version "
+                + now
+                + " of "
+                + run.model()
+                + " arrived while this run trained version "
+                + version);
       }
       byte[] onnx = Files.readAllBytes(cand.resolve(ModelCard.MODEL_FILE));
       if (!ModelLoader.sha256(onnx).equals(card.sha256())) {
-        throw new DenoiserException(ErrorCode.INTERNAL, "candidate " + cand + " changed on disk during the run");
+        throw new DenoiserException(
+            ErrorCode.INTERNAL, "candidate " + cand + " changed on disk during the run");
       }
       String where = distributor.publish(card, onnx);
       run.finish(TrainingRun.State.PROMOTED, result.put("publishedTo", where));
@@ -160,8 +235,9 @@ final class RefreshJob {
   private static Noise gateNoise(ModelCard serving, TrainParams p) {
     String spec = serving.json().getString("noise");
     if (spec == null && p.noise() == null) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "the card of " + serving.name()
-          + " names no training noise; give params.noise");
+      throw new DenoiserException(
+          ErrorCode.BAD_REQUEST,
+          "the card of " + serving.name() + " names no training noise; give params.noise");
     }
     return Noise.parse(spec != null ? spec : p.noise());
   }

@@ -15,9 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The trainer's runs: a queue of at most {@code queueSize} runs waiting behind the one running (a
- * further submission is refused with {@code TRAINER_BUSY}), and the history of the last
- * {@link #HISTORY} runs by id. Thread-safe: triggers submit from event loops and the Kafka
- * thread, the trainer takes runs on its worker.
+ * further submission is refused with {@code TRAINER_BUSY}), and the history of the last {@link
+ * #HISTORY} runs by id. Thread-safe: triggers submit from event loops and the Kafka thread, the
+ * trainer takes runs on its worker.
  */
 public final class RunBook {
   static final int HISTORY = 200;
@@ -48,9 +48,14 @@ public final class RunBook {
     List<Runnable> notify;
     synchronized (this) {
       if (queue.size() + (running == null ? 0 : 1) > queueSize) {
-        throw new DenoiserException(ErrorCode.TRAINER_BUSY, "the trainer is busy: "
-            + (running == null ? "" : "run " + running.id() + " is running and ") + queue.size()
-            + " wait (trainer.queueSize " + queueSize + "); try again later");
+        throw new DenoiserException(
+            ErrorCode.TRAINER_BUSY,
+            "the trainer is busy: "
+                + (running == null ? "" : "run " + running.id() + " is running and ")
+                + queue.size()
+                + " wait (trainer.queueSize "
+                + queueSize
+                + "); try again later");
       }
       String id = ZonedDateTime.now(ZoneOffset.UTC).format(ID_TIME) + "-" + seq.incrementAndGet();
       run = new TrainingRun(id, model, trigger, params);
@@ -103,7 +108,8 @@ public final class RunBook {
     TrainingRun r = get(id);
     if (queue.remove(r)) {
       r.cancel(reason);
-      r.finish(TrainingRun.State.CANCELLED, new io.vertx.core.json.JsonObject().put("reason", reason));
+      r.finish(
+          TrainingRun.State.CANCELLED, new io.vertx.core.json.JsonObject().put("reason", reason));
     } else if (r == running) {
       r.cancel(reason);
     }
@@ -117,7 +123,9 @@ public final class RunBook {
     return out;
   }
 
-  /** @throws DenoiserException RUN_NOT_FOUND */
+  /**
+   * @throws DenoiserException RUN_NOT_FOUND
+   */
   public synchronized TrainingRun get(String id) {
     TrainingRun r = runs.get(id);
     if (r == null) {

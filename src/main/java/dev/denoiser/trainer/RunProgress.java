@@ -38,14 +38,28 @@ final class RunProgress implements TrainListener {
     long now = System.nanoTime();
     if (now - lastLog >= LOG_EVERY_NANOS) {
       lastLog = now;
-      LOG.info("run {} ({}): epoch {}/{} step {}/{} loss {} at {} images/s", run.id(), run.model(), epoch + 1,
-          epochs, step + 1, steps, String.format(java.util.Locale.ROOT, "%.5f", loss), Math.round(imagesPerSecond));
+      LOG.info(
+          "run {} ({}): epoch {}/{} step {}/{} loss {} at {} images/s",
+          run.id(),
+          run.model(),
+          epoch + 1,
+          epochs,
+          step + 1,
+          steps,
+          String.format(java.util.Locale.ROOT, "%.5f", loss),
+          Math.round(imagesPerSecond));
     }
   }
 
   @Override
   public void epochDone(int epoch, double meanLoss, double imagesPerSecond) {
-    LOG.info("run {} ({}): epoch {}/{} done, mean loss {} at {} images/s", run.id(), run.model(), epoch + 1,
-        epochs, String.format(java.util.Locale.ROOT, "%.5f", meanLoss), Math.round(imagesPerSecond));
+    LOG.info(
+        "run {} ({}): epoch {}/{} done, mean loss {} at {} images/s",
+        run.id(),
+        run.model(),
+        epoch + 1,
+        epochs,
+        String.format(java.util.Locale.ROOT, "%.5f", meanLoss),
+        Math.round(imagesPerSecond));
   }
 }

@@ -16,7 +16,10 @@ final class Schedule {
 
   private Schedule() {}
 
-  /** The interval, or null for none; an unreadable value is an IllegalArgumentException naming the key. */
+  /**
+   * The interval, or null for none; an unreadable value is an IllegalArgumentException naming the
+   * key.
+   */
   static Duration parse(String s) {
     String t = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
     if (t.isEmpty() || t.equals("off") || t.equals("none")) {
@@ -26,19 +29,23 @@ final class Schedule {
     Matcher m = SHORT.matcher(t);
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
-      d = switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
+      d =
+          switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+          };
     } else {
       try {
         d = Duration.parse(t.toUpperCase(Locale.ROOT));
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("trainer.schedule must be empty, an interval such as 6h, 30m, 90s, "
-            + "or ISO-8601 such as PT1H; got '" + s + "'");
+        throw new IllegalArgumentException(
+            "trainer.schedule must be empty, an interval such as 6h, 30m, 90s, "
+                + "or ISO-8601 such as PT1H; got '"
+                + s
+                + "'");
       }
     }
     if (d.compareTo(Duration.ofSeconds(1)) < 0) {

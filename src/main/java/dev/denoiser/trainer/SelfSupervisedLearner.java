@@ -17,7 +17,12 @@ interface SelfSupervisedLearner {
    * @param params the run's parameters (epochs, learningRate, batchSize, seed)
    * @param progress the run's progress listener (stops the loop when the run is cancelled)
    */
-  Outcome learn(byte[] servingOnnx, List<Frame> train, List<Frame> gate, TrainParams params, RunProgress progress)
+  Outcome learn(
+      byte[] servingOnnx,
+      List<Frame> train,
+      List<Frame> gate,
+      TrainParams params,
+      RunProgress progress)
       throws Exception;
 
   /**
@@ -31,6 +36,12 @@ interface SelfSupervisedLearner {
    * @param better the gate's verdict: the candidate is estimated better than the serving model
    * @param report the gate's full report (estimator, numbers), recorded in the card
    */
-  record Outcome(byte[] candidateOnnx, double sigma, double servingPsnr, double candidatePsnr,
-      double trainSeconds, boolean better, JsonObject report) {}
+  record Outcome(
+      byte[] candidateOnnx,
+      double sigma,
+      double servingPsnr,
+      double candidatePsnr,
+      double trainSeconds,
+      boolean better,
+      JsonObject report) {}
 }

@@ -26,32 +26,59 @@ final class SelfSupervisedRefreshLearner implements SelfSupervisedLearner {
     this.threads = threads;
   }
 
-  /** The patch side: 64, or the largest multiple of 4 that fits twice in the smallest frame side. */
+  /**
+   * The patch side: 64, or the largest multiple of 4 that fits twice in the smallest frame side.
+   */
   static int patch(List<Frame> frames) {
     int side = frames.stream().mapToInt(f -> Math.min(f.height(), f.width())).min().orElse(0);
     return Math.min(64, (side / 2) / 4 * 4);
   }
 
   @Override
-  public Outcome learn(byte[] servingOnnx, List<Frame> train, List<Frame> gate, TrainParams p, RunProgress progress)
+  public Outcome learn(
+      byte[] servingOnnx, List<Frame> train, List<Frame> gate, TrainParams p, RunProgress progress)
       throws Exception {
     List<Frame> all = new ArrayList<>(train);
     all.addAll(gate);
     int patch = patch(all);
     if (patch < 8) {
-      throw new IllegalArgumentException("sampled frames are too small for a self-supervised refresh: "
-          + "it needs at least 16x16 pixels");
+      throw new IllegalArgumentException(
+          "sampled frames are too small for a self-supervised refresh: "
+              + "it needs at least 16x16 pixels");
     }
     double lr = p.learningRate();
-    RefreshOptions o = new RefreshOptions(objective, true, p.steps(), p.batchSize(), patch, lr, lr / 30,
-        threads, p.seed(), 0, gate.size(), minGainDb);
+    RefreshOptions o =
+        new RefreshOptions(
+            objective,
+            true,
+            p.steps(),
+            p.batchSize(),
+            patch,
+            lr,
+            lr / 30,
+            threads,
+            p.seed(),
+            0,
+            gate.size(),
+            minGainDb);
     Path serving = Files.createTempFile("denoiser-selfsup-serving-", ".onnx");
     try {
       Files.write(serving, servingOnnx);
-      SelfSupervisedRefresh.Result r = SelfSupervisedRefresh.run(serving, card(serving), all, o, progress);
-      return new Outcome(r.candidateOnnx(), r.sigmaHat(), r.gate().servingPsnr(), r.gate().candidatePsnr(),
-          r.seconds(), r.gate().promote(), r.gate().toJson().put("objective", o.label())
-              .put("patch", patch).put("steps", o.steps()).put("batch", o.batch()));
+      SelfSupervisedRefresh.Result r =
+          SelfSupervisedRefresh.run(serving, card(serving), all, o, progress);
+      return new Outcome(
+          r.candidateOnnx(),
+          r.sigmaHat(),
+          r.gate().servingPsnr(),
+          r.gate().candidatePsnr(),
+          r.seconds(),
+          r.gate().promote(),
+          r.gate()
+              .toJson()
+              .put("objective", o.label())
+              .put("patch", patch)
+              .put("steps", o.steps())
+              .put("batch", o.batch()));
     } finally {
       Files.deleteIfExists(serving);
     }

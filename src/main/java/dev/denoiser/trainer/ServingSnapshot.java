@@ -10,14 +10,17 @@ import java.nio.file.Path;
 
 /**
  * The card and ONNX bytes of the model serving as {@code models.dir/<name>/}, read consistently:
- * writers replace {@code model.onnx} first and {@code card.json} last, so a read that races a
- * write sees a card whose sha256 does not match and is simply read again.
+ * writers replace {@code model.onnx} first and {@code card.json} last, so a read that races a write
+ * sees a card whose sha256 does not match and is simply read again.
  */
 record ServingSnapshot(ModelCard card, byte[] onnx) {
-  static ServingSnapshot read(Path modelsDir, String name) throws IOException, InterruptedException {
+  static ServingSnapshot read(Path modelsDir, String name)
+      throws IOException, InterruptedException {
     Path dir = modelsDir.resolve(name);
-    if (!Files.isRegularFile(dir.resolve(ModelCard.FILE)) || !Files.isRegularFile(dir.resolve(ModelCard.MODEL_FILE))) {
-      throw new DenoiserException(ErrorCode.MODEL_NOT_FOUND, "no model '" + name + "' in " + modelsDir);
+    if (!Files.isRegularFile(dir.resolve(ModelCard.FILE))
+        || !Files.isRegularFile(dir.resolve(ModelCard.MODEL_FILE))) {
+      throw new DenoiserException(
+          ErrorCode.MODEL_NOT_FOUND, "no model '" + name + "' in " + modelsDir);
     }
     for (int attempt = 0; ; attempt++) {
       ModelCard card = ModelCard.read(dir.resolve(ModelCard.FILE));
@@ -26,8 +29,13 @@ record ServingSnapshot(ModelCard card, byte[] onnx) {
         return new ServingSnapshot(card, onnx);
       }
       if (attempt == 5) {
-        throw new DenoiserException(ErrorCode.MODEL_REJECTED, "model " + name + " in " + modelsDir
-            + ": model.onnx does not match the sha256 of its card");
+        throw new DenoiserException(
+            ErrorCode.MODEL_REJECTED,
+            "model "
+                + name
+                + " in "
+                + modelsDir
+                + ": model.onnx does not match the sha256 of its card");
       }
       Thread.sleep(200);
     }

@@ -17,10 +17,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Promotion through Kafka: one record on the compacted models topic, key = model name, value =
- * {@link ModelEnvelope}, headers {@code content-type}, {@code model}, {@code model-version},
- * {@code sha256}. The envelope carries the model's Ed25519 signature by this process's key
- * ({@link ModelSigner}), which the replicas check against their trusted keys. Returns once the
- * broker has acknowledged it ({@code acks=all}).
+ * {@link ModelEnvelope}, headers {@code content-type}, {@code model}, {@code model-version}, {@code
+ * sha256}. The envelope carries the model's Ed25519 signature by this process's key ({@link
+ * ModelSigner}), which the replicas check against their trusted keys. Returns once the broker has
+ * acknowledged it ({@code acks=all}).
  */
 public final class TopicDistributor implements Distributor {
   private final KafkaProducer<String, byte[]> producer;
@@ -28,9 +28,14 @@ public final class TopicDistributor implements Distributor {
   private final long maxBytes;
   private final ModelSigner signer;
 
-  /** Publishes signed with {@code signer} (null: unsigned envelopes, which replicas requiring signatures refuse). */
-  public TopicDistributor(Map<String, Object> common, String topic, long maxBytes, ModelSigner signer) {
-    this.producer = new KafkaProducer<>(ModelsTopic.producerConfig(common, "models-publisher", maxBytes));
+  /**
+   * Publishes signed with {@code signer} (null: unsigned envelopes, which replicas requiring
+   * signatures refuse).
+   */
+  public TopicDistributor(
+      Map<String, Object> common, String topic, long maxBytes, ModelSigner signer) {
+    this.producer =
+        new KafkaProducer<>(ModelsTopic.producerConfig(common, "models-publisher", maxBytes));
     this.topic = topic;
     this.maxBytes = maxBytes;
     this.signer = signer;
@@ -38,17 +43,26 @@ public final class TopicDistributor implements Distributor {
 
   @Override
   public String publish(ModelCard card, byte[] onnx) throws Exception {
-    byte[] value = new ModelEnvelope(card, onnx, signer == null ? null : signer.sign(card, onnx)).encode();
+    byte[] value =
+        new ModelEnvelope(card, onnx, signer == null ? null : signer.sign(card, onnx)).encode();
     if (value.length > maxBytes) {
-      throw new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE, "model envelope of " + value.length
-          + " bytes is over kafka.models.maxBytes (" + maxBytes + ")");
+      throw new DenoiserException(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "model envelope of "
+              + value.length
+              + " bytes is over kafka.models.maxBytes ("
+              + maxBytes
+              + ")");
     }
     RecordHeaders h = new RecordHeaders();
     KafkaHeaders.put(h, KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE);
     KafkaHeaders.put(h, KafkaHeaders.MODEL, card.name());
     KafkaHeaders.put(h, KafkaHeaders.MODEL_VERSION, card.version());
     KafkaHeaders.put(h, ModelEnvelope.SHA256_HEADER, card.sha256());
-    RecordMetadata m = producer.send(new ProducerRecord<>(topic, null, card.name(), value, h)).get(60, TimeUnit.SECONDS);
+    RecordMetadata m =
+        producer
+            .send(new ProducerRecord<>(topic, null, card.name(), value, h))
+            .get(60, TimeUnit.SECONDS);
     return "topic " + m.topic() + "-" + m.partition() + "@" + m.offset();
   }
 

@@ -11,23 +11,38 @@ import java.util.Set;
 
 /**
  * The parameters of one training run, as given to a trigger (admin call body, control message
- * {@code params}) on top of the configured defaults. JSON keys: {@code epochs} (0 or more),
- * {@code limit} (MNIST training images, 0 = all), {@code learningRate}, {@code batchSize},
- * {@code noise} (a noise spec; null = the serving model's card), {@code fromScratch} (fresh
- * initialisation instead of the serving model's weights), {@code seed}, {@code mode}
- * ({@value #SUPERVISED}: MNIST and reference frames with synthetic noise, the default;
- * {@value #SELF_SUPERVISED}: the noisy frames of the feed sample only), {@code steps}
- * (self-supervised: Adam steps). A self-supervised run's {@code learningRate}, {@code batchSize}
- * and {@code steps} default to {@code trainer.selfsup.*}. Unknown keys and values
- * out of range are a {@code BAD_REQUEST}.
+ * {@code params}) on top of the configured defaults. JSON keys: {@code epochs} (0 or more), {@code
+ * limit} (MNIST training images, 0 = all), {@code learningRate}, {@code batchSize}, {@code noise}
+ * (a noise spec; null = the serving model's card), {@code fromScratch} (fresh initialisation
+ * instead of the serving model's weights), {@code seed}, {@code mode} ({@value #SUPERVISED}: MNIST
+ * and reference frames with synthetic noise, the default; {@value #SELF_SUPERVISED}: the noisy
+ * frames of the feed sample only), {@code steps} (self-supervised: Adam steps). A self-supervised
+ * run's {@code learningRate}, {@code batchSize} and {@code steps} default to {@code
+ * trainer.selfsup.*}. Unknown keys and values out of range are a {@code BAD_REQUEST}.
  */
-public record TrainParams(int epochs, int limit, double learningRate, int batchSize, String noise,
-    boolean fromScratch, long seed, String mode, int steps) {
+public record TrainParams(
+    int epochs,
+    int limit,
+    double learningRate,
+    int batchSize,
+    String noise,
+    boolean fromScratch,
+    long seed,
+    String mode,
+    int steps) {
 
   public static final String SUPERVISED = "supervised";
   public static final String SELF_SUPERVISED = "self-supervised";
   static final Set<String> KEYS =
-      Set.of("epochs", "limit", "learningRate", "batchSize", "noise", "fromScratch", "seed", "mode",
+      Set.of(
+          "epochs",
+          "limit",
+          "learningRate",
+          "batchSize",
+          "noise",
+          "fromScratch",
+          "seed",
+          "mode",
           "steps");
   static final Set<String> MODES = Set.of(SUPERVISED, SELF_SUPERVISED);
 
@@ -63,8 +78,14 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   }
 
   /** A supervised run's parameters. */
-  public TrainParams(int epochs, int limit, double learningRate, int batchSize, String noise,
-      boolean fromScratch, long seed) {
+  public TrainParams(
+      int epochs,
+      int limit,
+      double learningRate,
+      int batchSize,
+      String noise,
+      boolean fromScratch,
+      long seed) {
     this(epochs, limit, learningRate, batchSize, noise, fromScratch, seed, SUPERVISED, 0);
   }
 
@@ -74,24 +95,39 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
 
   /** The defaults of {@code trainer.*}: fine-tune, seed 1, noise from the serving card. */
   public static TrainParams defaults(Settings s) {
-    return new TrainParams(s.getInt(Setting.TRAINER_EPOCHS), s.getInt(Setting.TRAINER_LIMIT),
-        s.getDouble(Setting.TRAINER_LEARNING_RATE), s.getInt(Setting.TRAINER_BATCH_SIZE), null,
-        false, 1, s.getString(Setting.TRAINER_MODE).trim(), 0);
+    return new TrainParams(
+        s.getInt(Setting.TRAINER_EPOCHS),
+        s.getInt(Setting.TRAINER_LIMIT),
+        s.getDouble(Setting.TRAINER_LEARNING_RATE),
+        s.getInt(Setting.TRAINER_BATCH_SIZE),
+        null,
+        false,
+        1,
+        s.getString(Setting.TRAINER_MODE).trim(),
+        0);
   }
 
   /** The defaults of a self-supervised run: {@code trainer.selfsup.*} over {@link #defaults}. */
   public static TrainParams selfSupervisedDefaults(Settings s) {
     TrainParams d = defaults(s);
-    return new TrainParams(d.epochs(), d.limit(), s.getDouble(Setting.TRAINER_SELFSUP_LEARNING_RATE),
-        s.getInt(Setting.TRAINER_SELFSUP_BATCH_SIZE), null, false, 1, SELF_SUPERVISED,
+    return new TrainParams(
+        d.epochs(),
+        d.limit(),
+        s.getDouble(Setting.TRAINER_SELFSUP_LEARNING_RATE),
+        s.getInt(Setting.TRAINER_SELFSUP_BATCH_SIZE),
+        null,
+        false,
+        1,
+        SELF_SUPERVISED,
         s.getInt(Setting.TRAINER_SELFSUP_STEPS));
   }
 
   /**
-   * {@code json} over the defaults of the run's mode: {@code selfSupervised} when the JSON's
-   * {@code mode} (or, without one, {@code supervised.mode()}) is self-supervised.
+   * {@code json} over the defaults of the run's mode: {@code selfSupervised} when the JSON's {@code
+   * mode} (or, without one, {@code supervised.mode()}) is self-supervised.
    */
-  public static TrainParams fromJson(JsonObject json, TrainParams supervised, TrainParams selfSupervised) {
+  public static TrainParams fromJson(
+      JsonObject json, TrainParams supervised, TrainParams selfSupervised) {
     Object m = json == null ? null : json.getValue("mode");
     if (json == null && supervised.selfSupervised()) {
       return selfSupervised;
@@ -127,9 +163,15 @@ public record TrainParams(int epochs, int limit, double learningRate, int batchS
   }
 
   public JsonObject toJson() {
-    return new JsonObject().put("epochs", epochs).put("limit", limit)
-        .put("learningRate", learningRate).put("batchSize", batchSize).put("noise", noise)
-        .put("fromScratch", fromScratch).put("seed", seed).put("mode", mode)
+    return new JsonObject()
+        .put("epochs", epochs)
+        .put("limit", limit)
+        .put("learningRate", learningRate)
+        .put("batchSize", batchSize)
+        .put("noise", noise)
+        .put("fromScratch", fromScratch)
+        .put("seed", seed)
+        .put("mode", mode)
         .put("steps", steps);
   }
 

@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * The small HTTP server of the {@code trainer} command (no inference): the admin API,
- * {@code GET /v2/health/live}, {@code GET /v2/health/ready} (200 once the trainer is up and the
- * models topic, if any, is read to its end) and {@code GET /metrics} (Prometheus, with the token),
- * on {@code http.host}:{@code http.port}, behind the same edge as the serving HTTP server (token
- * before any body, timeouts, per-client connection cap, 404/405).
+ * The small HTTP server of the {@code trainer} command (no inference): the admin API, {@code GET
+ * /v2/health/live}, {@code GET /v2/health/ready} (200 once the trainer is up and the models topic,
+ * if any, is read to its end) and {@code GET /metrics} (Prometheus, with the token), on {@code
+ * http.host}:{@code http.port}, behind the same edge as the serving HTTP server (token before any
+ * body, timeouts, per-client connection cap, 404/405).
  */
 public final class TrainerHttpVerticle extends VerticleBase {
   private final Settings settings;
@@ -35,7 +35,8 @@ public final class TrainerHttpVerticle extends VerticleBase {
   private HttpServer server;
   private ConnectionGuard connections;
 
-  public TrainerHttpVerticle(Settings settings, MeterRegistry meters, RouteContributor admin, BooleanSupplier ready) {
+  public TrainerHttpVerticle(
+      Settings settings, MeterRegistry meters, RouteContributor admin, BooleanSupplier ready) {
     this.settings = settings;
     this.meters = meters;
     this.admin = admin;
@@ -47,24 +48,35 @@ public final class TrainerHttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     EdgeMetrics edge = new EdgeMetrics(meters);
     connections = new ConnectionGuard(vertx, settings, edge);
-    new EdgeGuard(new BearerAuth(settings.getString(Setting.AUTH_TOKEN)), edge, connections, Set.of())
+    new EdgeGuard(
+            new BearerAuth(settings.getString(Setting.AUTH_TOKEN)), edge, connections, Set.of())
         .mountFirst(router, 1 << 20);
     if (meters instanceof PrometheusMeterRegistry prom) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prom));
     }
-    router.get("/v2/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
-    router.get("/v2/health/ready").handler(ctx -> {
-      boolean ok = ready.getAsBoolean();
-      json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok));
-    });
+    router
+        .get("/v2/health/live")
+        .handler(ctx -> json(ctx, 200, new JsonObject().put("live", true)));
+    router
+        .get("/v2/health/ready")
+        .handler(
+            ctx -> {
+              boolean ok = ready.getAsBoolean();
+              json(ctx, ok ? 200 : 503, new JsonObject().put("ready", ok));
+            });
     admin.mount(vertx, router);
     EdgeGuard.mountLast(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(settings.getString(Setting.HTTP_HOST))
-        .setPort(settings.getInt(Setting.HTTP_PORT))
-        .setIdleTimeout(Math.max(0, settings.getInt(Setting.HTTP_IDLE_TIMEOUT_MS))).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
-        // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its first
-        // bytes arrive, which would hide silent connections from the connection guard
-        .setHttp2ClearTextEnabled(false));
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setHost(settings.getString(Setting.HTTP_HOST))
+                .setPort(settings.getInt(Setting.HTTP_PORT))
+                .setIdleTimeout(Math.max(0, settings.getInt(Setting.HTTP_IDLE_TIMEOUT_MS)))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                // HTTP/1.x only: with h2c detection a connection exists for Vert.x only once its
+                // first
+                // bytes arrive, which would hide silent connections from the connection guard
+                .setHttp2ClearTextEnabled(false));
     server.requestHandler(connections.install(server, router));
     return server.listen();
   }
@@ -74,7 +86,10 @@ public final class TrainerHttpVerticle extends VerticleBase {
   }
 
   private static void json(io.vertx.ext.web.RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
   @Override
@@ -82,7 +97,8 @@ public final class TrainerHttpVerticle extends VerticleBase {
     if (connections != null) {
       connections.stop();
     }
-    return server == null ? Future.succeededFuture()
+    return server == null
+        ? Future.succeededFuture()
         : server.shutdown(settings.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS), TimeUnit.MILLISECONDS);
   }
 }

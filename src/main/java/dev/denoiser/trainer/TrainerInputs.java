@@ -13,12 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trainer's Kafka input, on its own thread: one consumer in group
- * {@code <kafka.group.id>-trainer} reading the control topic (each message queues a run through
- * {@link Triggers}) and the reference topic (each frame goes into the {@link ReferenceBuffer}).
- * Offsets are committed after each batch is handled and the buffer flushed, so a control message
- * is acted on once by the trainer group, even if it was sent while no trainer ran. A bad record is
- * logged with its coordinates and counted, and the stream goes on.
+ * The trainer's Kafka input, on its own thread: one consumer in group {@code
+ * <kafka.group.id>-trainer} reading the control topic (each message queues a run through {@link
+ * Triggers}) and the reference topic (each frame goes into the {@link ReferenceBuffer}). Offsets
+ * are committed after each batch is handled and the buffer flushed, so a control message is acted
+ * on once by the trainer group, even if it was sent while no trainer ran. A bad record is logged
+ * with its coordinates and counted, and the stream goes on.
  */
 final class TrainerInputs extends PollingThread {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerInputs.class);
@@ -29,8 +29,13 @@ final class TrainerInputs extends PollingThread {
   private final TrainerMetrics metrics;
 
   /** {@code references}/{@code referenceTopic} may be null: no reference frames. */
-  TrainerInputs(Map<String, Object> config, String controlTopic, String referenceTopic, ReferenceCollector references,
-      Triggers triggers, TrainerMetrics metrics) {
+  TrainerInputs(
+      Map<String, Object> config,
+      String controlTopic,
+      String referenceTopic,
+      ReferenceCollector references,
+      Triggers triggers,
+      TrainerMetrics metrics) {
     super("denoiser-trainer-inputs", config);
     this.controlTopic = controlTopic;
     this.referenceTopic = references == null ? null : referenceTopic;
@@ -46,7 +51,9 @@ final class TrainerInputs extends PollingThread {
       topics.add(referenceTopic);
     }
     c.subscribe(topics);
-    LOG.info("trainer reads control messages from {}{}", controlTopic,
+    LOG.info(
+        "trainer reads control messages from {}{}",
+        controlTopic,
         referenceTopic == null ? "" : " and reference frames from " + referenceTopic);
     while (!stopping()) {
       ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(500));
@@ -70,12 +77,26 @@ final class TrainerInputs extends PollingThread {
   private void control(ConsumerRecord<String, byte[]> r) {
     try {
       ControlMessage m = ControlMessage.parse(r.value());
-      TrainingRun run = triggers.submit(m.model(), m.params(), "kafka " + r.topic() + "-" + r.partition() + "@" + r.offset());
+      TrainingRun run =
+          triggers.submit(
+              m.model(), m.params(), "kafka " + r.topic() + "-" + r.partition() + "@" + r.offset());
       metrics.control("accepted");
-      LOG.info("control message at {}-{}@{} queued run {} of {}", r.topic(), r.partition(), r.offset(), run.id(), run.model());
+      LOG.info(
+          "control message at {}-{}@{} queued run {} of {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          run.id(),
+          run.model());
     } catch (DenoiserException e) {
       metrics.control(e.code().name());
-      LOG.warn("control message at {}-{}@{} refused: {}: {}", r.topic(), r.partition(), r.offset(), e.code(), e.getMessage());
+      LOG.warn(
+          "control message at {}-{}@{} refused: {}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.code(),
+          e.getMessage());
     }
   }
 
@@ -86,11 +107,22 @@ final class TrainerInputs extends PollingThread {
       return true;
     } catch (DenoiserException e) {
       metrics.reference(e.code().name());
-      LOG.warn("reference frame at {}-{}@{} refused: {}: {}", r.topic(), r.partition(), r.offset(), e.code(), e.getMessage());
+      LOG.warn(
+          "reference frame at {}-{}@{} refused: {}: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.code(),
+          e.getMessage());
       return false;
     } catch (java.io.IOException e) {
       metrics.reference("io_error");
-      LOG.error("reference frame at {}-{}@{} not stored: {}", r.topic(), r.partition(), r.offset(), e.toString());
+      LOG.error(
+          "reference frame at {}-{}@{} not stored: {}",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.toString());
       return false;
     }
   }

@@ -13,11 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trainer role: takes runs from the {@link RunBook} one at a time and runs each as a
- * {@link RefreshJob} on a dedicated one-thread {@link WorkerExecutor} (never on an event loop);
- * queues a run of each of {@code trainer.models} every {@code trainer.schedule} (skipping a model
- * whose run is still pending); starts the Kafka {@link TrainerInputs} when there are any. On
- * undeploy the queued runs fail as cancelled and the running one stops at its next step.
+ * The trainer role: takes runs from the {@link RunBook} one at a time and runs each as a {@link
+ * RefreshJob} on a dedicated one-thread {@link WorkerExecutor} (never on an event loop); queues a
+ * run of each of {@code trainer.models} every {@code trainer.schedule} (skipping a model whose run
+ * is still pending); starts the Kafka {@link TrainerInputs} when there are any. On undeploy the
+ * queued runs fail as cancelled and the running one stops at its next step.
  */
 public final class TrainerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerVerticle.class);
@@ -34,8 +34,13 @@ public final class TrainerVerticle extends VerticleBase {
   private Promise<Void> currentDone;
 
   /** {@code inputs} may be null (no Kafka); {@code onStop} closes what the role opened. */
-  TrainerVerticle(Triggers triggers, RefreshJob job, Duration schedule, List<String> scheduled,
-      TrainerInputs inputs, Runnable onStop) {
+  TrainerVerticle(
+      Triggers triggers,
+      RefreshJob job,
+      Duration schedule,
+      List<String> scheduled,
+      TrainerInputs inputs,
+      Runnable onStop) {
     this.triggers = triggers;
     this.job = job;
     this.schedule = schedule;
@@ -65,12 +70,19 @@ public final class TrainerVerticle extends VerticleBase {
         LOG.info("trainer: scheduled run of {} skipped, one is still pending", model);
         continue;
       }
-      vertx.executeBlocking(() -> triggers.submit(model, null, "schedule")).onComplete(ar -> {
-        if (ar.failed()) {
-          LOG.warn("trainer: scheduled run of {} not queued: {}", model, ar.cause() instanceof DenoiserException de
-              ? de.getMessage() : ar.cause().toString());
-        }
-      });
+      vertx
+          .executeBlocking(() -> triggers.submit(model, null, "schedule"))
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  LOG.warn(
+                      "trainer: scheduled run of {} not queued: {}",
+                      model,
+                      ar.cause() instanceof DenoiserException de
+                          ? de.getMessage()
+                          : ar.cause().toString());
+                }
+              });
     }
   }
 
@@ -84,15 +96,20 @@ public final class TrainerVerticle extends VerticleBase {
     }
     current = run;
     currentDone = Promise.promise();
-    executor.executeBlocking(() -> {
-      job.run(run);
-      return null;
-    }, false).onComplete(ar -> {
-      triggers.book().done(run);
-      current = null;
-      currentDone.complete();
-      pump();
-    });
+    executor
+        .executeBlocking(
+            () -> {
+              job.run(run);
+              return null;
+            },
+            false)
+        .onComplete(
+            ar -> {
+              triggers.book().done(run);
+              current = null;
+              currentDone.complete();
+              pump();
+            });
   }
 
   @Override
@@ -100,7 +117,9 @@ public final class TrainerVerticle extends VerticleBase {
     stopping = true;
     vertx.cancelTimer(timer);
     for (TrainingRun r : triggers.book().drainQueue()) {
-      r.finish(TrainingRun.State.FAILED, new JsonObject().put("error", "cancelled: the trainer stopped"));
+      r.finish(
+          TrainingRun.State.FAILED,
+          new JsonObject().put("error", "cancelled: the trainer stopped"));
     }
     Future<Void> running = Future.succeededFuture();
     if (current != null) {
@@ -108,12 +127,15 @@ public final class TrainerVerticle extends VerticleBase {
       running = currentDone.future();
     }
     Future<Void> in = inputs == null ? Future.succeededFuture() : inputs.stop(vertx);
-    return Future.all(running, in).eventually(() -> {
-      executor.close();
-      return vertx.executeBlocking(() -> {
-        onStop.run();
-        return null;
-      });
-    });
+    return Future.all(running, in)
+        .eventually(
+            () -> {
+              executor.close();
+              return vertx.executeBlocking(
+                  () -> {
+                    onStop.run();
+                    return null;
+                  });
+            });
   }
 }

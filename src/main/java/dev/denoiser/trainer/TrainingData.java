@@ -7,9 +7,9 @@ import java.io.IOException;
 
 /**
  * What a run trains on and what the gate validates on. Training: the first {@code limit} MNIST
- * training digits plus the reference frames not held out. Holdout (fixed): the first
- * {@code holdoutImages} MNIST test digits plus the held-out reference frames. MNIST is read once
- * and kept. Blocking.
+ * training digits plus the reference frames not held out. Holdout (fixed): the first {@code
+ * holdoutImages} MNIST test digits plus the held-out reference frames. MNIST is read once and kept.
+ * Blocking.
  */
 final class TrainingData {
   /** The two sets and a description of them for the card. */
@@ -40,13 +40,20 @@ final class TrainingData {
     ReferenceBuffer.Split refs = references == null ? null : references.split(holdoutEvery);
     ImageSet refTrain = refs == null ? null : refs.train();
     ImageSet refHold = refs == null ? null : refs.holdout();
-    JsonObject trainInfo = new JsonObject().put("mnistTrainImages", mnistTrain.count())
-        .put("referenceImages", refTrain == null ? 0 : refTrain.count());
-    JsonObject holdInfo = new JsonObject().put("mnistTestImages", mnistHoldout.count())
-        .put("mnistTestSlice", "first " + mnistHoldout.count())
-        .put("referenceImages", refHold == null ? 0 : refHold.count())
-        .put("referenceRule", holdoutEvery > 0 ? "every " + holdoutEvery + "th reference frame" : "none");
-    return new Sets(concat(mnistTrain, refTrain), concat(mnistHoldout, refHold), trainInfo, holdInfo);
+    JsonObject trainInfo =
+        new JsonObject()
+            .put("mnistTrainImages", mnistTrain.count())
+            .put("referenceImages", refTrain == null ? 0 : refTrain.count());
+    JsonObject holdInfo =
+        new JsonObject()
+            .put("mnistTestImages", mnistHoldout.count())
+            .put("mnistTestSlice", "first " + mnistHoldout.count())
+            .put("referenceImages", refHold == null ? 0 : refHold.count())
+            .put(
+                "referenceRule",
+                holdoutEvery > 0 ? "every " + holdoutEvery + "th reference frame" : "none");
+    return new Sets(
+        concat(mnistTrain, refTrain), concat(mnistHoldout, refHold), trainInfo, holdInfo);
   }
 
   /** {@code a} then {@code b} (same size), without labels; {@code b} may be null or empty. */

@@ -8,13 +8,18 @@ import java.util.concurrent.CancellationException;
 /**
  * One training run: its id, model, trigger and parameters; its progress while it trains (epoch,
  * step, loss, images/s), updated from the training thread; and its outcome (promoted, rejected or
- * failed, with the gate's scores and the candidate's version). Read from any thread through
- * {@link #toJson()}, the body of {@code GET /v1/admin/runs/{id}}.
+ * failed, with the gate's scores and the candidate's version). Read from any thread through {@link
+ * #toJson()}, the body of {@code GET /v1/admin/runs/{id}}.
  */
 public final class TrainingRun {
   /** Where a run is. The last four are final. */
   public enum State {
-    QUEUED, RUNNING, PROMOTED, REJECTED, FAILED, CANCELLED;
+    QUEUED,
+    RUNNING,
+    PROMOTED,
+    REJECTED,
+    FAILED,
+    CANCELLED;
 
     public boolean done() {
       return this == PROMOTED || this == REJECTED || this == FAILED || this == CANCELLED;
@@ -114,8 +119,8 @@ public final class TrainingRun {
   }
 
   /**
-   * Asks the run to stop at its next step (the training loop checks between batches) and to end
-   * as {@code cancelled} with {@code reason}, not as failed.
+   * Asks the run to stop at its next step (the training loop checks between batches) and to end as
+   * {@code cancelled} with {@code reason}, not as failed.
    */
   void cancel(String reason) {
     cancelReason = reason;
@@ -136,16 +141,26 @@ public final class TrainingRun {
   }
 
   public synchronized JsonObject toJson() {
-    JsonObject progress = new JsonObject().put("phase", phase).put("epoch", epoch)
-        .put("epochs", epochs).put("step", step).put("steps", steps)
-        .put("loss", Double.isFinite(loss) ? loss : null)
-        .put("imagesPerSecond", Math.round(imagesPerSecond * 10) / 10.0);
-    return new JsonObject().put("id", id).put("model", model).put("trigger", trigger)
-        .put("state", state.label()).put("params", params.toJson())
+    JsonObject progress =
+        new JsonObject()
+            .put("phase", phase)
+            .put("epoch", epoch)
+            .put("epochs", epochs)
+            .put("step", step)
+            .put("steps", steps)
+            .put("loss", Double.isFinite(loss) ? loss : null)
+            .put("imagesPerSecond", Math.round(imagesPerSecond * 10) / 10.0);
+    return new JsonObject()
+        .put("id", id)
+        .put("model", model)
+        .put("trigger", trigger)
+        .put("state", state.label())
+        .put("params", params.toJson())
         .put("submitted", submitted.toString())
         .put("started", started == null ? null : started.toString())
         .put("finished", finished == null ? null : finished.toString())
-        .put("progress", progress).put("result", result.copy())
+        .put("progress", progress)
+        .put("result", result.copy())
         .put("cancelRequested", cancelled && !state.done());
   }
 }

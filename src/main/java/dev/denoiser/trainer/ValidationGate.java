@@ -21,25 +21,46 @@ final class ValidationGate {
   }
 
   /** The gate's verdict on one candidate. */
-  record Decision(boolean promote, Evaluator.Score candidate, Evaluator.Score serving, long servingVersion,
-      double tolerance, String noise, JsonObject holdout) {
+  record Decision(
+      boolean promote,
+      Evaluator.Score candidate,
+      Evaluator.Score serving,
+      long servingVersion,
+      double tolerance,
+      String noise,
+      JsonObject holdout) {
     JsonObject toJson() {
-      return new JsonObject().put("decision", promote ? "promote" : "reject")
-          .put("candidate", candidate.toJson()).put("serving", serving.toJson())
+      return new JsonObject()
+          .put("decision", promote ? "promote" : "reject")
+          .put("candidate", candidate.toJson())
+          .put("serving", serving.toJson())
           .put("servingVersion", servingVersion)
           .put("deltaPsnr", Math.round((candidate.psnr() - serving.psnr()) * 1000) / 1000.0)
-          .put("tolerance", tolerance).put("noise", noise).put("noiseSeed", Evaluator.SEED)
+          .put("tolerance", tolerance)
+          .put("noise", noise)
+          .put("noiseSeed", Evaluator.SEED)
           .put("rule", "promote if candidate PSNR >= serving PSNR - tolerance (dB)")
           .put("holdout", holdout.copy());
     }
   }
 
-  Decision judge(Path candidateOnnx, Path servingOnnx, long servingVersion, ImageSet holdout, Noise noise,
+  Decision judge(
+      Path candidateOnnx,
+      Path servingOnnx,
+      long servingVersion,
+      ImageSet holdout,
+      Noise noise,
       JsonObject holdoutInfo) {
     Evaluator.Score cand = Models.evaluate(candidateOnnx, holdout, noise);
     Evaluator.Score serv = Models.evaluate(servingOnnx, holdout, noise);
     boolean promote = Double.isFinite(cand.psnr()) && cand.psnr() >= serv.psnr() - tolerance;
-    return new Decision(promote, cand, serv, servingVersion, tolerance, noise.spec(),
+    return new Decision(
+        promote,
+        cand,
+        serv,
+        servingVersion,
+        tolerance,
+        noise.spec(),
         holdoutInfo.copy().put("images", holdout.count()));
   }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * An Ed25519 signature of one model version, as the file {@code model.sig} beside
- * {@code card.json} and as the signature block of a models-topic envelope:
- * {@code {"algorithm":"Ed25519","keyId":"<16 hex>","signature":"<base64>"}}.
+ * An Ed25519 signature of one model version, as the file {@code model.sig} beside {@code card.json}
+ * and as the signature block of a models-topic envelope: {@code {"algorithm":"Ed25519","keyId":"<16
+ * hex>","signature":"<base64>"}}.
  *
  * <p>What is signed ({@link #payload}): the line {@code stream-denoiser model signature v1}, the
  * card as JSON with its keys sorted (so every field the service reads, name and version included,
@@ -27,7 +27,9 @@ public record ModelSignature(String keyId, byte[] signature) {
   static final String HEADER = "stream-denoiser model signature v1\n";
 
   public JsonObject toJson() {
-    return new JsonObject().put("algorithm", SigningKeys.ALGORITHM).put("keyId", keyId)
+    return new JsonObject()
+        .put("algorithm", SigningKeys.ALGORITHM)
+        .put("keyId", keyId)
         .put("signature", Base64.getEncoder().encodeToString(signature));
   }
 
@@ -47,9 +49,11 @@ public record ModelSignature(String keyId, byte[] signature) {
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the signature is not JSON");
     }
-    if (!SigningKeys.ALGORITHM.equals(j.getValue("algorithm")) || !(j.getValue("keyId") instanceof String id)
+    if (!SigningKeys.ALGORITHM.equals(j.getValue("algorithm"))
+        || !(j.getValue("keyId") instanceof String id)
         || !(j.getValue("signature") instanceof String sig)) {
-      throw new IllegalArgumentException("the signature must have algorithm Ed25519, a keyId and a signature");
+      throw new IllegalArgumentException(
+          "the signature must have algorithm Ed25519, a keyId and a signature");
     }
     return new ModelSignature(id, Base64.getDecoder().decode(sig));
   }

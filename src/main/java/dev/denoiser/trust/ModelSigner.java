@@ -5,7 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.Signature;
 
-/** Signs model versions with one Ed25519 private key (what the trainer distributes, the keygen'd key of sign). */
+/**
+ * Signs model versions with one Ed25519 private key (what the trainer distributes, the keygen'd key
+ * of sign).
+ */
 public final class ModelSigner {
   private final KeyPair pair;
   private final String keyId;
@@ -31,7 +34,8 @@ public final class ModelSigner {
       s.update(ModelSignature.payload(card, onnx));
       return new ModelSignature(keyId, s.sign());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign with " + SigningKeys.ALGORITHM + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot sign with " + SigningKeys.ALGORITHM + ": " + e.getMessage(), e);
     }
   }
 }

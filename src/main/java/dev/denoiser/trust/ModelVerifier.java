@@ -10,10 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Decides whether a model version may be installed: its signature must be an Ed25519 signature,
- * by one of the trusted keys, of its card and its exact ONNX bytes. With
- * {@code models.signature.required=false} ({@link #notRequired}) every model passes; use that for
- * tools and tests only.
+ * Decides whether a model version may be installed: its signature must be an Ed25519 signature, by
+ * one of the trusted keys, of its card and its exact ONNX bytes. With {@code
+ * models.signature.required=false} ({@link #notRequired}) every model passes; use that for tools
+ * and tests only.
  */
 public final class ModelVerifier {
   /** Why a model was refused: a {@link #reason} tag for the metrics and a one-line message. */
@@ -56,18 +56,21 @@ public final class ModelVerifier {
   /**
    * Checks {@code signature} (null: none) of {@code card} + {@code onnx}.
    *
-   * @throws Refused when signatures are required and this one is missing, by an untrusted key, or wrong
+   * @throws Refused when signatures are required and this one is missing, by an untrusted key, or
+   *     wrong
    */
   public void verify(ModelCard card, byte[] onnx, ModelSignature signature) throws Refused {
     if (!required) {
       return;
     }
     if (signature == null) {
-      throw new Refused("unsigned", "no " + ModelSignature.FILE + " and models.signature.required is on");
+      throw new Refused(
+          "unsigned", "no " + ModelSignature.FILE + " and models.signature.required is on");
     }
     PublicKey key = trusted.get(signature.keyId());
     if (key == null) {
-      throw new Refused("untrusted_key", "signed by key " + signature.keyId() + ", which is not trusted");
+      throw new Refused(
+          "untrusted_key", "signed by key " + signature.keyId() + ", which is not trusted");
     }
     boolean ok;
     try {
@@ -79,8 +82,9 @@ public final class ModelVerifier {
       ok = false;
     }
     if (!ok) {
-      throw new Refused("bad_signature", "the signature by key " + signature.keyId()
-          + " does not match the card and model bytes");
+      throw new Refused(
+          "bad_signature",
+          "the signature by key " + signature.keyId() + " does not match the card and model bytes");
     }
   }
 }

@@ -28,7 +28,8 @@ public final class SafeFiles {
   }
 
   /**
-   * The bytes of {@code file}, which must be a regular file (not a link) of at most {@code maxBytes}.
+   * The bytes of {@code file}, which must be a regular file (not a link) of at most {@code
+   * maxBytes}.
    *
    * @throws IOException when it is a link, not a regular file, too large, or unreadable
    */
@@ -36,14 +37,17 @@ public final class SafeFiles {
     if (Files.isSymbolicLink(file)) {
       throw new IOException(file.getFileName() + " is a symbolic link");
     }
-    try (SeekableByteChannel ch = Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    try (SeekableByteChannel ch =
+        Files.newByteChannel(file, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+      BasicFileAttributes a =
+          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!a.isRegularFile()) {
         throw new IOException(file.getFileName() + " is not a regular file");
       }
       long size = ch.size();
       if (size > maxBytes) {
-        throw new IOException(file.getFileName() + " has " + size + " bytes, more than " + maxBytes);
+        throw new IOException(
+            file.getFileName() + " has " + size + " bytes, more than " + maxBytes);
       }
       ByteBuffer b = ByteBuffer.allocate((int) size);
       while (b.hasRemaining() && ch.read(b) >= 0) {

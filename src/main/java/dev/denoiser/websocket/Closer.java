@@ -45,7 +45,9 @@ final class Closer {
     ws.resume();
   }
 
-  /** Sends the reason as a JSON error text first (reasons are short, and some clients hide them). */
+  /**
+   * Sends the reason as a JSON error text first (reasons are short, and some clients hide them).
+   */
   void fail(short code, ErrorCode error, String message) {
     if (!closed) {
       ws.writeTextMessage(errorJson(null, error, message, null));
@@ -55,7 +57,8 @@ final class Closer {
   }
 
   static String errorJson(Long seq, ErrorCode code, String message, String frameId) {
-    JsonObject j = new JsonObject().put("seq", seq).put("code", code.name()).put("message", message);
+    JsonObject j =
+        new JsonObject().put("seq", seq).put("code", code.name()).put("message", message);
     if (frameId != null) {
       j.put("frameId", frameId);
     }

@@ -54,8 +54,10 @@ final class MessageAssembler {
       partial = null;
       sink.binary(message);
     } else {
-      partial = partial == null ? Buffer.buffer((int) Math.min(limit, 2L * data.length())).appendBuffer(data)
-          : partial.appendBuffer(data);
+      partial =
+          partial == null
+              ? Buffer.buffer((int) Math.min(limit, 2L * data.length())).appendBuffer(data)
+              : partial.appendBuffer(data);
     }
   }
 }

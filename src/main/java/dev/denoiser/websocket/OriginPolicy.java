@@ -9,21 +9,24 @@ import java.util.stream.Collectors;
 /**
  * Which browser origins may open the WebSocket. A request without an {@code Origin} header (a
  * device, a script) passes: only browsers send one, and only browsers need protecting from
- * cross-site use of their credentials. A browser origin passes when it is listed in
- * {@code stream.allowedOrigins} (comma-separated; {@code *} lets every origin in), when it is the
- * origin of {@code http.publicUrl}, or when its host is a loopback literal ({@code localhost},
- * {@code 127.0.0.0/8}, {@code [::1]}: a page of this service opened on the machine itself or
- * through a port forward). The {@code Host} header plays no part: a DNS-rebinding page sends the
- * service's own address there, but its own name as the origin. Names are never resolved.
- * Compared without case and trailing slash; default ports are dropped.
+ * cross-site use of their credentials. A browser origin passes when it is listed in {@code
+ * stream.allowedOrigins} (comma-separated; {@code *} lets every origin in), when it is the origin
+ * of {@code http.publicUrl}, or when its host is a loopback literal ({@code localhost}, {@code
+ * 127.0.0.0/8}, {@code [::1]}: a page of this service opened on the machine itself or through a
+ * port forward). The {@code Host} header plays no part: a DNS-rebinding page sends the service's
+ * own address there, but its own name as the origin. Names are never resolved. Compared without
+ * case and trailing slash; default ports are dropped.
  */
 final class OriginPolicy {
   private final Set<String> allowed;
   private final boolean any;
 
   OriginPolicy(String setting, String publicUrl) {
-    Set<String> a = Arrays.stream(setting == null ? new String[0] : setting.split(","))
-        .map(OriginPolicy::normalize).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+    Set<String> a =
+        Arrays.stream(setting == null ? new String[0] : setting.split(","))
+            .map(OriginPolicy::normalize)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toSet());
     if (publicUrl != null && !publicUrl.isBlank()) {
       a.add(normalize(publicUrl));
     }
@@ -46,7 +49,9 @@ final class OriginPolicy {
       if (host == null || !("http".equals(u.getScheme()) || "https".equals(u.getScheme()))) {
         return false;
       }
-      return host.equals("localhost") || host.equals("[::1]") || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+      return host.equals("localhost")
+          || host.equals("[::1]")
+          || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
     } catch (Exception e) {
       return false;
     }
@@ -62,7 +67,10 @@ final class OriginPolicy {
       URI u = new URI(t);
       if (u.getScheme() != null && u.getHost() != null) {
         int port = u.getPort();
-        boolean dflt = port == -1 || ("http".equals(u.getScheme()) && port == 80) || ("https".equals(u.getScheme()) && port == 443);
+        boolean dflt =
+            port == -1
+                || ("http".equals(u.getScheme()) && port == 80)
+                || ("https".equals(u.getScheme()) && port == 443);
         return u.getScheme() + "://" + u.getHost() + (dflt ? "" : ":" + port);
       }
     } catch (Exception e) {

@@ -1,15 +1,15 @@
 package dev.denoiser.websocket;
 
-import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.source.MemoryBudget;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayDeque;
 
 /**
- * The reply order of one connection: a {@link Slot} per message in arrival order; finished slots
- * at the head go out as binary {@link StreamReply}s or JSON error texts (dropped ones silently), so
+ * The reply order of one connection: a {@link Slot} per message in arrival order; finished slots at
+ * the head go out as binary {@link StreamReply}s or JSON error texts (dropped ones silently), so
  * whatever order inference finishes in, the client sees {@code seq} order.
  */
 final class ReplyOrder {
@@ -67,7 +67,8 @@ final class ReplyOrder {
         ws.writeBinaryMessage(reply(s, s.result, dropped).encode());
         metrics.frameOut(params.mode());
       } else if (s.state == Slot.State.ERROR) {
-        ws.writeTextMessage(Closer.errorJson(s.seq, s.error.code(), s.error.getMessage(), s.frameId));
+        ws.writeTextMessage(
+            Closer.errorJson(s.seq, s.error.code(), s.error.getMessage(), s.frameId));
       }
     }
   }
@@ -75,8 +76,19 @@ final class ReplyOrder {
   private StreamReply reply(Slot s, InferenceResult r, long dropped) {
     long serverMicros = (System.nanoTime() - s.receivedNanos) / 1000;
     Frame d = r.denoised();
-    return new StreamReply(s.seq, dropped, d.width(), d.height(), r.modelVersion(), r.queueMicros(),
-        r.computeMicros(), serverMicros, r.batchSize(), params.latent() ? r.latent() : null, s.frameId,
-        s.encoded != null ? s.encoded : FrameCodec.encode(d, params.format()), r.noiseSigma());
+    return new StreamReply(
+        s.seq,
+        dropped,
+        d.width(),
+        d.height(),
+        r.modelVersion(),
+        r.queueMicros(),
+        r.computeMicros(),
+        serverMicros,
+        r.batchSize(),
+        params.latent() ? r.latent() : null,
+        s.frameId,
+        s.encoded != null ? s.encoded : FrameCodec.encode(d, params.format()),
+        r.noiseSigma());
   }
 }

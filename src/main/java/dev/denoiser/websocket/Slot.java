@@ -1,7 +1,7 @@
 package dev.denoiser.websocket;
 
-import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.source.MemoryBudget;
 
 /**
@@ -10,16 +10,24 @@ import dev.denoiser.source.MemoryBudget;
  * dropped (live mode: nothing is sent, the drop counter goes up).
  */
 final class Slot {
-  enum State { PENDING, RESULT, ERROR, DROPPED }
+  enum State {
+    PENDING,
+    RESULT,
+    ERROR,
+    DROPPED
+  }
 
   final long seq;
   final long receivedNanos;
   String frameId;
   State state = State.PENDING;
   InferenceResult result;
+
   /** The denoised frame in the connection's format, encoded off the event loop. */
   byte[] encoded;
+
   DenoiserException error;
+
   /** The bytes this message holds in the in-flight budget; given back when its reply goes out. */
   MemoryBudget.Lease lease;
 

@@ -12,16 +12,27 @@ import dev.denoiser.config.Settings;
  * @param maxInFlightBytes most bytes (as the in-flight budget counts them) of one connection
  *     between receipt and reply; at the limit the server stops reading the socket
  */
-public record StreamLimits(long maxMessageBytes, int maxInFlight, int maxConnections, long maxInFlightBytes) {
+public record StreamLimits(
+    long maxMessageBytes, int maxInFlight, int maxConnections, long maxInFlightBytes) {
   public StreamLimits {
     if (maxMessageBytes <= 0 || maxInFlight <= 0 || maxConnections <= 0 || maxInFlightBytes <= 0) {
-      throw new IllegalArgumentException("stream limits must be positive: maxMessageBytes=" + maxMessageBytes
-          + ", maxInFlight=" + maxInFlight + ", maxConnections=" + maxConnections + ", maxInFlightBytes=" + maxInFlightBytes);
+      throw new IllegalArgumentException(
+          "stream limits must be positive: maxMessageBytes="
+              + maxMessageBytes
+              + ", maxInFlight="
+              + maxInFlight
+              + ", maxConnections="
+              + maxConnections
+              + ", maxInFlightBytes="
+              + maxInFlightBytes);
     }
   }
 
   public static StreamLimits from(Settings s) {
-    return new StreamLimits(s.getLong(Setting.STREAM_MAX_MESSAGE_BYTES), s.getInt(Setting.STREAM_MAX_IN_FLIGHT),
-        s.getInt(Setting.STREAM_MAX_CONNECTIONS), s.getLong(Setting.STREAM_MAX_IN_FLIGHT_BYTES));
+    return new StreamLimits(
+        s.getLong(Setting.STREAM_MAX_MESSAGE_BYTES),
+        s.getInt(Setting.STREAM_MAX_IN_FLIGHT),
+        s.getInt(Setting.STREAM_MAX_CONNECTIONS),
+        s.getLong(Setting.STREAM_MAX_IN_FLIGHT_BYTES));
   }
 }

@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The WebSocket meters, {@code denoiser_ws_*} on the shared registry: open connections (gauge),
  * connections opened and refused (by reason), frames in and out (by mode), frames dropped in live
  * mode, error messages (by code), server-side closes (by close code), read pauses (lossless
- * backpressure) and OVERLOADED retries. Frames refused before inference are also counted in
- * {@code denoiser_frames_rejected_total{source="websocket"}}.
+ * backpressure) and OVERLOADED retries. Frames refused before inference are also counted in {@code
+ * denoiser_frames_rejected_total{source="websocket"}}.
  */
 final class StreamMetrics {
   private final MeterRegistry registry;
@@ -27,16 +27,25 @@ final class StreamMetrics {
     this.service = service;
     this.registry = service.registry();
     Gauge.builder("denoiser_ws_connections", open, AtomicInteger::get)
-        .description("WebSocket connections open now").register(registry);
-    opened = Counter.builder("denoiser_ws_connections_opened").description("WebSocket connections accepted")
+        .description("WebSocket connections open now")
         .register(registry);
-    dropped = Counter.builder("denoiser_ws_frames_dropped")
-        .description("Frames dropped in live mode because a newer frame arrived").register(registry);
-    paused = Counter.builder("denoiser_ws_read_pauses")
-        .description("Times a connection stopped reading because its in-flight window or write queue was full")
-        .register(registry);
-    retries = Counter.builder("denoiser_ws_retries")
-        .description("Frames sent to the batcher again after OVERLOADED").register(registry);
+    opened =
+        Counter.builder("denoiser_ws_connections_opened")
+            .description("WebSocket connections accepted")
+            .register(registry);
+    dropped =
+        Counter.builder("denoiser_ws_frames_dropped")
+            .description("Frames dropped in live mode because a newer frame arrived")
+            .register(registry);
+    paused =
+        Counter.builder("denoiser_ws_read_pauses")
+            .description(
+                "Times a connection stopped reading because its in-flight window or write queue was full")
+            .register(registry);
+    retries =
+        Counter.builder("denoiser_ws_retries")
+            .description("Frames sent to the batcher again after OVERLOADED")
+            .register(registry);
   }
 
   AtomicInteger open() {

@@ -10,8 +10,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #LIVE}: latest wins. One frame runs at a time; of the frames that arrive meanwhile
  *       only the newest is kept, the others are dropped and counted.
- *   <li>{@link #LOSSLESS}: every frame runs, in order. At most a window of frames is between receipt
- *       and reply; when it is full the server stops reading the socket (TCP backpressure).
+ *   <li>{@link #LOSSLESS}: every frame runs, in order. At most a window of frames is between
+ *       receipt and reply; when it is full the server stops reading the socket (TCP backpressure).
  * </ul>
  */
 public enum StreamMode {
@@ -26,7 +26,8 @@ public enum StreamMode {
     try {
       return valueOf(s.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new DenoiserException(ErrorCode.BAD_REQUEST, "mode must be live or lossless, got '" + s + "'");
+      throw new DenoiserException(
+          ErrorCode.BAD_REQUEST, "mode must be live or lossless, got '" + s + "'");
     }
   }
 

@@ -35,8 +35,19 @@ import java.nio.charset.StandardCharsets;
  * </pre>
  */
 public record StreamReply(
-    long seq, long dropped, int width, int height, long modelVersion, long queueMicros, long computeMicros,
-    long serverMicros, int batchSize, float[] latent, String frameId, byte[] payload, double noiseSigma) {
+    long seq,
+    long dropped,
+    int width,
+    int height,
+    long modelVersion,
+    long queueMicros,
+    long computeMicros,
+    long serverMicros,
+    int batchSize,
+    float[] latent,
+    String frameId,
+    byte[] payload,
+    double noiseSigma) {
 
   public static final int HEADER_BYTES = 48;
   public static final int VERSION = 1;
@@ -45,10 +56,33 @@ public record StreamReply(
   static final int FLAG_NOISE = 4;
 
   /** A reply without a noise estimate. */
-  public StreamReply(long seq, long dropped, int width, int height, long modelVersion, long queueMicros,
-      long computeMicros, long serverMicros, int batchSize, float[] latent, String frameId, byte[] payload) {
-    this(seq, dropped, width, height, modelVersion, queueMicros, computeMicros, serverMicros, batchSize, latent,
-        frameId, payload, Double.NaN);
+  public StreamReply(
+      long seq,
+      long dropped,
+      int width,
+      int height,
+      long modelVersion,
+      long queueMicros,
+      long computeMicros,
+      long serverMicros,
+      int batchSize,
+      float[] latent,
+      String frameId,
+      byte[] payload) {
+    this(
+        seq,
+        dropped,
+        width,
+        height,
+        modelVersion,
+        queueMicros,
+        computeMicros,
+        serverMicros,
+        batchSize,
+        latent,
+        frameId,
+        payload,
+        Double.NaN);
   }
 
   /** The wire form of this reply. */
@@ -59,13 +93,25 @@ public record StreamReply(
     int idEnd = align4(HEADER_BYTES + 4 * dim + id.length);
     int payloadOffset = idEnd + (noise ? 4 : 0);
     Buffer b = Buffer.buffer(payloadOffset + payload.length);
-    b.appendByte((byte) 'D').appendByte((byte) 'N').appendUnsignedByte((short) VERSION)
-        .appendUnsignedByte((short) ((latent != null ? FLAG_LATENT : 0) | (frameId != null ? FLAG_ID : 0)
-            | (noise ? FLAG_NOISE : 0)))
-        .appendUnsignedShortLE(payloadOffset).appendUnsignedShortLE(dim)
-        .appendUnsignedIntLE(seq).appendUnsignedIntLE(dropped).appendUnsignedIntLE(width).appendUnsignedIntLE(height)
-        .appendLongLE(modelVersion).appendUnsignedIntLE(clampU32(queueMicros)).appendUnsignedIntLE(clampU32(computeMicros))
-        .appendUnsignedIntLE(clampU32(serverMicros)).appendUnsignedShortLE(Math.min(batchSize, 0xffff))
+    b.appendByte((byte) 'D')
+        .appendByte((byte) 'N')
+        .appendUnsignedByte((short) VERSION)
+        .appendUnsignedByte(
+            (short)
+                ((latent != null ? FLAG_LATENT : 0)
+                    | (frameId != null ? FLAG_ID : 0)
+                    | (noise ? FLAG_NOISE : 0)))
+        .appendUnsignedShortLE(payloadOffset)
+        .appendUnsignedShortLE(dim)
+        .appendUnsignedIntLE(seq)
+        .appendUnsignedIntLE(dropped)
+        .appendUnsignedIntLE(width)
+        .appendUnsignedIntLE(height)
+        .appendLongLE(modelVersion)
+        .appendUnsignedIntLE(clampU32(queueMicros))
+        .appendUnsignedIntLE(clampU32(computeMicros))
+        .appendUnsignedIntLE(clampU32(serverMicros))
+        .appendUnsignedShortLE(Math.min(batchSize, 0xffff))
         .appendUnsignedShortLE(id.length);
     for (int i = 0; i < dim; i++) {
       b.appendFloatLE(latent[i]);
@@ -82,7 +128,10 @@ public record StreamReply(
 
   /** Reads a reply; throws IllegalArgumentException if it is not one. */
   public static StreamReply parse(Buffer b) {
-    if (b.length() < HEADER_BYTES || b.getByte(0) != 'D' || b.getByte(1) != 'N' || b.getUnsignedByte(2) != VERSION) {
+    if (b.length() < HEADER_BYTES
+        || b.getByte(0) != 'D'
+        || b.getByte(1) != 'N'
+        || b.getUnsignedByte(2) != VERSION) {
       throw new IllegalArgumentException("not a stream reply (bad magic or version)");
     }
     int flags = b.getUnsignedByte(3);
@@ -99,9 +148,20 @@ public record StreamReply(
     int idAt = HEADER_BYTES + 4 * dim;
     String id = (flags & FLAG_ID) != 0 ? b.getString(idAt, idAt + idBytes, "UTF-8") : null;
     double sigma = (flags & FLAG_NOISE) != 0 ? b.getFloatLE(align4(idAt + idBytes)) : Double.NaN;
-    return new StreamReply(b.getUnsignedIntLE(8), b.getUnsignedIntLE(12), (int) b.getUnsignedIntLE(16),
-        (int) b.getUnsignedIntLE(20), b.getLongLE(24), b.getUnsignedIntLE(32), b.getUnsignedIntLE(36),
-        b.getUnsignedIntLE(40), b.getUnsignedShortLE(44), latent, id, b.getBytes(payloadOffset, b.length()), sigma);
+    return new StreamReply(
+        b.getUnsignedIntLE(8),
+        b.getUnsignedIntLE(12),
+        (int) b.getUnsignedIntLE(16),
+        (int) b.getUnsignedIntLE(20),
+        b.getLongLE(24),
+        b.getUnsignedIntLE(32),
+        b.getUnsignedIntLE(36),
+        b.getUnsignedIntLE(40),
+        b.getUnsignedShortLE(44),
+        latent,
+        id,
+        b.getBytes(payloadOffset, b.length()),
+        sigma);
   }
 
   private static int align4(int n) {

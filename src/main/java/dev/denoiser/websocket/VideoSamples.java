@@ -2,10 +2,10 @@ package dev.denoiser.websocket;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.data.VideoFrames;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.http.HttpErrors;
 import dev.denoiser.http.RouteContributor;
-import dev.denoiser.data.VideoFrames;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -17,12 +17,12 @@ import java.util.List;
 
 /**
  * The web page's demo video source: {@code GET /v1/samples/video?count=N} answers the first N
- * (default 60, at most 150) clean frames of {@code kafka.demo.video.file}, scaled to
- * {@code kafka.demo.video.size}, as {@code application/x-gray8} frames back to back with
- * {@code X-Count}, {@code X-Width}, {@code X-Height}, {@code X-Frames-Per-Second} and
- * {@code X-Model} ({@code kafka.demo.video.model}). The page adds the noise itself. Without ffmpeg
- * or the file the answer is 404 {@code {"code":"NOT_FOUND"}} with the reason, and the page
- * disables the source. Decoded frames are kept in memory after the first request.
+ * (default 60, at most 150) clean frames of {@code kafka.demo.video.file}, scaled to {@code
+ * kafka.demo.video.size}, as {@code application/x-gray8} frames back to back with {@code X-Count},
+ * {@code X-Width}, {@code X-Height}, {@code X-Frames-Per-Second} and {@code X-Model} ({@code
+ * kafka.demo.video.model}). The page adds the noise itself. Without ffmpeg or the file the answer
+ * is 404 {@code {"code":"NOT_FOUND"}} with the reason, and the page disables the source. Decoded
+ * frames are kept in memory after the first request.
  */
 public final class VideoSamples implements RouteContributor {
   public static final String PATH = "/v1/samples/video";
@@ -43,23 +43,30 @@ public final class VideoSamples implements RouteContributor {
 
   @Override
   public void mount(Vertx vertx, Router router) {
-    router.get(PATH).handler(ctx -> {
-      int count;
-      try {
-        String c = ctx.request().getParam("count");
-        count = c == null ? DEFAULT_COUNT : Integer.parseInt(c.trim());
-      } catch (NumberFormatException e) {
-        HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be an integer");
-        return;
-      }
-      if (count < 1 || count > MAX_COUNT) {
-        HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be between 1 and " + MAX_COUNT + ", got " + count);
-        return;
-      }
-      vertx.executeBlocking(() -> frames(count), false)
-          .onSuccess(frames -> send(ctx, frames))
-          .onFailure(e -> notFound(ctx, e.getMessage()));
-    });
+    router
+        .get(PATH)
+        .handler(
+            ctx -> {
+              int count;
+              try {
+                String c = ctx.request().getParam("count");
+                count = c == null ? DEFAULT_COUNT : Integer.parseInt(c.trim());
+              } catch (NumberFormatException e) {
+                HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be an integer");
+                return;
+              }
+              if (count < 1 || count > MAX_COUNT) {
+                HttpErrors.send(
+                    ctx,
+                    ErrorCode.BAD_REQUEST,
+                    "count must be between 1 and " + MAX_COUNT + ", got " + count);
+                return;
+              }
+              vertx
+                  .executeBlocking(() -> frames(count), false)
+                  .onSuccess(frames -> send(ctx, frames))
+                  .onFailure(e -> notFound(ctx, e.getMessage()));
+            });
   }
 
   private List<byte[]> frames(int count) throws IOException {
@@ -74,7 +81,8 @@ public final class VideoSamples implements RouteContributor {
   private void send(RoutingContext ctx, List<byte[]> frames) {
     Buffer body = Buffer.buffer(frames.size() * size[0] * size[1]);
     frames.forEach(body::appendBytes);
-    ctx.response().putHeader("Content-Type", "application/x-gray8")
+    ctx.response()
+        .putHeader("Content-Type", "application/x-gray8")
         .putHeader("X-Count", Integer.toString(frames.size()))
         .putHeader("X-Width", Integer.toString(size[0]))
         .putHeader("X-Height", Integer.toString(size[1]))
@@ -86,7 +94,14 @@ public final class VideoSamples implements RouteContributor {
 
   private static void notFound(RoutingContext ctx, String reason) {
     String message = "no demo video: " + reason;
-    ctx.response().setStatusCode(404).putHeader("Content-Type", "application/json")
-        .end(new JsonObject().put("code", "NOT_FOUND").put("message", message).put("error", message).encode());
+    ctx.response()
+        .setStatusCode(404)
+        .putHeader("Content-Type", "application/json")
+        .end(
+            new JsonObject()
+                .put("code", "NOT_FOUND")
+                .put("message", message)
+                .put("error", message)
+                .encode());
   }
 }

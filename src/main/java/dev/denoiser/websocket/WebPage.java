@@ -13,11 +13,11 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.util.StringJoiner;
 
 /**
- * The demo page and what it needs, all from the jar (no CDN): {@code GET /} is
- * {@code webroot/index.html}, {@code GET /ui/*} its script and style sheet, and
- * {@code GET /v1/samples/digits?count=N} the first N (default 300, at most 500) MNIST test digits
- * of {@link SampleDigits} as {@code application/x-gray8}: N images of {@code X-Height} x
- * {@code X-Width} bytes back to back, with their labels in {@code X-Labels} (comma-separated).
+ * The demo page and what it needs, all from the jar (no CDN): {@code GET /} is {@code
+ * webroot/index.html}, {@code GET /ui/*} its script and style sheet, and {@code GET
+ * /v1/samples/digits?count=N} the first N (default 300, at most 500) MNIST test digits of {@link
+ * SampleDigits} as {@code application/x-gray8}: N images of {@code X-Height} x {@code X-Width}
+ * bytes back to back, with their labels in {@code X-Labels} (comma-separated).
  */
 public final class WebPage implements RouteContributor {
   public static final String DIGITS_PATH = "/v1/samples/digits";
@@ -25,12 +25,18 @@ public final class WebPage implements RouteContributor {
 
   @Override
   public void mount(Vertx vertx, Router router) {
-    StaticHandler files = StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html");
+    StaticHandler files =
+        StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html");
     router.get("/").handler(files);
     router.get("/ui/*").handler(files);
-    router.get(DIGITS_PATH).handler(ctx -> vertx.executeBlocking(SampleDigits::load, false)
-        .onSuccess(d -> digits(ctx, d))
-        .onFailure(ctx::fail));
+    router
+        .get(DIGITS_PATH)
+        .handler(
+            ctx ->
+                vertx
+                    .executeBlocking(SampleDigits::load, false)
+                    .onSuccess(d -> digits(ctx, d))
+                    .onFailure(ctx::fail));
   }
 
   private static void digits(RoutingContext ctx, ImageSet d) {
@@ -43,7 +49,10 @@ public final class WebPage implements RouteContributor {
       return;
     }
     if (count < 1 || count > d.count()) {
-      HttpErrors.send(ctx, ErrorCode.BAD_REQUEST, "count must be between 1 and " + d.count() + ", got " + count);
+      HttpErrors.send(
+          ctx,
+          ErrorCode.BAD_REQUEST,
+          "count must be between 1 and " + d.count() + ", got " + count);
       return;
     }
     Buffer body = Buffer.buffer(count * d.height() * d.width());
@@ -52,7 +61,8 @@ public final class WebPage implements RouteContributor {
       body.appendBytes(d.gray8(i));
       labels.add(Integer.toString(d.label(i)));
     }
-    ctx.response().putHeader("Content-Type", "application/x-gray8")
+    ctx.response()
+        .putHeader("Content-Type", "application/x-gray8")
         .putHeader("X-Count", Integer.toString(count))
         .putHeader("X-Width", Integer.toString(d.width()))
         .putHeader("X-Height", Integer.toString(d.height()))

@@ -53,7 +53,8 @@ class BatcherLimitsTest {
     registry = new ModelRegistry(new ModelLoader(Device.cpu(), 1), metrics, "m");
     registry.loadAll(models);
     client = new InferenceClient(vertx, registry, 60_000);
-    vertx.deployVerticle(new BatcherVerticle(registry, metrics, new BatchPolicy(8, 0, 3, 0)))
+    vertx
+        .deployVerticle(new BatcherVerticle(registry, metrics, new BatchPolicy(8, 0, 3, 0)))
         .onComplete(ctx.succeedingThenComplete());
   }
 
@@ -67,7 +68,8 @@ class BatcherLimitsTest {
   }
 
   private static Future<String> deployWorker(Vertx vertx, ModelRegistry registry) {
-    return vertx.deployVerticle(new InferenceVerticle(registry),
+    return vertx.deployVerticle(
+        new InferenceVerticle(registry),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
@@ -79,25 +81,61 @@ class BatcherLimitsTest {
     }
     Checkpoint refused = ctx.checkpoint();
     Checkpoint ran = ctx.checkpoint();
-    client.infer(frame(), "m").onComplete(ctx.failing(t -> ctx.verify(() -> {
-      assertEquals(ErrorCode.OVERLOADED, assertInstanceOf(DenoiserException.class, t).code());
-      assertTrue(queued.stream().noneMatch(Future::isComplete), "queued requests wait for a worker");
-      refused.flag();
-      deployWorker(vertx, registry).compose(id -> Future.all(queued)).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-        assertEquals(1.0, metrics.model("m").execCount.count(), "the three queued frames ran as one batch");
-        ran.flag();
-      })));
-    })));
+    client
+        .infer(frame(), "m")
+        .onComplete(
+            ctx.failing(
+                t ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(
+                              ErrorCode.OVERLOADED,
+                              assertInstanceOf(DenoiserException.class, t).code());
+                          assertTrue(
+                              queued.stream().noneMatch(Future::isComplete),
+                              "queued requests wait for a worker");
+                          refused.flag();
+                          deployWorker(vertx, registry)
+                              .compose(id -> Future.all(queued))
+                              .onComplete(
+                                  ctx.succeeding(
+                                      all ->
+                                          ctx.verify(
+                                              () -> {
+                                                assertEquals(
+                                                    1.0,
+                                                    metrics.model("m").execCount.count(),
+                                                    "the three queued frames ran as one batch");
+                                                ran.flag();
+                                              })));
+                        })));
   }
 
   @Test
   void anExpiredRequestFailsAndNeverRuns(Vertx vertx, VertxTestContext ctx) {
-    client.infer(frame(), "m", 50).onComplete(ctx.failing(t -> ctx.verify(() -> {
-      assertEquals(ErrorCode.DEADLINE_EXCEEDED, assertInstanceOf(DenoiserException.class, t).code());
-      deployWorker(vertx, registry).compose(id -> client.infer(frame(), "m")).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-        assertEquals(1.0, metrics.model("m").inferenceCount.count(), "only the live request ran");
-        ctx.completeNow();
-      })));
-    })));
+    client
+        .infer(frame(), "m", 50)
+        .onComplete(
+            ctx.failing(
+                t ->
+                    ctx.verify(
+                        () -> {
+                          assertEquals(
+                              ErrorCode.DEADLINE_EXCEEDED,
+                              assertInstanceOf(DenoiserException.class, t).code());
+                          deployWorker(vertx, registry)
+                              .compose(id -> client.infer(frame(), "m"))
+                              .onComplete(
+                                  ctx.succeeding(
+                                      r ->
+                                          ctx.verify(
+                                              () -> {
+                                                assertEquals(
+                                                    1.0,
+                                                    metrics.model("m").inferenceCount.count(),
+                                                    "only the live request ran");
+                                                ctx.completeNow();
+                                              })));
+                        })));
   }
 }

@@ -23,7 +23,8 @@ class ModelQueueTest {
       assertTrue(q.offer(new ModelQueue.Entry<>(i, req(shapes[i][0], shapes[i][1], 0), i)));
     }
     List<Integer> first = ids(q.nextBatch(10, e -> {}));
-    assertEquals(List.of(0, 2, 3), first, "oldest shape first, up to maxBatchSize, skipping other shapes");
+    assertEquals(
+        List.of(0, 2, 3), first, "oldest shape first, up to maxBatchSize, skipping other shapes");
     assertEquals(List.of(1, 4), ids(q.nextBatch(10, e -> {})));
     assertEquals(List.of(5), ids(q.nextBatch(10, e -> {})));
     assertTrue(q.isEmpty());

@@ -17,7 +17,8 @@ class SourceFairnessTest {
   private static final Map<String, Integer> WEIGHTS = Map.of("http", 2, "websocket", 2, "kafka", 1);
 
   private static ModelQueue.Entry<Integer> entry(int id, String source, int h, int w) {
-    return new ModelQueue.Entry<>(id, new InferenceRequest(new Frame(new float[h * w], h, w), "m", 0, 0), id, source);
+    return new ModelQueue.Entry<>(
+        id, new InferenceRequest(new Frame(new float[h * w], h, w), "m", 0, 0), id, source);
   }
 
   @Test
@@ -31,7 +32,8 @@ class SourceFairnessTest {
     while (q.offer(entry(kafka, "kafka", 4, 4))) {
       kafka++;
     }
-    assertEquals(20, kafka, "kafka gets its reserved slots and no more while the others' are unused");
+    assertEquals(
+        20, kafka, "kafka gets its reserved slots and no more while the others' are unused");
     for (int i = 0; i < 40; i++) {
       assertTrue(q.offer(entry(1000 + i, "http", 4, 4)), "http slot " + i);
     }
@@ -45,8 +47,10 @@ class SourceFairnessTest {
   @Test
   void slotsLeftOverByRoundingAreFreeForWhoeverComes() {
     // weights 1:1:1 of 10 slots reserve 3 each; the 10th is nobody's
-    ModelQueue<Integer> q = new ModelQueue<>(new BatchPolicy(8, 0, 10, 0, Long.MAX_VALUE,
-        Map.of("http", 1, "websocket", 1, "kafka", 1)));
+    ModelQueue<Integer> q =
+        new ModelQueue<>(
+            new BatchPolicy(
+                8, 0, 10, 0, Long.MAX_VALUE, Map.of("http", 1, "websocket", 1, "kafka", 1)));
     int kafka = 0;
     while (q.offer(entry(kafka, "kafka", 4, 4))) {
       kafka++;
@@ -61,7 +65,8 @@ class SourceFairnessTest {
 
   @Test
   void batchesAreLedInWeightedTurnSoKafkaCannotHoldEveryBatch() {
-    ModelQueue<Integer> q = new ModelQueue<>(new BatchPolicy(4, 0, 1000, 0, Long.MAX_VALUE, WEIGHTS));
+    ModelQueue<Integer> q =
+        new ModelQueue<>(new BatchPolicy(4, 0, 1000, 0, Long.MAX_VALUE, WEIGHTS));
     for (int i = 0; i < 150; i++) {
       q.offer(entry(i, "kafka", 4, 4)); // a backlog: 200 are reserved for kafka, these all fit
     }
@@ -71,14 +76,16 @@ class SourceFairnessTest {
     int batchesUntilHttpDone = 0;
     int httpSeen = 0;
     while (httpSeen < 8) {
-      List<ModelQueue.Entry<Integer>> b = q.nextBatch(0, e -> { });
+      List<ModelQueue.Entry<Integer>> b = q.nextBatch(0, e -> {});
       httpSeen += (int) b.stream().filter(e -> e.source().equals("http")).count();
       batchesUntilHttpDone++;
     }
-    assertTrue(batchesUntilHttpDone <= 3, "http's 8 frames ran within 3 batches despite 150 older kafka frames: "
-        + batchesUntilHttpDone);
+    assertTrue(
+        batchesUntilHttpDone <= 3,
+        "http's 8 frames ran within 3 batches despite 150 older kafka frames: "
+            + batchesUntilHttpDone);
     // kafka still gets its turns
-    List<ModelQueue.Entry<Integer>> next = q.nextBatch(0, e -> { });
+    List<ModelQueue.Entry<Integer>> next = q.nextBatch(0, e -> {});
     assertEquals("kafka", next.get(0).source());
   }
 
@@ -88,12 +95,12 @@ class SourceFairnessTest {
     for (int i = 0; i < 10; i++) {
       q.offer(entry(i, "http", 10, 30)); // 300 values each
     }
-    assertEquals(3, q.nextBatch(0, e -> { }).size(), "3 x 300 = 900 <= 1000 < 4 x 300");
+    assertEquals(3, q.nextBatch(0, e -> {}).size(), "3 x 300 = 900 <= 1000 < 4 x 300");
     ModelQueue<Integer> big = new ModelQueue<>(new BatchPolicy(64, 0, 100, 0, 1000, Map.of()));
     big.offer(entry(1, "http", 40, 40));
     big.offer(entry(2, "http", 40, 40));
-    assertEquals(1, big.nextBatch(0, e -> { }).size(), "a frame over the budget runs alone");
-    assertEquals(1, big.nextBatch(0, e -> { }).size());
+    assertEquals(1, big.nextBatch(0, e -> {}).size(), "a frame over the budget runs alone");
+    assertEquals(1, big.nextBatch(0, e -> {}).size());
   }
 
   @Test

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bench natural} on tiny settings: the shipped natural-fast model at 160x120, one second
- * per path, against a real in-process service on a real embedded broker. Every path must carry
- * frames and none may fail; the table is written.
+ * {@code bench natural} on tiny settings: the shipped natural-fast model at 160x120, one second per
+ * path, against a real in-process service on a real embedded broker. Every path must carry frames
+ * and none may fail; the table is written.
  */
 class NaturalBenchTest {
   static final Path PHOTO = NaturalImages.defaultDir().resolve("skimage/astronaut.png");
@@ -29,16 +29,32 @@ class NaturalBenchTest {
   @Tag("slow")
   @Timeout(600)
   void everyPathDenoisesFramesWithoutErrors(@TempDir Path dir) throws Exception {
-    assertTrue(Files.isRegularFile(PHOTO), "missing " + PHOTO + ": run " + NaturalImages.FETCH_HINT);
+    assertTrue(
+        Files.isRegularFile(PHOTO), "missing " + PHOTO + ": run " + NaturalImages.FETCH_HINT);
     Path md = dir.resolve("bench-natural.md");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     NaturalBench.Size size = new NaturalBench.Size(160, 120);
-    List<NaturalBench.Row> rows = new NaturalBench(new NaturalBench.Options(Path.of("models"),
-        List.of("natural-fast"), List.of(size), PHOTO, 1, 0.5, 2, 2, null, false, md),
-        new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+    List<NaturalBench.Row> rows =
+        new NaturalBench(
+                new NaturalBench.Options(
+                    Path.of("models"),
+                    List.of("natural-fast"),
+                    List.of(size),
+                    PHOTO,
+                    1,
+                    0.5,
+                    2,
+                    2,
+                    null,
+                    false,
+                    md),
+                new PrintStream(log, true, StandardCharsets.UTF_8))
+            .run();
 
     List<String> paths = rows.stream().map(NaturalBench.Row::path).toList();
-    assertEquals(List.of(NaturalBench.RAW, NaturalBench.HTTP, NaturalBench.WEBSOCKET, NaturalBench.KAFKA), paths);
+    assertEquals(
+        List.of(NaturalBench.RAW, NaturalBench.HTTP, NaturalBench.WEBSOCKET, NaturalBench.KAFKA),
+        paths);
     for (NaturalBench.Row r : rows) {
       assertEquals("natural-fast", r.model());
       assertEquals(size, r.size());
@@ -47,8 +63,12 @@ class NaturalBenchTest {
       assertEquals(r.stats().framesPerSecond() * 160 * 120 / 1e6, r.megapixelsPerSecond(), 1e-9);
     }
     String table = Files.readString(md);
-    assertTrue(table.contains("| model | size | path | frames/s | megapixels/s | p50 ms | p99 ms | errors |"), table);
-    assertEquals(4, table.lines().filter(l -> l.startsWith("| natural-fast | 160x120 |")).count(), table);
+    assertTrue(
+        table.contains(
+            "| model | size | path | frames/s | megapixels/s | p50 ms | p99 ms | errors |"),
+        table);
+    assertEquals(
+        4, table.lines().filter(l -> l.startsWith("| natural-fast | 160x120 |")).count(), table);
   }
 
   @Test

@@ -21,19 +21,37 @@ class RefreshBenchTest {
   @Test
   void aSmallRefreshRunsThroughTheServiceWithoutFailedRequests() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    RefreshBench bench = new RefreshBench(new RefreshBench.Options(Path.of("models"), "natural-gray",
-        Path.of(".cache/natural/opencv/vtest.avi"), 128, 96, 75, 20, 3, 10, 4, 3e-4, 1),
-        new PrintStream(buf, true, StandardCharsets.UTF_8));
+    RefreshBench bench =
+        new RefreshBench(
+            new RefreshBench.Options(
+                Path.of("models"),
+                "natural-gray",
+                Path.of(".cache/natural/opencv/vtest.avi"),
+                128,
+                96,
+                75,
+                20,
+                3,
+                10,
+                4,
+                3e-4,
+                1),
+            new PrintStream(buf, true, StandardCharsets.UTF_8));
     RefreshBench.Result r = bench.run();
     assertEquals(20, r.sampled());
     assertEquals(75, r.sigmaEstimate(), 12, "sigma estimate " + r.sigmaEstimate());
     assertTrue(r.state().matches("promoted|rejected"), r.state());
-    assertTrue(r.truePsnrBefore() > 12 && r.truePsnrBefore() < 40, "PSNR before " + r.truePsnrBefore());
+    assertTrue(
+        r.truePsnrBefore() > 12 && r.truePsnrBefore() < 40, "PSNR before " + r.truePsnrBefore());
     assertTrue(Double.isFinite(r.gateServing()) && Double.isFinite(r.gateCandidate()));
     assertTrue(r.requests() > 0, "requests flowed during the refresh");
     assertEquals(0, r.failed(), "no request failed during the refresh and swap");
     if (r.state().equals("rejected")) {
-      assertEquals(r.truePsnrBefore(), r.truePsnrAfter(), 1e-9, "a rejected candidate changes nothing served");
+      assertEquals(
+          r.truePsnrBefore(),
+          r.truePsnrAfter(),
+          1e-9,
+          "a rejected candidate changes nothing served");
     }
   }
 }

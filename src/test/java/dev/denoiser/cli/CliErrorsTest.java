@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
- * Bad input to train, eval and export ends with exit code 2 and one line on stderr, never a
- * stack trace.
+ * Bad input to train, eval and export ends with exit code 2 and one line on stderr, never a stack
+ * trace.
  */
 class CliErrorsTest {
   @TempDir Path tmp;
@@ -42,22 +42,32 @@ class CliErrorsTest {
   @Test
   void unknownModelOrArchitecture() {
     assertOneLineError(run("train", "nosuch", "--out", tmp.toString()), "unknown model 'nosuch'");
-    assertOneLineError(run("train", "x", "--arch", "resnet", "--out", tmp.toString()),
+    assertOneLineError(
+        run("train", "x", "--arch", "resnet", "--out", tmp.toString()),
         "unknown architecture 'resnet'");
   }
 
   @Test
   void impossibleShape() {
-    assertOneLineError(run("train", "x", "--arch", "conv-upsample", "--c1", "0", "--out",
-        tmp.toString()), "impossible network sizes");
+    assertOneLineError(
+        run("train", "x", "--arch", "conv-upsample", "--c1", "0", "--out", tmp.toString()),
+        "impossible network sizes");
   }
 
   @Test
   void missingDataset() {
-    assertOneLineError(run("train", "linear", "--data-dir", tmp.resolve("none").toString(),
-        "--out", tmp.toString()), "sh src/scripts/fetch-mnist.sh");
-    assertOneLineError(run("eval", "--models", "models", "--data-dir",
-        tmp.resolve("none").toString()), "sh src/scripts/fetch-mnist.sh");
+    assertOneLineError(
+        run(
+            "train",
+            "linear",
+            "--data-dir",
+            tmp.resolve("none").toString(),
+            "--out",
+            tmp.toString()),
+        "sh src/scripts/fetch-mnist.sh");
+    assertOneLineError(
+        run("eval", "--models", "models", "--data-dir", tmp.resolve("none").toString()),
+        "sh src/scripts/fetch-mnist.sh");
   }
 
   @Test
@@ -69,30 +79,63 @@ class CliErrorsTest {
     for (String f : new String[] {"train-labels-idx1-ubyte", "t10k-labels-idx1-ubyte"}) {
       Idx.write(data.resolve(f), Idx.LABELS_MAGIC, new int[] {3}, new byte[3], false);
     }
-    assertOneLineError(run("train", "linear", "--data-dir", data.toString(), "--out",
-        tmp.resolve("out").toString()), "corrupt IDX file");
+    assertOneLineError(
+        run(
+            "train",
+            "linear",
+            "--data-dir",
+            data.toString(),
+            "--out",
+            tmp.resolve("out").toString()),
+        "corrupt IDX file");
   }
 
   @Test
   void outputDirectoryThatCannotBeWritten() throws Exception {
     Path file = Files.writeString(tmp.resolve("plain-file"), "x");
-    assertOneLineError(run("train", "linear", "--out", file.resolve("sub").toString()),
+    assertOneLineError(
+        run("train", "linear", "--out", file.resolve("sub").toString()),
         "cannot create output directory");
-    assertOneLineError(run("export", "--checkpoint", tmp.resolve("c.bin").toString(), "--name",
-        "x", "--out", file.toString()), "cannot create output directory");
+    assertOneLineError(
+        run(
+            "export",
+            "--checkpoint",
+            tmp.resolve("c.bin").toString(),
+            "--name",
+            "x",
+            "--out",
+            file.toString()),
+        "cannot create output directory");
   }
 
   @Test
   void missingModelsOrCheckpoint() {
     assertOneLineError(run("eval", "--models", tmp.toString(), "--images", "10"), "no models");
-    assertOneLineError(run("export", "--checkpoint", tmp.resolve("c.bin").toString(), "--name",
-        "x", "--out", tmp.toString()), "cannot read checkpoint");
-    assertOneLineError(run("train", "x", "--init-from", tmp.resolve("absent.onnx").toString(),
-        "--out", tmp.toString()), "no model file");
-    assertOneLineError(run("train", "x", "--loss", "l1", "--arch", "conv-upsample", "--out",
-        tmp.toString()), "unknown loss 'l1'");
-    assertOneLineError(run("train", "x", "--loss", "mse", "--arch", "conv-upsample", "--out",
-        tmp.toString()), "the mse loss is for residual architectures");
+    assertOneLineError(
+        run(
+            "export",
+            "--checkpoint",
+            tmp.resolve("c.bin").toString(),
+            "--name",
+            "x",
+            "--out",
+            tmp.toString()),
+        "cannot read checkpoint");
+    assertOneLineError(
+        run(
+            "train",
+            "x",
+            "--init-from",
+            tmp.resolve("absent.onnx").toString(),
+            "--out",
+            tmp.toString()),
+        "no model file");
+    assertOneLineError(
+        run("train", "x", "--loss", "l1", "--arch", "conv-upsample", "--out", tmp.toString()),
+        "unknown loss 'l1'");
+    assertOneLineError(
+        run("train", "x", "--loss", "mse", "--arch", "conv-upsample", "--out", tmp.toString()),
+        "the mse loss is for residual architectures");
   }
 
   /** The default recipe fine-tunes conv-upsample-bce: without it, training says what to run. */
@@ -101,7 +144,8 @@ class CliErrorsTest {
     ModelZoo.Recipe r = ModelZoo.recipe(ModelZoo.DEFAULT_MODEL);
     assertEquals("conv-upsample-bce", r.initFrom());
     assertEquals(TrainConfig.Loss.PSNR, r.config().loss());
-    assertOneLineError(run("train", ModelZoo.DEFAULT_MODEL, "--out", tmp.toString()),
+    assertOneLineError(
+        run("train", ModelZoo.DEFAULT_MODEL, "--out", tmp.toString()),
         "run 'train conv-upsample-bce' first");
   }
 }

@@ -20,22 +20,32 @@ record Tool(int exit, byte[] stdout, String stderr) {
     return new String(stdout, StandardCharsets.UTF_8);
   }
 
-  /** Runs {@code cmd} in {@code dir}; fails the test if it cannot start or does not end within {@code timeout}. */
+  /**
+   * Runs {@code cmd} in {@code dir}; fails the test if it cannot start or does not end within
+   * {@code timeout}.
+   */
   static Tool run(Path dir, Duration timeout, List<String> cmd) {
     try {
       Path err = Files.createTempFile("tool", ".err");
       Path out = Files.createTempFile("tool", ".out");
-      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectError(err.toFile()).redirectOutput(out.toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .directory(dir.toFile())
+              .redirectError(err.toFile())
+              .redirectOutput(out.toFile())
+              .start();
       if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new AssertionError(cmd + " did not end within " + timeout + "; stderr:\n" + Files.readString(err));
+        throw new AssertionError(
+            cmd + " did not end within " + timeout + "; stderr:\n" + Files.readString(err));
       }
       Tool t = new Tool(p.exitValue(), Files.readAllBytes(out), Files.readString(err));
       Files.deleteIfExists(err);
       Files.deleteIfExists(out);
       return t;
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + cmd.get(0) + " (install it: .ci/run does): " + e.getMessage(), e);
+      throw new AssertionError(
+          "cannot run " + cmd.get(0) + " (install it: .ci/run does): " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -49,8 +59,19 @@ record Tool(int exit, byte[] stdout, String stderr) {
 
   /** Fails the test unless {@code python3} imports {@code modules}. */
   static void requirePythonModules(Path dir, String debianPackages, String... modules) {
-    Tool t = run(dir, Duration.ofSeconds(60), List.of(python(), "-c", "import " + String.join(", ", modules)));
-    assertTrue(t.exit() == 0, python() + " cannot import " + String.join(", ", modules) + " (Debian: apt-get install "
-        + debianPackages + "; .ci/run installs them):\n" + t.stderr());
+    Tool t =
+        run(
+            dir,
+            Duration.ofSeconds(60),
+            List.of(python(), "-c", "import " + String.join(", ", modules)));
+    assertTrue(
+        t.exit() == 0,
+        python()
+            + " cannot import "
+            + String.join(", ", modules)
+            + " (Debian: apt-get install "
+            + debianPackages
+            + "; .ci/run installs them):\n"
+            + t.stderr());
   }
 }

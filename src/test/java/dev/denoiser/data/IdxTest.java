@@ -37,8 +37,8 @@ class IdxTest {
 
   @Test
   void missingFileNamesTheFetchCommand() {
-    DataException e = assertThrows(DataException.class,
-        () -> Idx.read(dir.resolve("nope"), Idx.IMAGES_MAGIC));
+    DataException e =
+        assertThrows(DataException.class, () -> Idx.read(dir.resolve("nope"), Idx.IMAGES_MAGIC));
     assertTrue(e.getMessage().contains("sh src/scripts/fetch-mnist.sh"), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
   }
@@ -47,17 +47,23 @@ class IdxTest {
   void wrongMagicTruncationAndTrailingBytesAreCorrupt() throws Exception {
     Path f = dir.resolve("f");
     Idx.write(f, Idx.LABELS_MAGIC, new int[] {60}, pixels(5), false);
-    assertTrue(assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
-        .getMessage().contains("magic"));
+    assertTrue(
+        assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
+            .getMessage()
+            .contains("magic"));
 
     byte[] full = Idx.encode(Idx.IMAGES_MAGIC, new int[] {5, 4, 3}, pixels(5), false);
     Files.write(f, Arrays.copyOf(full, full.length - 10));
-    assertTrue(assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
-        .getMessage().contains("truncated"));
+    assertTrue(
+        assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
+            .getMessage()
+            .contains("truncated"));
 
     Files.write(f, Arrays.copyOf(full, full.length + 3));
-    assertTrue(assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
-        .getMessage().contains("trailing"));
+    assertTrue(
+        assertThrows(DataException.class, () -> Idx.read(f, Idx.IMAGES_MAGIC))
+            .getMessage()
+            .contains("trailing"));
 
     byte[] gz = Idx.encode(Idx.IMAGES_MAGIC, new int[] {5, 4, 3}, pixels(5), true);
     gz[gz.length / 2] ^= 0x5a;

@@ -20,7 +20,8 @@ class MnistTest {
     assertEquals(SampleDigits.COUNT, sample.count());
     for (int i : new int[] {0, 123, 499}) {
       assertEquals(test.label(i), sample.label(i));
-      assertEquals(java.util.Arrays.toString(test.image(i)), java.util.Arrays.toString(sample.image(i)));
+      assertEquals(
+          java.util.Arrays.toString(test.image(i)), java.util.Arrays.toString(sample.image(i)));
     }
     float[] d = SampleDigits.digit(0);
     double max = 0;
@@ -33,8 +34,8 @@ class MnistTest {
 
   @Test
   void missingDirectoryAndCorruptFileNameTheFetchCommand(@TempDir Path dir) throws Exception {
-    DataException missing = assertThrows(DataException.class,
-        () -> new Mnist(dir.resolve("absent")).test());
+    DataException missing =
+        assertThrows(DataException.class, () -> new Mnist(dir.resolve("absent")).test());
     assertTrue(missing.getMessage().contains("fetch-mnist.sh"), missing.getMessage());
 
     Files.write(dir.resolve("t10k-images-idx3-ubyte"), new byte[] {0, 0, 8, 3, 0, 0});

@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
 class NoiseTest {
   @Test
   void specsRoundTrip() {
-    for (String s : new String[] {"gaussian:0.5", "sp:0.1", "mix:0.3:0.05", "none", "gaussian:0.05..0.6"}) {
+    for (String s :
+        new String[] {"gaussian:0.5", "sp:0.1", "mix:0.3:0.05", "none", "gaussian:0.05..0.6"}) {
       assertEquals(s, Noise.parse(s).spec());
     }
-    for (String bad : new String[] {"", "gauss", "gaussian", "gaussian:x", "sp:2", "mix:0.1", "gaussian:0.5..0.1"}) {
+    for (String bad :
+        new String[] {
+          "", "gauss", "gaussian", "gaussian:x", "sp:2", "mix:0.1", "gaussian:0.5..0.1"
+        }) {
       assertThrows(DataException.class, () -> Noise.parse(bad), bad);
     }
   }

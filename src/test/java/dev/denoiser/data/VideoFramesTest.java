@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Decodes a one-second test video that ffmpeg itself makes (5 frames of 64x48). Needs ffmpeg on
- * the PATH (CI installs it); without it the tests fail and say so.
+ * Decodes a one-second test video that ffmpeg itself makes (5 frames of 64x48). Needs ffmpeg on the
+ * PATH (CI installs it); without it the tests fail and say so.
  */
 class VideoFramesTest {
   @TempDir static Path dir;
@@ -33,8 +33,21 @@ class VideoFramesTest {
       throw new AssertionError("these tests need ffmpeg: " + e.getMessage(), e);
     }
     video = dir.resolve("out.avi");
-    Process p = new ProcessBuilder(ffmpeg, "-nostdin", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc=size=64x48:rate=5", "-t", "1", video.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                ffmpeg,
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=5",
+                "-t",
+                "1",
+                video.toString())
+            .redirectErrorStream(true)
+            .start();
     String log = new String(p.getInputStream().readAllBytes());
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ffmpeg made the test video in time");
     assertEquals(0, p.exitValue(), "ffmpeg made the test video: " + log);
@@ -54,7 +67,8 @@ class VideoFramesTest {
         frames++;
       }
       assertEquals(5, frames);
-      assertNotEquals(java.util.Arrays.toString(first), java.util.Arrays.toString(last), "the picture moves");
+      assertNotEquals(
+          java.util.Arrays.toString(first), java.util.Arrays.toString(last), "the picture moves");
       assertNull(v.next(), "stays at the end");
     }
   }
@@ -72,7 +86,8 @@ class VideoFramesTest {
 
   @Test
   void saysInOneLineWhatIsMissingOrBroken() throws IOException {
-    IOException missing = assertThrows(IOException.class, () -> VideoFrames.open(dir.resolve("none.avi"), 8, 8));
+    IOException missing =
+        assertThrows(IOException.class, () -> VideoFrames.open(dir.resolve("none.avi"), 8, 8));
     assertTrue(missing.getMessage().contains("none.avi is missing"), missing.getMessage());
     assertEquals(1, missing.getMessage().lines().count());
     Path junk = Files.writeString(dir.resolve("junk.avi"), "not a video");

@@ -52,11 +52,18 @@ class ComposeFileTest {
     assertEquals("apache/kafka:" + Repo.pomProperty("kafka.version"), kafka.get("image"));
     Map<String, String> env = env(kafka);
     assertEquals(Set.of("broker", "controller"), Set.of(env.get("KAFKA_PROCESS_ROLES").split(",")));
-    for (String k : List.of("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
-        "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
-      assertEquals("1", env.get(k), k + ": one broker cannot hold more replicas; groups and transactions would never form");
+    for (String k :
+        List.of(
+            "KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "KAFKA_TRANSACTION_STATE_LOG_MIN_ISR")) {
+      assertEquals(
+          "1",
+          env.get(k),
+          k + ": one broker cannot hold more replicas; groups and transactions would never form");
     }
-    assertTrue(env.get("KAFKA_CONTROLLER_QUORUM_VOTERS").startsWith(env.get("KAFKA_NODE_ID") + "@"));
+    assertTrue(
+        env.get("KAFKA_CONTROLLER_QUORUM_VOTERS").startsWith(env.get("KAFKA_NODE_ID") + "@"));
     assertNotNull(kafka.get("healthcheck"), "the replicas wait for a healthy broker");
   }
 
@@ -71,29 +78,49 @@ class ComposeFileTest {
       Map<String, Object> svc = services.get(name);
       ParseResult pr = JavaCommand.parse(command(svc));
       assertEquals(List.of("serve"), JavaCommand.commandPath(pr), name);
-      Path config = mountedFile(svc, JavaCommand.leaf(pr).matchedOptionValue("--config", (Path) null));
+      Path config =
+          mountedFile(svc, JavaCommand.leaf(pr).matchedOptionValue("--config", (Path) null));
       Settings s = Configs.resolve(config, env(svc), JavaCommand.sets(pr));
       KafkaOptions.from(s, "unused");
-      assertTrue(listeners.contains(s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS)),
-          name + " reaches Kafka at an advertised listener " + listeners + ": " + s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS));
+      assertTrue(
+          listeners.contains(s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS)),
+          name
+              + " reaches Kafka at an advertised listener "
+              + listeners
+              + ": "
+              + s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS));
       groups.add(s.getString(Setting.KAFKA_GROUP_ID));
       String tx = s.getString(Setting.KAFKA_TRANSACTIONAL_ID);
       assertFalse(tx.isBlank(), name + ": a stable transactional.id prefix");
       assertTrue(txPrefixes.add(tx), name + ": transactional.id prefixes are unique per replica");
       String demo = s.getString(Setting.KAFKA_DEMO_ENABLED);
       feeders += demo.equals("true") ? 1 : 0;
-      assertTrue(s.getInt(Setting.KAFKA_TOPIC_PARTITIONS) >= replicas.size(), "a partition for every replica");
-      long drainSeconds = (s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS) + s.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS)) / 1000;
-      assertTrue(seconds(svc.get("stop_grace_period")) > drainSeconds,
+      assertTrue(
+          s.getInt(Setting.KAFKA_TOPIC_PARTITIONS) >= replicas.size(),
+          "a partition for every replica");
+      long drainSeconds =
+          (s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS) + s.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS))
+              / 1000;
+      assertTrue(
+          seconds(svc.get("stop_grace_period")) > drainSeconds,
           name + ": stop_grace_period longer than the drain (" + drainSeconds + " s)");
-      assertEquals("service_healthy", dependsOn(svc).get("kafka"), name + " waits for a healthy broker");
+      assertEquals(
+          "service_healthy", dependsOn(svc).get("kafka"), name + " waits for a healthy broker");
       if (Boolean.TRUE.equals(svc.get("read_only"))) {
-        assertTrue(String.valueOf(svc.get("tmpfs")).contains("/tmp"), name + ": read-only, with a writable /tmp");
+        assertTrue(
+            String.valueOf(svc.get("tmpfs")).contains("/tmp"),
+            name + ": read-only, with a writable /tmp");
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> build = (Map<String, Object>) svc.get("build");
-      assertTrue(Files.isRegularFile(COMPOSE.getParent().resolve(build.get("context").toString())
-          .resolve(build.get("dockerfile").toString()).normalize()), name + ": its Dockerfile exists");
+      assertTrue(
+          Files.isRegularFile(
+              COMPOSE
+                  .getParent()
+                  .resolve(build.get("context").toString())
+                  .resolve(build.get("dockerfile").toString())
+                  .normalize()),
+          name + ": its Dockerfile exists");
     }
     assertEquals(1, groups.size(), "one consumer group: " + groups);
     assertTrue(feeders <= 1, "the demo feed is off, or on in one replica");
@@ -106,14 +133,26 @@ class ComposeFileTest {
     ParseResult pr = JavaCommand.parse(command(lg));
     assertEquals(List.of("loadgen", "kafka"), JavaCommand.commandPath(pr));
     ParseResult leaf = JavaCommand.leaf(pr);
-    assertTrue(listeners.contains(leaf.matchedOptionValue("--bootstrap", "")), "--bootstrap is a listener of the broker");
-    String topic = leaf.matchedOptionValue("--input-topic", Setting.KAFKA_TOPIC_NOISY.defaultValue().toString());
+    assertTrue(
+        listeners.contains(leaf.matchedOptionValue("--bootstrap", "")),
+        "--bootstrap is a listener of the broker");
+    String topic =
+        leaf.matchedOptionValue(
+            "--input-topic", Setting.KAFKA_TOPIC_NOISY.defaultValue().toString());
     for (String name : replicas()) {
       ParseResult spr = JavaCommand.parse(command(services.get(name)));
-      Settings s = Configs.resolve(mountedFile(services.get(name), JavaCommand.leaf(spr).matchedOptionValue("--config", (Path) null)),
-          env(services.get(name)), JavaCommand.sets(spr));
+      Settings s =
+          Configs.resolve(
+              mountedFile(
+                  services.get(name),
+                  JavaCommand.leaf(spr).matchedOptionValue("--config", (Path) null)),
+              env(services.get(name)),
+              JavaCommand.sets(spr));
       assertEquals(topic, s.getString(Setting.KAFKA_TOPIC_NOISY));
-      assertEquals("service_healthy", dependsOn(lg).get(name), "loadgen starts once " + name + " is healthy");
+      assertEquals(
+          "service_healthy",
+          dependsOn(lg).get(name),
+          "loadgen starts once " + name + " is healthy");
     }
     assertTrue(leaf.matchedOptionValue("--duration", null) != null, "bounded in time");
   }
@@ -121,26 +160,31 @@ class ComposeFileTest {
   @Test
   void hostPortsAreUniqueAndVariablesAreConfigKeys() {
     Set<String> hostPorts = new HashSet<>();
-    services.forEach((name, svc) -> {
-      for (Object p : (List<?>) svc.getOrDefault("ports", List.of())) {
-        String host = p.toString().split(":")[0];
-        assertTrue(hostPorts.add(host), "host port " + host + " used twice");
-      }
-      env(svc).keySet().stream().filter(k -> k.startsWith("DENOISER_")).forEach(Configs::keyOf);
-    });
+    services.forEach(
+        (name, svc) -> {
+          for (Object p : (List<?>) svc.getOrDefault("ports", List.of())) {
+            String host = p.toString().split(":")[0];
+            assertTrue(hostPorts.add(host), "host port " + host + " used twice");
+          }
+          env(svc).keySet().stream().filter(k -> k.startsWith("DENOISER_")).forEach(Configs::keyOf);
+        });
   }
 
   static List<String> replicas() {
     List<String> out = new ArrayList<>();
-    services.forEach((name, svc) -> {
-      if (svc.get("build") != null && command(svc).contains("serve")) {
-        out.add(name);
-      }
-    });
+    services.forEach(
+        (name, svc) -> {
+          if (svc.get("build") != null && command(svc).contains("serve")) {
+            out.add(name);
+          }
+        });
     return out;
   }
 
-  /** The container's full command line: the image's entrypoint (java ... -jar) plus compose's command. */
+  /**
+   * The container's full command line: the image's entrypoint (java ... -jar) plus compose's
+   * command.
+   */
   static List<String> command(Map<String, Object> svc) {
     List<String> out = new ArrayList<>();
     ((List<?>) svc.get("command")).forEach(o -> out.add(o.toString()));
@@ -168,10 +212,11 @@ class ComposeFileTest {
     if (e instanceof Map<?, ?> m) {
       m.forEach((k, v) -> out.put(k.toString(), String.valueOf(v)));
     } else if (e instanceof List<?> l) {
-      l.forEach(x -> {
-        String[] kv = x.toString().split("=", 2);
-        out.put(kv[0], kv.length > 1 ? kv[1] : "");
-      });
+      l.forEach(
+          x -> {
+            String[] kv = x.toString().split("=", 2);
+            out.put(kv[0], kv.length > 1 ? kv[1] : "");
+          });
     }
     return out;
   }
@@ -181,7 +226,9 @@ class ComposeFileTest {
     Map<String, String> out = new HashMap<>();
     Object d = svc.get("depends_on");
     if (d instanceof Map<?, ?> m) {
-      m.forEach((k, v) -> out.put(k.toString(), String.valueOf(((Map<String, Object>) v).get("condition"))));
+      m.forEach(
+          (k, v) ->
+              out.put(k.toString(), String.valueOf(((Map<String, Object>) v).get("condition"))));
     } else if (d instanceof List<?> l) {
       l.forEach(x -> out.put(x.toString(), "service_started"));
     }

@@ -12,16 +12,26 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The service's settings as a deployment gives them: a config file, environment variables, {@code --set} flags. */
+/**
+ * The service's settings as a deployment gives them: a config file, environment variables, {@code
+ * --set} flags.
+ */
 final class Configs {
   private Configs() {}
 
-  /** The config key of a {@code DENOISER_*} variable; fails the test when no key has that variable. */
+  /**
+   * The config key of a {@code DENOISER_*} variable; fails the test when no key has that variable.
+   */
   static String keyOf(String envName) {
-    if (envName.startsWith(Setting.KAFKA_CLIENT_ENV_PREFIX) && envName.length() > Setting.KAFKA_CLIENT_ENV_PREFIX.length()) {
+    if (envName.startsWith(Setting.KAFKA_CLIENT_ENV_PREFIX)
+        && envName.length() > Setting.KAFKA_CLIENT_ENV_PREFIX.length()) {
       return ConfigLoader.kafkaClientKey(envName);
     }
-    Setting s = Arrays.stream(Setting.values()).filter(x -> x.envName().equals(envName)).findFirst().orElse(null);
+    Setting s =
+        Arrays.stream(Setting.values())
+            .filter(x -> x.envName().equals(envName))
+            .findFirst()
+            .orElse(null);
     assertNotNull(s, envName + " is not the environment variable of any config key");
     return s.key();
   }
@@ -34,13 +44,18 @@ final class Configs {
   }
 
   /**
-   * Settings as the service resolves them: {@code file} (if any) read by the real
-   * {@link ConfigLoader}, which refuses unknown keys, then {@code env}, then {@code flags}.
+   * Settings as the service resolves them: {@code file} (if any) read by the real {@link
+   * ConfigLoader}, which refuses unknown keys, then {@code env}, then {@code flags}.
    */
-  static Settings resolve(Path file, Map<String, String> env, Map<String, String> flags) throws Exception {
+  static Settings resolve(Path file, Map<String, String> env, Map<String, String> flags)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      Settings s = ConfigLoader.load(vertx, file, Map.of()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Settings s =
+          ConfigLoader.load(vertx, file, Map.of())
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       for (Map.Entry<String, String> e : env.entrySet()) {
         if (e.getKey().startsWith("DENOISER_")) {
           s = s.with(keyOf(e.getKey()), e.getValue());

@@ -95,7 +95,9 @@ final class Dockerfile {
   private String substitute(String s) {
     String out = s;
     for (Map.Entry<String, String> a : args.entrySet()) {
-      out = out.replace("${" + a.getKey() + "}", a.getValue()).replace("$" + a.getKey(), a.getValue());
+      out =
+          out.replace("${" + a.getKey() + "}", a.getValue())
+              .replace("$" + a.getKey(), a.getValue());
     }
     return out;
   }
@@ -105,7 +107,9 @@ final class Dockerfile {
   }
 
   Stage stage(String name) {
-    return stages.stream().filter(s -> name.equals(s.name())).findFirst()
+    return stages.stream()
+        .filter(s -> name.equals(s.name()))
+        .findFirst()
         .orElseThrow(() -> new AssertionError(path + " has no stage " + name));
   }
 

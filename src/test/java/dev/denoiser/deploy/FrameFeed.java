@@ -17,9 +17,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * Feeds the scale-out test's input topic at a steady rate from its own thread: frame {@code i} is
- * a noisy 28x28 gray8 digit with frame id {@code f-i} and key {@code keys[i mod keys]}, written by
- * an idempotent producer with {@code acks=all}, until {@link #stopAfter} says how many more.
+ * Feeds the scale-out test's input topic at a steady rate from its own thread: frame {@code i} is a
+ * noisy 28x28 gray8 digit with frame id {@code f-i} and key {@code keys[i mod keys]}, written by an
+ * idempotent producer with {@code acks=all}, until {@link #stopAfter} says how many more.
  */
 final class FrameFeed implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
@@ -33,15 +33,31 @@ final class FrameFeed implements AutoCloseable {
   private final Thread thread = new Thread(this::run, "scale-out-feed");
 
   FrameFeed(String bootstrap, String topic, List<String> keys, double framesPerSecond) {
-    this.producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all", "enable.idempotence", "true",
-        "linger.ms", "5", "key.serializer", StringSerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
+    this.producer =
+        new KafkaProducer<>(
+            Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "acks",
+                "all",
+                "enable.idempotence",
+                "true",
+                "linger.ms",
+                "5",
+                "key.serializer",
+                StringSerializer.class.getName(),
+                "value.serializer",
+                ByteArraySerializer.class.getName()));
     this.topic = topic;
     this.keys = keys;
     this.periodNanos = Math.round(1e9 / framesPerSecond);
     thread.setDaemon(true);
   }
 
-  /** {@code perPartition} keys for each of {@code partitions} partitions (the default partitioner's murmur2), so every partition gets frames. */
+  /**
+   * {@code perPartition} keys for each of {@code partitions} partitions (the default partitioner's
+   * murmur2), so every partition gets frames.
+   */
   static List<String> keysCovering(int partitions, int perPartition) {
     List<List<String>> by = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
@@ -79,11 +95,13 @@ final class FrameFeed implements AutoCloseable {
       h.add("width", "28".getBytes(StandardCharsets.UTF_8));
       h.add("height", "28".getBytes(StandardCharsets.UTF_8));
       h.add("frame-id", id(i).getBytes(StandardCharsets.UTF_8));
-      producer.send(new ProducerRecord<>(topic, null, keys.get((int) (i % keys.size())), digits.frame(i), h), (md, e) -> {
-        if (e != null) {
-          failed.incrementAndGet();
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic, null, keys.get((int) (i % keys.size())), digits.frame(i), h),
+          (md, e) -> {
+            if (e != null) {
+              failed.incrementAndGet();
+            }
+          });
       sent.incrementAndGet();
     }
     producer.flush();

@@ -30,7 +30,8 @@ record JavaCommand(List<String> jvmFlags, String jar, List<String> args) {
     for (int i = 1; i < argv.size(); i++) {
       if (argv.get(i).equals("-jar")) {
         assertTrue(i + 1 < argv.size(), "-jar without a jar: " + argv);
-        return new JavaCommand(flags, argv.get(i + 1), List.copyOf(argv.subList(i + 2, argv.size())));
+        return new JavaCommand(
+            flags, argv.get(i + 1), List.copyOf(argv.subList(i + 2, argv.size())));
       }
       flags.add(argv.get(i));
     }
@@ -73,10 +74,14 @@ record JavaCommand(List<String> jvmFlags, String jar, List<String> args) {
     return p;
   }
 
-  /** Every {@code --set key=value} of a {@code serve} command line, each key checked against {@link Setting}. */
+  /**
+   * Every {@code --set key=value} of a {@code serve} command line, each key checked against {@link
+   * Setting}.
+   */
   static Map<String, String> sets(ParseResult pr) {
     Map<String, String> sets = leaf(pr).matchedOptionValue("--set", Map.<String, String>of());
-    sets.keySet().forEach(k -> assertTrue(Setting.byKey(k) != null, "--set " + k + " is not a config key"));
+    sets.keySet()
+        .forEach(k -> assertTrue(Setting.byKey(k) != null, "--set " + k + " is not a config key"));
     return sets;
   }
 
@@ -87,7 +92,8 @@ record JavaCommand(List<String> jvmFlags, String jar, List<String> args) {
     cmd.addAll(jvmFlags);
     cmd.add("-version");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "java -version did not end");
     assertEquals(0, p.exitValue(), "the JVM refuses " + jvmFlags + ":\n" + out);
   }

@@ -40,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * partitions, and one autoscaler per overlay.
  */
 public class KubernetesManifestsTest {
-  public static final List<String> OVERLAYS = List.of("k8s/overlays/cpu", "k8s/overlays/cpu-hpa", "k8s/overlays/gpu");
+  public static final List<String> OVERLAYS =
+      List.of("k8s/overlays/cpu", "k8s/overlays/cpu-hpa", "k8s/overlays/gpu");
 
   static RenderedOverlay render(String overlay) {
     return new RenderedOverlay(Repo.file(overlay));
@@ -50,7 +51,12 @@ public class KubernetesManifestsTest {
   void everyManifestLoadsIntoTheKubernetesModelWithNoUnknownField() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.walk(Repo.file("k8s"))) {
-      files = s.filter(p -> p.toString().endsWith(".yaml") && !p.getFileName().toString().equals("kustomization.yaml")).toList();
+      files =
+          s.filter(
+                  p ->
+                      p.toString().endsWith(".yaml")
+                          && !p.getFileName().toString().equals("kustomization.yaml"))
+              .toList();
     }
     assertTrue(files.size() >= 8, "manifests found: " + files);
     for (Path f : files) {
@@ -61,7 +67,9 @@ public class KubernetesManifestsTest {
           assertEquals("keda.sh/v1alpha1", api);
           assertEquals("ScaledObject", o.getKind());
         } else {
-          assertFalse(o instanceof GenericKubernetesResource, f + ": " + api + " " + d.kind() + " is not a Kubernetes kind");
+          assertFalse(
+              o instanceof GenericKubernetesResource,
+              f + ": " + api + " " + d.kind() + " is not a Kubernetes kind");
         }
         ModelFields.assertAllKnown(o, f.getFileName() + ":" + d.id());
       }
@@ -83,22 +91,38 @@ public class KubernetesManifestsTest {
     Settings s = r.settings();
     KafkaOptions.from(s, "unused");
     Container c = r.container();
-    assertTrue(c.getCommand().isEmpty(), "the image's entrypoint (java with its flags) is kept: " + c.getCommand());
-    JavaCommand run = DockerfileTest.entrypoint(Dockerfile.read(Repo.file(DockerfileTest.CPU))).withArgs(c.getArgs());
+    assertTrue(
+        c.getCommand().isEmpty(),
+        "the image's entrypoint (java with its flags) is kept: " + c.getCommand());
+    JavaCommand run =
+        DockerfileTest.entrypoint(Dockerfile.read(Repo.file(DockerfileTest.CPU)))
+            .withArgs(c.getArgs());
     assertEquals(List.of("serve"), JavaCommand.commandPath(run.parse()));
     JavaCommand.sets(run.parse());
     assertEquals(1, c.getEnvFrom().size());
-    assertEquals(r.configMap().getMetadata().getName(), c.getEnvFrom().get(0).getConfigMapRef().getName());
-    c.getEnv().stream().filter(e -> e.getName().startsWith("DENOISER_")).forEach(e -> Configs.keyOf(e.getName()));
+    assertEquals(
+        r.configMap().getMetadata().getName(), c.getEnvFrom().get(0).getConfigMapRef().getName());
+    c.getEnv().stream()
+        .filter(e -> e.getName().startsWith("DENOISER_"))
+        .forEach(e -> Configs.keyOf(e.getName()));
 
-    ContainerPort http = c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst()
-        .orElseThrow(() -> new AssertionError("a container port named http"));
-    assertEquals(s.getInt(Setting.HTTP_PORT), http.getContainerPort(), "container port = http.port");
+    ContainerPort http =
+        c.getPorts().stream()
+            .filter(p -> "http".equals(p.getName()))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("a container port named http"));
+    assertEquals(
+        s.getInt(Setting.HTTP_PORT), http.getContainerPort(), "container port = http.port");
     assertProbe(c.getReadinessProbe(), HealthCommand.READY, http);
     assertProbe(c.getLivenessProbe(), HealthCommand.LIVE, http);
     assertProbe(c.getStartupProbe(), HealthCommand.LIVE, http);
-    assertEquals(s.getString(Setting.MODELS_DIR),
-        Dockerfile.read(Repo.file(DockerfileTest.CPU)).finalStage().env().get(Setting.MODELS_DIR.envName()), "models.dir is where the image has them");
+    assertEquals(
+        s.getString(Setting.MODELS_DIR),
+        Dockerfile.read(Repo.file(DockerfileTest.CPU))
+            .finalStage()
+            .env()
+            .get(Setting.MODELS_DIR.envName()),
+        "models.dir is where the image has them");
   }
 
   @ParameterizedTest
@@ -109,27 +133,50 @@ public class KubernetesManifestsTest {
     PodSpec pod = r.deployment().getSpec().getTemplate().getSpec();
     Container c = r.container();
     long preStop = preStopSleepSeconds(c);
-    assertTrue(preStop > 0, "a preStop sleep lets the Service stop routing to the pod before SIGTERM");
-    long drain = (s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS) + s.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS) + 999) / 1000;
-    assertTrue(pod.getTerminationGracePeriodSeconds() > preStop + drain, "terminationGracePeriodSeconds "
-        + pod.getTerminationGracePeriodSeconds() + " must exceed preStop " + preStop + " s + drain " + drain + " s");
+    assertTrue(
+        preStop > 0, "a preStop sleep lets the Service stop routing to the pod before SIGTERM");
+    long drain =
+        (s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS)
+                + s.getLong(Setting.HTTP_SHUTDOWN_GRACE_MS)
+                + 999)
+            / 1000;
+    assertTrue(
+        pod.getTerminationGracePeriodSeconds() > preStop + drain,
+        "terminationGracePeriodSeconds "
+            + pod.getTerminationGracePeriodSeconds()
+            + " must exceed preStop "
+            + preStop
+            + " s + drain "
+            + drain
+            + " s");
 
     Map<String, Quantity> req = c.getResources().getRequests();
     Map<String, Quantity> lim = c.getResources().getLimits();
     for (String res : List.of("cpu", "memory")) {
       assertNotNull(req.get(res), "request " + res);
       assertNotNull(lim.get(res), "limit " + res);
-      assertTrue(Quantity.getAmountInBytes(req.get(res)).compareTo(Quantity.getAmountInBytes(lim.get(res))) <= 0, res + ": request <= limit");
+      assertTrue(
+          Quantity.getAmountInBytes(req.get(res)).compareTo(Quantity.getAmountInBytes(lim.get(res)))
+              <= 0,
+          res + ": request <= limit");
     }
     double cpus = Quantity.getAmountInBytes(lim.get("cpu")).doubleValue();
-    assertTrue(s.getInt(Setting.INFERENCE_INTRA_OP_THREADS) >= 1 && s.getInt(Setting.INFERENCE_INTRA_OP_THREADS) <= Math.ceil(cpus),
+    assertTrue(
+        s.getInt(Setting.INFERENCE_INTRA_OP_THREADS) >= 1
+            && s.getInt(Setting.INFERENCE_INTRA_OP_THREADS) <= Math.ceil(cpus),
         "ONNX Runtime threads within the CPU limit (0 would count the node's cores)");
 
-    String user = Dockerfile.read(Repo.file(DockerfileTest.CPU)).finalStage().last("USER").rest().split(":")[0];
+    String user =
+        Dockerfile.read(Repo.file(DockerfileTest.CPU))
+            .finalStage()
+            .last("USER")
+            .rest()
+            .split(":")[0];
     assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot());
     assertEquals(Long.parseLong(user), pod.getSecurityContext().getRunAsUser(), "the image's USER");
     if (Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())) {
-      assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
+      assertTrue(
+          c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")),
           "read-only root: /tmp (ONNX Runtime's native library, Vert.x cache) is a volume");
     }
   }
@@ -143,22 +190,36 @@ public class KubernetesManifestsTest {
     assertSelects(r.deployment().getSpec().getSelector(), labels, "Deployment");
     assertSelects(r.pdb().getSpec().getSelector(), labels, "PodDisruptionBudget");
     assertSelects(r.networkPolicy().getSpec().getPodSelector(), labels, "NetworkPolicy");
-    assertTrue(labels.entrySet().containsAll(r.service().getSpec().getSelector().entrySet()), "the Service selects the pods");
-    r.service().getSpec().getPorts().forEach(p -> assertResolves(p.getTargetPort(), c, "Service targetPort"));
+    assertTrue(
+        labels.entrySet().containsAll(r.service().getSpec().getSelector().entrySet()),
+        "the Service selects the pods");
+    r.service()
+        .getSpec()
+        .getPorts()
+        .forEach(p -> assertResolves(p.getTargetPort(), c, "Service targetPort"));
 
     var anti = r.deployment().getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity();
     assertNotNull(anti, "pod anti-affinity");
-    Stream.concat(anti.getPreferredDuringSchedulingIgnoredDuringExecution().stream().map(w -> w.getPodAffinityTerm()),
+    Stream.concat(
+            anti.getPreferredDuringSchedulingIgnoredDuringExecution().stream()
+                .map(w -> w.getPodAffinityTerm()),
             anti.getRequiredDuringSchedulingIgnoredDuringExecution().stream())
         .forEach(t -> assertSelects(t.getLabelSelector(), labels, "anti-affinity"));
 
     var np = r.networkPolicy().getSpec();
-    assertTrue(np.getIngress().stream().flatMap(i -> i.getPorts().stream())
-        .anyMatch(p -> resolves(p.getPort(), c) == httpPort(c)), "ingress allows the http port");
+    assertTrue(
+        np.getIngress().stream()
+            .flatMap(i -> i.getPorts().stream())
+            .anyMatch(p -> resolves(p.getPort(), c) == httpPort(c)),
+        "ingress allows the http port");
     for (String server : r.settings().getString(Setting.KAFKA_BOOTSTRAP_SERVERS).split(",")) {
       int port = Integer.parseInt(server.substring(server.lastIndexOf(':') + 1).trim());
-      assertTrue(np.getEgress().stream().flatMap(e -> e.getPorts().stream()).map(NetworkPolicyPort::getPort)
-          .anyMatch(p -> p != null && p.getIntVal() != null && p.getIntVal() == port), "egress to Kafka on port " + port);
+      assertTrue(
+          np.getEgress().stream()
+              .flatMap(e -> e.getPorts().stream())
+              .map(NetworkPolicyPort::getPort)
+              .anyMatch(p -> p != null && p.getIntVal() != null && p.getIntVal() == port),
+          "egress to Kafka on port " + port);
     }
   }
 
@@ -176,16 +237,25 @@ public class KubernetesManifestsTest {
       var spec = hpa.get(0).getSpec();
       assertEquals(deployment, spec.getScaleTargetRef().getName());
       assertEquals("Deployment", spec.getScaleTargetRef().getKind());
-      assertTrue(spec.getMaxReplicas() <= partitions, "maxReplicas <= partitions (" + partitions + ")");
+      assertTrue(
+          spec.getMaxReplicas() <= partitions, "maxReplicas <= partitions (" + partitions + ")");
       assertTrue(spec.getMinReplicas() >= 1 && spec.getMinReplicas() <= spec.getMaxReplicas());
-      assertTrue(spec.getMetrics().stream().anyMatch(m -> "cpu".equals(m.getResource().getName())), "on CPU");
+      assertTrue(
+          spec.getMetrics().stream().anyMatch(m -> "cpu".equals(m.getResource().getName())),
+          "on CPU");
       return;
     }
     Map<String, Object> spec = map(keda.get(0), "spec");
     assertEquals(deployment, map(spec, "scaleTargetRef").get("name"));
     int max = ((Number) spec.get("maxReplicaCount")).intValue();
     int min = ((Number) spec.get("minReplicaCount")).intValue();
-    assertTrue(max <= partitions, "maxReplicaCount " + max + " <= partitions " + partitions + ": more consumers would sit idle");
+    assertTrue(
+        max <= partitions,
+        "maxReplicaCount "
+            + max
+            + " <= partitions "
+            + partitions
+            + ": more consumers would sit idle");
     assertTrue(min >= 1 && min <= max);
     List<?> triggers = (List<?>) spec.get("triggers");
     assertEquals(1, triggers.size());
@@ -193,11 +263,16 @@ public class KubernetesManifestsTest {
     Map<String, Object> trigger = (Map<String, Object>) triggers.get(0);
     assertEquals("kafka", trigger.get("type"));
     Map<String, Object> md = map(trigger, "metadata");
-    assertEquals(s.getString(Setting.KAFKA_TOPIC_NOISY), md.get("topic"), "KEDA watches the input topic");
-    assertEquals(s.getString(Setting.KAFKA_GROUP_ID), md.get("consumerGroup"), "KEDA watches the service's group");
+    assertEquals(
+        s.getString(Setting.KAFKA_TOPIC_NOISY), md.get("topic"), "KEDA watches the input topic");
+    assertEquals(
+        s.getString(Setting.KAFKA_GROUP_ID),
+        md.get("consumerGroup"),
+        "KEDA watches the service's group");
     assertEquals(s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS), md.get("bootstrapServers"));
     assertTrue(Long.parseLong(md.get("lagThreshold").toString()) > 0, "lagThreshold");
-    assertEquals("false", String.valueOf(md.get("allowIdleConsumers")), "no replicas beyond the partitions");
+    assertEquals(
+        "false", String.valueOf(md.get("allowIdleConsumers")), "no replicas beyond the partitions");
   }
 
   @Test
@@ -209,7 +284,10 @@ public class KubernetesManifestsTest {
     assertTrue(Integer.parseInt(limit.getAmount()) >= 1);
     assertTrue(gpu.settings().getString(Setting.INFERENCE_DEVICE).matches("cuda:\\d+"));
     RenderedOverlay cpu = render("k8s/overlays/cpu");
-    assertNotEquals(cpu.container().getImage(), c.getImage(), "the GPU image (deploy/Dockerfile.gpu), not the CPU one");
+    assertNotEquals(
+        cpu.container().getImage(),
+        c.getImage(),
+        "the GPU image (deploy/Dockerfile.gpu), not the CPU one");
     assertNull(cpu.container().getResources().getLimits().get("nvidia.com/gpu"));
     assertFalse(cpu.settings().getString(Setting.INFERENCE_DEVICE).startsWith("cuda"));
   }
@@ -217,20 +295,30 @@ public class KubernetesManifestsTest {
   @Test
   void theImageIsTheOneComposeBuilds() {
     String base = Kustomize.load(Repo.file("k8s/base/deployment.yaml")).get(0).body().toString();
-    assertTrue(base.contains("image=stream-denoiser,"), "the base names the image stream-denoiser; overlays set registry and tag");
+    assertTrue(
+        base.contains("image=stream-denoiser,"),
+        "the base names the image stream-denoiser; overlays set registry and tag");
     String compose = Repo.read(Repo.file("deploy/docker-compose.yml"));
     assertTrue(compose.contains("image: stream-denoiser:"), "compose builds the same image name");
     for (String o : OVERLAYS) {
-      assertTrue(render(o).container().getImage().matches("([\\w.-]+/)*stream-denoiser:[\\w.-]+"), o);
+      assertTrue(
+          render(o).container().getImage().matches("([\\w.-]+/)*stream-denoiser:[\\w.-]+"), o);
     }
   }
 
   @Test
   void theConfigFilesHoldTheSameSettingsAsTheConfigMaps() throws Exception {
-    for (String[] pair : new String[][] {{"k8s/overlays/cpu", "deploy/config/k8s-cpu.yaml"},
-        {"k8s/overlays/cpu-hpa", "deploy/config/k8s-cpu.yaml"}, {"k8s/overlays/gpu", "deploy/config/k8s-gpu.yaml"}}) {
+    for (String[] pair :
+        new String[][] {
+          {"k8s/overlays/cpu", "deploy/config/k8s-cpu.yaml"},
+          {"k8s/overlays/cpu-hpa", "deploy/config/k8s-cpu.yaml"},
+          {"k8s/overlays/gpu", "deploy/config/k8s-gpu.yaml"}
+        }) {
       Settings fromFile = Configs.resolve(Repo.file(pair[1]), Map.of(), Map.of());
-      assertEquals(Map.of(), Configs.differences(render(pair[0]).settings(), fromFile), pair[0] + " vs " + pair[1]);
+      assertEquals(
+          Map.of(),
+          Configs.differences(render(pair[0]).settings(), fromFile),
+          pair[0] + " vs " + pair[1]);
     }
   }
 
@@ -238,7 +326,8 @@ public class KubernetesManifestsTest {
     assertNotNull(p, "probe on " + path);
     assertEquals(path, p.getHttpGet().getPath());
     IntOrString port = p.getHttpGet().getPort();
-    assertTrue(http.getName().equals(port.getStrVal()) || http.getContainerPort().equals(port.getIntVal()),
+    assertTrue(
+        http.getName().equals(port.getStrVal()) || http.getContainerPort().equals(port.getIntVal()),
         "probe on the http port: " + port);
   }
 
@@ -257,11 +346,17 @@ public class KubernetesManifestsTest {
   static void assertSelects(LabelSelector sel, Map<String, String> labels, String what) {
     assertNotNull(sel, what + " selector");
     assertFalse(sel.getMatchLabels().isEmpty(), what + " selects by labels");
-    assertTrue(labels.entrySet().containsAll(sel.getMatchLabels().entrySet()), what + " selects the pods: " + sel.getMatchLabels());
+    assertTrue(
+        labels.entrySet().containsAll(sel.getMatchLabels().entrySet()),
+        what + " selects the pods: " + sel.getMatchLabels());
   }
 
   static int httpPort(Container c) {
-    return c.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst().orElseThrow().getContainerPort();
+    return c.getPorts().stream()
+        .filter(p -> "http".equals(p.getName()))
+        .findFirst()
+        .orElseThrow()
+        .getContainerPort();
   }
 
   static int resolves(IntOrString port, Container c) {
@@ -271,8 +366,11 @@ public class KubernetesManifestsTest {
     if (port.getIntVal() != null) {
       return port.getIntVal();
     }
-    return c.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName())).map(ContainerPort::getContainerPort)
-        .findFirst().orElse(-1);
+    return c.getPorts().stream()
+        .filter(p -> port.getStrVal().equals(p.getName()))
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElse(-1);
   }
 
   static void assertResolves(IntOrString port, Container c, String what) {

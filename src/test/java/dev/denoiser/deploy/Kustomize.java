@@ -13,10 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Renders a kustomization with the real kustomize: {@code kubectl kustomize DIR} (Debian's
- * {@code kubectl} carries kustomize v5; {@code .ci/run} installs it). A missing path, a patch that
- * hits nothing or an image entry of no container is kustomize's own error, and fails the test with
- * its message. Without kubectl the test fails, it is not skipped.
+ * Renders a kustomization with the real kustomize: {@code kubectl kustomize DIR} (Debian's {@code
+ * kubectl} carries kustomize v5; {@code .ci/run} installs it). A missing path, a patch that hits
+ * nothing or an image entry of no container is kustomize's own error, and fails the test with its
+ * message. Without kubectl the test fails, it is not skipped.
  */
 final class Kustomize {
   /** One rendered object and the file (or the kustomization directory) it came from. */
@@ -46,7 +46,9 @@ final class Kustomize {
     return parse(dir, kubectl("kustomize", dir.toString()));
   }
 
-  /** Runs {@code kubectl ARGS} and returns its standard output; fails the test on a non-zero exit. */
+  /**
+   * Runs {@code kubectl ARGS} and returns its standard output; fails the test on a non-zero exit.
+   */
   static String kubectl(String... args) {
     List<String> cmd = new ArrayList<>(List.of("kubectl"));
     cmd.addAll(List.of(args));
@@ -60,8 +62,10 @@ final class Kustomize {
       assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + stderr);
       return out;
     } catch (IOException e) {
-      throw new AssertionError("kubectl is needed to render the manifests (Debian: apt-get install kubectl; .ci/run installs it): "
-          + e.getMessage(), e);
+      throw new AssertionError(
+          "kubectl is needed to render the manifests (Debian: apt-get install kubectl; .ci/run installs it): "
+              + e.getMessage(),
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);

@@ -41,12 +41,16 @@ final class ModelFields {
       return;
     }
     for (Method m : o.getClass().getMethods()) {
-      if (m.getParameterCount() != 0 || !m.getName().startsWith("get") || m.getDeclaringClass() == Object.class) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getDeclaringClass() == Object.class) {
         continue;
       }
       Object v = m.invoke(o);
       if (m.getName().equals("getAdditionalProperties")) {
-        assertTrue(v == null || ((Map<?, ?>) v).isEmpty(), path + " has fields Kubernetes does not know: " + v);
+        assertTrue(
+            v == null || ((Map<?, ?>) v).isEmpty(),
+            path + " has fields Kubernetes does not know: " + v);
       } else if (!m.getName().equals("getNumericalAmount")) {
         assertAllKnown(v, path + "." + m.getName().substring(3));
       }

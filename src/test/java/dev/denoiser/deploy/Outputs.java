@@ -14,19 +14,29 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-/** Reads an output topic of the scale-out test: for every record its key, frame id, the replica that wrote it and when. */
+/**
+ * Reads an output topic of the scale-out test: for every record its key, frame id, the replica that
+ * wrote it and when.
+ */
 final class Outputs {
-  /** One output record. {@code timestamp} is its create time, set by the replica's producer (ms). */
+  /**
+   * One output record. {@code timestamp} is its create time, set by the replica's producer (ms).
+   */
   record Out(String key, String frameId, String replica, long timestamp) {}
 
   private Outputs() {}
 
   /**
    * Reads {@code topic} from the beginning until {@code done} holds (or {@code timeout} passes),
-   * then on to the end offsets of that moment, so the result is a complete snapshot.
-   * {@code committed}: read_committed (what exactly-once consumers see).
+   * then on to the end offsets of that moment, so the result is a complete snapshot. {@code
+   * committed}: read_committed (what exactly-once consumers see).
    */
-  static List<Out> read(String bootstrap, String topic, boolean committed, Predicate<List<Out>> done, Duration timeout) {
+  static List<Out> read(
+      String bootstrap,
+      String topic,
+      boolean committed,
+      Predicate<List<Out>> done,
+      Duration timeout) {
     Map<String, Object> c = new HashMap<>();
     c.put("bootstrap.servers", bootstrap);
     c.put("key.deserializer", StringDeserializer.class.getName());
@@ -34,7 +44,10 @@ final class Outputs {
     c.put("isolation.level", committed ? "read_committed" : "read_uncommitted");
     List<Out> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> tps = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> tps =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(tps);
       consumer.seekToBeginning(tps);
       long end = System.nanoTime() + timeout.toNanos();
@@ -43,7 +56,8 @@ final class Outputs {
       }
       Map<TopicPartition, Long> ends = consumer.endOffsets(tps);
       long stop = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue()) && System.nanoTime() < stop) {
+      while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())
+          && System.nanoTime() < stop) {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> out.add(of(r)));
       }
     }

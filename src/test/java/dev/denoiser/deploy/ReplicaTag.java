@@ -11,16 +11,18 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * A Kafka client interceptor the scale-out test puts into its replicas through
- * {@code kafka.clientProperties} ({@code interceptor.classes=...}): every record a replica produces
- * gets a {@value #HEADER} header with the replica's name (system property {@value #PROPERTY}), so
- * the outputs tell which replica served each frame. The service hands the same properties to its
+ * A Kafka client interceptor the scale-out test puts into its replicas through {@code
+ * kafka.clientProperties} ({@code interceptor.classes=...}): every record a replica produces gets a
+ * {@value #HEADER} header with the replica's name (system property {@value #PROPERTY}), so the
+ * outputs tell which replica served each frame. The service hands the same properties to its
  * consumers too, so this is also a consumer interceptor that changes nothing.
  */
-public final class ReplicaTag implements ProducerInterceptor<Object, Object>, ConsumerInterceptor<Object, Object> {
+public final class ReplicaTag
+    implements ProducerInterceptor<Object, Object>, ConsumerInterceptor<Object, Object> {
   public static final String HEADER = "served-by";
   public static final String PROPERTY = "denoiser.replica";
-  private final byte[] name = System.getProperty(PROPERTY, "unnamed").getBytes(StandardCharsets.UTF_8);
+  private final byte[] name =
+      System.getProperty(PROPERTY, "unnamed").getBytes(StandardCharsets.UTF_8);
 
   @Override
   public ProducerRecord<Object, Object> onSend(ProducerRecord<Object, Object> record) {

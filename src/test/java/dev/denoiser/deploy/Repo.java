@@ -34,8 +34,9 @@ public final class Repo {
 
   /** A property of the pom, e.g. {@code kafka.version}. */
   static String pomProperty(String name) {
-    Matcher m = Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">")
-        .matcher(read(file("pom.xml")));
+    Matcher m =
+        Pattern.compile("<" + Pattern.quote(name) + ">([^<]+)</" + Pattern.quote(name) + ">")
+            .matcher(read(file("pom.xml")));
     if (!m.find()) {
       throw new IllegalStateException("pom.xml has no property " + name);
     }

@@ -1,7 +1,5 @@
 package dev.denoiser.deploy;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +23,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.GroupState;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -62,11 +62,20 @@ class ScaleOutTest {
     // the replicas share one signing key, as a deployment mounts one secret into every pod; the
     // models directory they share is signed with it once, before any replica starts
     keys = tmp.resolve("keys");
-    assertEquals(0, new picocli.CommandLine(new dev.denoiser.cli.KeygenCommand()).execute("--out", keys.toString()));
-    assertEquals(0, new picocli.CommandLine(new dev.denoiser.cli.SignCommand())
-        .execute("--key", keys.toString(), models.resolve("conv-upsample").toString()));
-    broker = JvmProcess.start("broker", logs().resolve("broker.log"), List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
-        List.of("broker", "--port", "0", "--data-dir", tmp.resolve("kafka").toString()));
+    assertEquals(
+        0,
+        new picocli.CommandLine(new dev.denoiser.cli.KeygenCommand())
+            .execute("--out", keys.toString()));
+    assertEquals(
+        0,
+        new picocli.CommandLine(new dev.denoiser.cli.SignCommand())
+            .execute("--key", keys.toString(), models.resolve("conv-upsample").toString()));
+    broker =
+        JvmProcess.start(
+            "broker",
+            logs().resolve("broker.log"),
+            List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+            List.of("broker", "--port", "0", "--data-dir", tmp.resolve("kafka").toString()));
     bootstrap = broker.await(BrokerCommand.READY + "(\\S+)", 120);
   }
 
@@ -86,19 +95,26 @@ class ScaleOutTest {
     Run run = new Run("at_least_once");
     List<String> ids = run.execute();
     for (String topic : List.of(run.denoised, run.latent)) {
-      Map<String, Integer> n = Outputs.counts(Outputs.read(bootstrap, topic, false, l -> false, Duration.ZERO));
-      assertEquals(new TreeSet<>(ids), new TreeSet<>(n.keySet()), "every frame has at least one output in " + topic);
+      Map<String, Integer> n =
+          Outputs.counts(Outputs.read(bootstrap, topic, false, l -> false, Duration.ZERO));
+      assertEquals(
+          new TreeSet<>(ids),
+          new TreeSet<>(n.keySet()),
+          "every frame has at least one output in " + topic);
     }
   }
 
   @Test
-  void exactlyOnceEveryFrameHasOneCommittedOutputWhenAReplicaIsKilledAndALateOneTakesOver() throws Exception {
+  void exactlyOnceEveryFrameHasOneCommittedOutputWhenAReplicaIsKilledAndALateOneTakesOver()
+      throws Exception {
     Run run = new Run("exactly_once");
     List<String> ids = run.execute();
     Map<String, Integer> once = new HashMap<>();
     ids.forEach(id -> once.put(id, 1));
     for (String topic : List.of(run.denoised, run.latent)) {
-      assertEquals(once, Outputs.counts(Outputs.read(bootstrap, topic, true, l -> false, Duration.ZERO)),
+      assertEquals(
+          once,
+          Outputs.counts(Outputs.read(bootstrap, topic, true, l -> false, Duration.ZERO)),
           "every frame has exactly one committed output in " + topic);
     }
   }
@@ -125,10 +141,16 @@ class ScaleOutTest {
       eos = guarantee.equals("exactly_once");
     }
 
-    /** Runs the scenario, checks what every guarantee shares, writes the report; returns the frame ids fed. */
+    /**
+     * Runs the scenario, checks what every guarantee shares, writes the report; returns the frame
+     * ids fed.
+     */
     List<String> execute() throws Exception {
       try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic(noisy, Optional.of(PARTITIONS), Optional.empty()))).all().get(60, TimeUnit.SECONDS);
+        admin
+            .createTopics(List.of(new NewTopic(noisy, Optional.of(PARTITIONS), Optional.empty())))
+            .all()
+            .get(60, TimeUnit.SECONDS);
         long start = System.currentTimeMillis();
         List<JvmProcess> first = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
@@ -139,14 +161,20 @@ class ScaleOutTest {
         }
         awaitStableGroup(admin, 3);
         JvmProcess victim = first.get(1);
-        try (FrameFeed feed = new FrameFeed(bootstrap, noisy, FrameFeed.keysCovering(PARTITIONS, 4), RATE)) {
+        try (FrameFeed feed =
+            new FrameFeed(bootstrap, noisy, FrameFeed.keysCovering(PARTITIONS, 4), RATE)) {
           feed.start();
-          int port = Integer.parseInt(victim.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 10));
+          int port =
+              Integer.parseInt(
+                  victim.await("serving \\d+ model\\(s\\) .* on http://[^:]+:(\\d+)", 10));
           try {
-            Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+            Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> feed.sent() >= RATE * 4 && published(port) > 0);
           } catch (ConditionTimeoutException e) {
-            throw new AssertionError("replica b published nothing within 120 s; see " + victim.log, e);
+            throw new AssertionError(
+                "replica b published nothing within 120 s; see " + victim.log, e);
           }
           long killedAt = System.currentTimeMillis();
           victim.kill();
@@ -160,16 +188,35 @@ class ScaleOutTest {
           feed.stopAfter(Math.round(RATE * 6));
           List<String> ids = feed.awaitDone(120);
           assertEquals(0, feed.failed(), "every frame was written");
-          List<Outputs.Out> outs = Outputs.read(bootstrap, denoised, eos, l -> Outputs.counts(l).keySet().containsAll(ids),
-              Duration.ofSeconds(120));
-          assertTrue(Outputs.counts(outs).keySet().containsAll(ids), "every frame has a denoised output");
-          ScaleOutReport report = new ScaleOutReport(guarantee, PARTITIONS, ids.size(), outs, start, "b", killedAt, shrunkAt,
-              "d", lateStart, joinedAt);
+          List<Outputs.Out> outs =
+              Outputs.read(
+                  bootstrap,
+                  denoised,
+                  eos,
+                  l -> Outputs.counts(l).keySet().containsAll(ids),
+                  Duration.ofSeconds(120));
+          assertTrue(
+              Outputs.counts(outs).keySet().containsAll(ids), "every frame has a denoised output");
+          ScaleOutReport report =
+              new ScaleOutReport(
+                  guarantee,
+                  PARTITIONS,
+                  ids.size(),
+                  outs,
+                  start,
+                  "b",
+                  killedAt,
+                  shrunkAt,
+                  "d",
+                  lateStart,
+                  joinedAt);
           System.out.print(report.text());
           report.write(logs().resolve(guarantee + ".txt"));
           assertShares(report);
           stopAll();
-          assertTrue(Outputs.read(bootstrap, dlq, false, l -> false, Duration.ZERO).isEmpty(), "no frame was refused");
+          assertTrue(
+              Outputs.read(bootstrap, dlq, false, l -> false, Duration.ZERO).isEmpty(),
+              "no frame was refused");
           return ids;
         }
       } finally {
@@ -202,13 +249,20 @@ class ScaleOutTest {
       set.put("http.shutdownGraceMillis", "1000");
       // a killed member is noticed after 6 s (the broker's minimum session), not the default 45 s;
       // the interceptor tags every output with the replica's name
-      set.put("kafka.clientProperties", SESSION + ";interceptor.classes=" + ReplicaTag.class.getName());
-      set.forEach((k, v) -> {
-        args.add("--set");
-        args.add(k + "=" + v);
-      });
-      JvmProcess p = JvmProcess.start(name, logs().resolve(guarantee + "-" + name + ".log"),
-          List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-D" + ReplicaTag.PROPERTY + "=" + name), args);
+      set.put(
+          "kafka.clientProperties", SESSION + ";interceptor.classes=" + ReplicaTag.class.getName());
+      set.forEach(
+          (k, v) -> {
+            args.add("--set");
+            args.add(k + "=" + v);
+          });
+      JvmProcess p =
+          JvmProcess.start(
+              name,
+              logs().resolve(guarantee + "-" + name + ".log"),
+              List.of(
+                  "-Xmx512m", "-XX:TieredStopAtLevel=1", "-D" + ReplicaTag.PROPERTY + "=" + name),
+              args);
       replicas.add(p);
       return p;
     }
@@ -216,18 +270,33 @@ class ScaleOutTest {
     /** Waits until the group is stable with {@code members} members holding all partitions. */
     void awaitStableGroup(Admin admin, int members) throws Exception {
       try {
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(100))
             // the coordinator may not know the group yet, or answer late on a busy machine
-            .ignoreExceptionsMatching(e -> e instanceof java.util.concurrent.ExecutionException
-                || e instanceof java.util.concurrent.TimeoutException)
-            .until(() -> {
-              ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).all().get(10, TimeUnit.SECONDS)
-                  .get(group);
-              int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
-              return d.groupState() == GroupState.STABLE && d.members().size() == members && assigned == PARTITIONS;
-            });
+            .ignoreExceptionsMatching(
+                e ->
+                    e instanceof java.util.concurrent.ExecutionException
+                        || e instanceof java.util.concurrent.TimeoutException)
+            .until(
+                () -> {
+                  ConsumerGroupDescription d =
+                      admin
+                          .describeConsumerGroups(List.of(group))
+                          .all()
+                          .get(10, TimeUnit.SECONDS)
+                          .get(group);
+                  int assigned =
+                      d.members().stream()
+                          .mapToInt(m -> m.assignment().topicPartitions().size())
+                          .sum();
+                  return d.groupState() == GroupState.STABLE
+                      && d.members().size() == members
+                      && assigned == PARTITIONS;
+                });
       } catch (ConditionTimeoutException e) {
-        throw new AssertionError("group " + group + " not stable with " + members + " members within 120 s", e);
+        throw new AssertionError(
+            "group " + group + " not stable with " + members + " members within 120 s", e);
       }
     }
 
@@ -236,13 +305,15 @@ class ScaleOutTest {
       List<Thread> stops = new ArrayList<>();
       List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
       for (JvmProcess r : live) {
-        Thread t = new Thread(() -> {
-          try {
-            r.stop(60);
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        });
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    r.stop(60);
+                  } catch (Throwable e) {
+                    failures.add(e);
+                  }
+                });
         t.start();
         stops.add(t);
       }
@@ -260,7 +331,9 @@ class ScaleOutTest {
       assertTrue(report.lateShare()[0] > 0, "the late replica took partitions over");
       Map<String, Long> failover = report.failoverMillis();
       assertTrue(!failover.isEmpty(), "the killed replica was serving streams when it died");
-      assertTrue(failover.values().stream().allMatch(v -> v >= 0), "every stream of the killed replica was served again: " + failover);
+      assertTrue(
+          failover.values().stream().allMatch(v -> v >= 0),
+          "every stream of the killed replica was served again: " + failover);
     }
   }
 
@@ -272,13 +345,20 @@ class ScaleOutTest {
   static double published(int port) throws Exception {
     HttpResponse<String> r;
     try {
-      r = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(15)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                      .timeout(Duration.ofSeconds(15))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
     } catch (java.net.http.HttpTimeoutException e) {
       return 0;
     }
-    return r.body().lines().filter(l -> l.startsWith("denoiser_kafka_published_total")).mapToDouble(l ->
-        Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    return r.body()
+        .lines()
+        .filter(l -> l.startsWith("denoiser_kafka_published_total"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 }

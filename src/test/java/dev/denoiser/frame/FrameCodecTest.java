@@ -49,9 +49,11 @@ class FrameCodecTest {
         assertEquals(px[i], back.pixels()[i], 0.5 / 255 + 1e-7, t + " value " + i);
       }
     }
-    Frame gray = codec.decode(MediaType.GRAY8, FrameCodec.encode(f, MediaType.GRAY8), 5, 6, null, null);
+    Frame gray =
+        codec.decode(MediaType.GRAY8, FrameCodec.encode(f, MediaType.GRAY8), 5, 6, null, null);
     assertEquals(1, gray.channels());
-    assertEquals(0.299 * px[0] + 0.587 * px[n] + 0.114 * px[2 * n], gray.pixels()[0], 0.5 / 255 + 1e-6);
+    assertEquals(
+        0.299 * px[0] + 0.587 * px[n] + 0.114 * px[2 * n], gray.pixels()[0], 0.5 / 255 + 1e-6);
   }
 
   @Test
@@ -96,33 +98,58 @@ class FrameCodecTest {
       }
     }
     ImageIO.write(big, "jpeg", out);
-    Frame j = codec.decode(MediaType.parse("image/jpeg"), out.toByteArray(), null, null, null, null);
+    Frame j =
+        codec.decode(MediaType.parse("image/jpeg"), out.toByteArray(), null, null, null, null);
     assertEquals(3, j.channels());
     assertEquals(0x20 / 255f, j.pixels()[0], 4 / 255f);
     assertEquals(0xc0 / 255f, j.pixels()[2 * 256], 4 / 255f);
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.JPEG, new byte[] {(byte) 0xff,
-        (byte) 0xd8, 1, 2, 3}, null, null, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () ->
+            codec.decode(
+                MediaType.JPEG,
+                new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3},
+                null,
+                null,
+                null,
+                null));
   }
 
   @Test
   void refusesWhatCannotBeAFrame() {
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.GRAY8, new byte[10], 3, 3, null, null));
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.GRAY8, new byte[0], 0, 3, null, null));
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.GRAY8, new byte[9], -3, -3, null, null));
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.GRAY8, new byte[9], null, 3, null, null));
-    assertCode(ErrorCode.PAYLOAD_TOO_LARGE, () -> codec.decode(MediaType.GRAY8, new byte[101 * 100], 101, 100, null, null));
-    assertCode(ErrorCode.INVALID_FRAME, () -> codec.decode(MediaType.PNG, new byte[] {1, 2, 3}, null, null, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () -> codec.decode(MediaType.GRAY8, new byte[10], 3, 3, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () -> codec.decode(MediaType.GRAY8, new byte[0], 0, 3, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () -> codec.decode(MediaType.GRAY8, new byte[9], -3, -3, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () -> codec.decode(MediaType.GRAY8, new byte[9], null, 3, null, null));
+    assertCode(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        () -> codec.decode(MediaType.GRAY8, new byte[101 * 100], 101, 100, null, null));
+    assertCode(
+        ErrorCode.INVALID_FRAME,
+        () -> codec.decode(MediaType.PNG, new byte[] {1, 2, 3}, null, null, null, null));
     assertCode(ErrorCode.UNSUPPORTED_MEDIA_TYPE, () -> MediaType.parse("text/plain"));
     assertCode(ErrorCode.UNSUPPORTED_MEDIA_TYPE, () -> MediaType.parse(null));
     float[] inf = {0, Float.POSITIVE_INFINITY, 0, 0};
-    DenoiserException e = assertCode(ErrorCode.INVALID_FRAME,
-        () -> codec.decode(MediaType.FLOAT32, FrameCodec.toFloat32(inf), 2, 2, null, null));
+    DenoiserException e =
+        assertCode(
+            ErrorCode.INVALID_FRAME,
+            () -> codec.decode(MediaType.FLOAT32, FrameCodec.toFloat32(inf), 2, 2, null, null));
     assertTrue(e.getMessage().contains("infinite"));
   }
 
   @Test
   void outOfRangeFloatsAreClipped() {
-    Frame f = codec.decode(MediaType.FLOAT32, FrameCodec.toFloat32(new float[] {-0.5f, 1.5f}), 2, 1, null, null);
+    Frame f =
+        codec.decode(
+            MediaType.FLOAT32, FrameCodec.toFloat32(new float[] {-0.5f, 1.5f}), 2, 1, null, null);
     assertEquals(0f, f.pixels()[0]);
     assertEquals(1f, f.pixels()[1]);
   }

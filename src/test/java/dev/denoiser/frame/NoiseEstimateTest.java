@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The clipping-aware noise estimate on real photos and video frames with 8-bit, clipped Gaussian
- * noise added: within 10% of the added sigma from 5 to 75, where the plain diagonal-band MAD is
- * far off at high sigma.
+ * noise added: within 10% of the added sigma from 5 to 75, where the plain diagonal-band MAD is far
+ * off at high sigma.
  */
 class NoiseEstimateTest {
   static final double[] SIGMAS = {5, 15, 25, 50, 75};
-  static final List<String> PHOTOS = List.of("camera.png", "astronaut.png", "coffee.png",
-      "chelsea.png", "motorcycle_left.png");
+  static final List<String> PHOTOS =
+      List.of("camera.png", "astronaut.png", "coffee.png", "chelsea.png", "motorcycle_left.png");
 
   /** uint8 quantised, clipped Gaussian noise of sigma {@code s} (0-255 scale) on a [0,1] plane. */
   static float[] noisy(float[] clean, double s, long seed) {
@@ -70,7 +70,10 @@ class NoiseEstimateTest {
     List<Double> hh = new ArrayList<>();
     for (int y = 0; y + 1 < h; y += 2) {
       for (int x = 0; x + 1 < w; x += 2) {
-        hh.add(Math.abs((p[y * w + x] - p[y * w + x + 1] - p[(y + 1) * w + x] + p[(y + 1) * w + x + 1]) * 0.5));
+        hh.add(
+            Math.abs(
+                (p[y * w + x] - p[y * w + x + 1] - p[(y + 1) * w + x] + p[(y + 1) * w + x + 1])
+                    * 0.5));
       }
     }
     hh.sort(null);
@@ -127,6 +130,7 @@ class NoiseEstimateTest {
   @Test
   void tooSmallOrFullyClippedPlanesAreRejected() {
     assertThrows(IllegalArgumentException.class, () -> NoiseEstimate.sigma(new float[8 * 8], 8, 8));
-    assertThrows(IllegalArgumentException.class, () -> NoiseEstimate.sigma(new float[32 * 32], 32, 32));
+    assertThrows(
+        IllegalArgumentException.class, () -> NoiseEstimate.sigma(new float[32 * 32], 32, 32));
   }
 }

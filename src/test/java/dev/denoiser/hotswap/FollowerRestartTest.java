@@ -45,31 +45,52 @@ class FollowerRestartTest {
     ServiceMetrics metrics = ServiceMetrics.inMemory();
     ModelSigner signer = new ModelSigner(SigningKeys.generate());
     Path models = tmp.resolve("models");
-    ModelRegistry registry = new ModelRegistry(new ModelLoader(Device.cpu(), 1, null), metrics, "m");
+    ModelRegistry registry =
+        new ModelRegistry(new ModelLoader(Device.cpu(), 1, null), metrics, "m");
     registry.install(TestModels.write(models, "m", 1, 1));
     AtomicBoolean first = new AtomicBoolean(true);
-    ModelInstaller installer = new ModelInstaller(models, registry, metrics) {
-      @Override
-      public ModelCard install(ModelCard card, byte[] onnx, ModelSignature signature) {
-        if (first.getAndSet(false)) {
-          throw new NoClassDefFoundError("injected: a class that failed to load");
-        }
-        return super.install(card, onnx, signature);
-      }
-    };
+    ModelInstaller installer =
+        new ModelInstaller(models, registry, metrics) {
+          @Override
+          public ModelCard install(ModelCard card, byte[] onnx, ModelSignature signature) {
+            if (first.getAndSet(false)) {
+              throw new NoClassDefFoundError("injected: a class that failed to load");
+            }
+            return super.install(card, onnx, signature);
+          }
+        };
     String topic = "models." + UUID.randomUUID();
     byte[] onnx = TestModels.onnx(2, 0, 0, 4, "denoised");
-    ModelCard card = new ModelCard("m", "test-conv", 2, ModelLoader.sha256(onnx), 0, 0, 1, 4, new JsonObject());
+    ModelCard card =
+        new ModelCard("m", "test-conv", 2, ModelLoader.sha256(onnx), 0, 0, 1, 4, new JsonObject());
     Vertx vertx = Vertx.vertx();
     try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
-      ModelsTopic.ensureModels(Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()), topic, 16L << 20);
-      TestKafka.send(p, topic, "m", new ModelEnvelope(card, onnx, signer.sign(card, onnx)).encode(),
+      ModelsTopic.ensureModels(
+          Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()), topic, 16L << 20);
+      TestKafka.send(
+          p,
+          topic,
+          "m",
+          new ModelEnvelope(card, onnx, signer.sign(card, onnx)).encode(),
           TestKafka.headers(KafkaHeaders.CONTENT_TYPE, ModelEnvelope.CONTENT_TYPE));
-      ServiceHarness.await(vertx.deployVerticle(new ModelsTopicFollower(Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()),
-          topic, 16L << 20, installer, metrics)));
-      Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> registry.card("m").version() == 2);
-      assertEquals(1.0, metrics.registry().counter("denoiser_models_follower_restarts").count(), "the Error is counted");
-      assertTrue(metrics.health().ok(), "ready again once the new thread caught up: " + metrics.health().problems());
+      ServiceHarness.await(
+          vertx.deployVerticle(
+              new ModelsTopicFollower(
+                  Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()),
+                  topic,
+                  16L << 20,
+                  installer,
+                  metrics)));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> registry.card("m").version() == 2);
+      assertEquals(
+          1.0,
+          metrics.registry().counter("denoiser_models_follower_restarts").count(),
+          "the Error is counted");
+      assertTrue(
+          metrics.health().ok(),
+          "ready again once the new thread caught up: " + metrics.health().problems());
       assertEquals(List.of(), List.copyOf(metrics.health().problems().keySet()));
     } finally {
       ServiceHarness.await(vertx.close());

@@ -90,19 +90,28 @@ class HotSwapTest {
       long v = s.out().modelVersion();
       perVersion[(int) v]++;
       long[] window = live.get(v);
-      assertTrue(s.doneNanos() >= window[0] && s.sentNanos() <= window[1],
+      assertTrue(
+          s.doneNanos() >= window[0] && s.sentNanos() <= window[1],
           "version " + v + " answered a request outside the time it was live");
-      float[] want = TestModels.reference(onnxByVersion.get(v), s.in().pixels(), s.in().height(), s.in().width());
+      float[] want =
+          TestModels.reference(
+              onnxByVersion.get(v), s.in().pixels(), s.in().height(), s.in().width());
       for (int i = 0; i < want.length; i++) {
-        assertEquals(want[i], s.out().denoised().pixels()[i], 1e-5, "pixels must come from version " + v);
+        assertEquals(
+            want[i], s.out().denoised().pixels()[i], 1e-5, "pixels must come from version " + v);
       }
     }
     assertEquals(6, registry.card("m").version());
     assertTrue(perVersion[6] > 0, "the last version served requests");
   }
 
-  private void loop(long seed, List<Sample> samples, List<Throwable> failures, AtomicBoolean running,
-      AtomicInteger inFlight, Promise<Void> done) {
+  private void loop(
+      long seed,
+      List<Sample> samples,
+      List<Throwable> failures,
+      AtomicBoolean running,
+      AtomicInteger inFlight,
+      Promise<Void> done) {
     if (!running.get()) {
       if (inFlight.decrementAndGet() == 0) {
         done.complete();
@@ -116,14 +125,18 @@ class HotSwapTest {
     }
     Frame f = new Frame(px, 28, 28);
     long sent = System.nanoTime();
-    svc.svc().client().infer(f, "m").onComplete(ar -> {
-      if (ar.succeeded()) {
-        samples.add(new Sample(sent, System.nanoTime(), f, ar.result()));
-      } else {
-        failures.add(ar.cause());
-      }
-      loop(r.nextLong(), samples, failures, running, inFlight, done);
-    });
+    svc.svc()
+        .client()
+        .infer(f, "m")
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                samples.add(new Sample(sent, System.nanoTime(), f, ar.result()));
+              } else {
+                failures.add(ar.cause());
+              }
+              loop(r.nextLong(), samples, failures, running, inFlight, done);
+            });
   }
 
   @Test
@@ -136,10 +149,26 @@ class HotSwapTest {
     Files.write(tampered.resolve(ModelCard.MODEL_FILE), bytes);
     assertRejected(registry, tampered, "sha256");
     // garbage with a matching checksum: does not parse
-    Path garbage = TestModels.writeDir(staging.resolve("g").resolve("m"), "m", 3, "not onnx".getBytes(StandardCharsets.UTF_8), 0, 0, 4);
+    Path garbage =
+        TestModels.writeDir(
+            staging.resolve("g").resolve("m"),
+            "m",
+            3,
+            "not onnx".getBytes(StandardCharsets.UTF_8),
+            0,
+            0,
+            4);
     assertRejected(registry, garbage, "does not parse");
     // wrong output name
-    Path renamed = TestModels.writeDir(staging.resolve("r").resolve("m"), "m", 4, TestModels.onnx(1, 0, 0, 4, "clean"), 0, 0, 4);
+    Path renamed =
+        TestModels.writeDir(
+            staging.resolve("r").resolve("m"),
+            "m",
+            4,
+            TestModels.onnx(1, 0, 0, 4, "clean"),
+            0,
+            0,
+            4);
     assertRejected(registry, renamed, "denoised");
     // a different latent size than the serving version
     Path wider = TestModels.write(staging.resolve("w"), "m", 5, 6, 0, 0, 8);
@@ -149,10 +178,13 @@ class HotSwapTest {
     assertRejected(registry, old, "not newer");
 
     assertEquals(1, registry.card("m").version());
-    InferenceResult r = ServiceHarness.await(svc.svc().client().infer(new Frame(new float[64], 8, 8), "m"));
+    InferenceResult r =
+        ServiceHarness.await(svc.svc().client().infer(new Frame(new float[64], 8, 8), "m"));
     assertEquals(1, r.modelVersion());
-    double refused = svc.svc().metrics().registry().find("denoiser_model_load_failures").counters().stream()
-        .mapToDouble(Counter::count).sum();
+    double refused =
+        svc.svc().metrics().registry().find("denoiser_model_load_failures").counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
     assertEquals(5.0, refused);
   }
 

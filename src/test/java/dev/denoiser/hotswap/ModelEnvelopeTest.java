@@ -15,7 +15,9 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ModelEnvelopeTest {
-  final ModelCard card = new ModelCard("m", "test-conv", 7, "abc", 0, 0, 4, 16, new JsonObject().put("noise", "gaussian:0.3"));
+  final ModelCard card =
+      new ModelCard(
+          "m", "test-conv", 7, "abc", 0, 0, 4, 16, new JsonObject().put("noise", "gaussian:0.3"));
 
   @Test
   void roundTripsCardAndBytesInTheDocumentedLayout() {

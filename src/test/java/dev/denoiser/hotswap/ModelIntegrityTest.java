@@ -36,8 +36,11 @@ class ModelIntegrityTest {
   final ServiceMetrics metrics = ServiceMetrics.inMemory();
 
   Settings settings(Path models, Object... kv) {
-    JsonObject j = new JsonObject().put(Setting.MODELS_DIR.key(), models.toString())
-        .put(Setting.KAFKA_ENABLED.key(), false).put(Setting.MODELS_KEY_DIR.key(), tmp.resolve("keys").toString());
+    JsonObject j =
+        new JsonObject()
+            .put(Setting.MODELS_DIR.key(), models.toString())
+            .put(Setting.KAFKA_ENABLED.key(), false)
+            .put(Setting.MODELS_KEY_DIR.key(), tmp.resolve("keys").toString());
     for (int i = 0; i + 1 < kv.length; i += 2) {
       j.put((String) kv[i], kv[i + 1]);
     }
@@ -49,8 +52,14 @@ class ModelIntegrityTest {
   }
 
   double failures(String reason) {
-    return metrics.registry().find("denoiser_model_load_failures").tag("reason", reason).counters().stream()
-        .mapToDouble(Counter::count).sum();
+    return metrics
+        .registry()
+        .find("denoiser_model_load_failures")
+        .tag("reason", reason)
+        .counters()
+        .stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   @Test
@@ -59,9 +68,13 @@ class ModelIntegrityTest {
     TestModels.write(models, "m", 1, 1);
     ModelTrust first = ModelTrust.open(settings(models));
     assertTrue(first.firstStart());
-    assertTrue(Files.exists(models.resolve("m").resolve(ModelSignature.FILE)), "the model found is signed");
-    assertEquals("rw-------", PosixFilePermissions.toString(
-        Files.getPosixFilePermissions(tmp.resolve("keys").resolve(SigningKeys.PRIVATE_FILE))));
+    assertTrue(
+        Files.exists(models.resolve("m").resolve(ModelSignature.FILE)),
+        "the model found is signed");
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(tmp.resolve("keys").resolve(SigningKeys.PRIVATE_FILE))));
     try (ModelRegistry r = registry(first)) {
       assertEquals(1, r.loadAll(models));
     }
@@ -82,7 +95,8 @@ class ModelIntegrityTest {
     Path models = tmp.resolve("models");
     Path op = tmp.resolve("operator");
     assertEquals(0, Main.run(new String[] {"keygen", "--out", op.toString()}));
-    assertEquals(2, Main.run(new String[] {"keygen", "--out", op.toString()}), "never overwrites a key");
+    assertEquals(
+        2, Main.run(new String[] {"keygen", "--out", op.toString()}), "never overwrites a key");
     Path m = TestModels.write(models, "m", 1, 1);
     assertEquals(0, Main.run(new String[] {"sign", "--key", op.toString(), m.toString()}));
     Settings noFirstStartTrust = settings(models, Setting.MODELS_TRUST_FIRST_START.key(), false);
@@ -90,8 +104,13 @@ class ModelIntegrityTest {
       assertThrows(DenoiserException.class, () -> r.install(m));
       assertEquals(1.0, failures("untrusted_key"), "signed, by a key nobody listed");
     }
-    Settings trusting = settings(models, Setting.MODELS_TRUST_FIRST_START.key(), false,
-        Setting.MODELS_TRUSTED_KEYS.key(), op.resolve(SigningKeys.PUBLIC_FILE).toString());
+    Settings trusting =
+        settings(
+            models,
+            Setting.MODELS_TRUST_FIRST_START.key(),
+            false,
+            Setting.MODELS_TRUSTED_KEYS.key(),
+            op.resolve(SigningKeys.PUBLIC_FILE).toString());
     try (ModelRegistry r = registry(ModelTrust.open(trusting))) {
       assertEquals(1, r.install(m).version());
       // the card changed after signing (a version bump by hand): the signature no longer holds
@@ -111,11 +130,15 @@ class ModelIntegrityTest {
     Files.createSymbolicLink(models.resolve("m"), outside.resolve("m"));
     TestModels.write(models, "evil", 7, 4);
     Path card = models.resolve("evil").resolve(ModelCard.FILE);
-    ModelCard.read(card).withName("natural").write(card); // a directory that claims another model's name
+    ModelCard.read(card)
+        .withName("natural")
+        .write(card); // a directory that claims another model's name
     Path linked = TestModels.write(models, "k", 1, 5);
     Files.move(linked.resolve(ModelCard.MODEL_FILE), outside.resolve("k.onnx"));
     Files.createSymbolicLink(linked.resolve(ModelCard.MODEL_FILE), outside.resolve("k.onnx"));
-    try (ModelRegistry r = registry(ModelTrust.open(settings(models, Setting.MODELS_SIGNATURE_REQUIRED.key(), false)))) {
+    try (ModelRegistry r =
+        registry(
+            ModelTrust.open(settings(models, Setting.MODELS_SIGNATURE_REQUIRED.key(), false)))) {
       assertEquals(0, r.loadAll(models));
       assertTrue(r.cards().isEmpty());
       assertEquals(3.0, failures("path"), "linked directory, linked model file, foreign name");
@@ -129,12 +152,17 @@ class ModelIntegrityTest {
   void versionsMoveForwardByABoundedStep() throws Exception {
     Path models = tmp.resolve("models");
     try (ModelRegistry r = registry(null).limits(1000, 60_000)) {
-      assertThrows(DenoiserException.class, () -> r.install(TestModels.write(models, "m", 5000, 1)),
+      assertThrows(
+          DenoiserException.class,
+          () -> r.install(TestModels.write(models, "m", 5000, 1)),
           "a first version beyond the step");
       r.install(TestModels.write(models, "m", 1, 1));
-      assertThrows(DenoiserException.class, () -> r.install(TestModels.write(models, "m", Long.MAX_VALUE, 2)),
+      assertThrows(
+          DenoiserException.class,
+          () -> r.install(TestModels.write(models, "m", Long.MAX_VALUE, 2)),
           "2^63-1 would pin the model");
-      assertThrows(DenoiserException.class, () -> r.install(TestModels.write(models, "m", 1002, 2)));
+      assertThrows(
+          DenoiserException.class, () -> r.install(TestModels.write(models, "m", 1002, 2)));
       assertEquals(3.0, failures("version_step"));
       assertEquals(1001, r.install(TestModels.write(models, "m", 1001, 3)).version());
     }
@@ -145,10 +173,15 @@ class ModelIntegrityTest {
     Path models = tmp.resolve("models");
     try (ModelRegistry r = registry(null)) {
       r.limits(1_000_000, 1);
-      assertThrows(DenoiserException.class, () -> r.install(TestModels.write(models, "slow", 1, 1, 0, 0, 64)));
+      assertThrows(
+          DenoiserException.class,
+          () -> r.install(TestModels.write(models, "slow", 1, 1, 0, 0, 64)));
       assertEquals(1.0, failures("timeout"));
       r.limits(1_000_000, 60_000);
-      assertEquals(1, r.install(TestModels.write(models, "m", 1, 2)).version(), "the next install is not held up");
+      assertEquals(
+          1,
+          r.install(TestModels.write(models, "m", 1, 2)).version(),
+          "the next install is not held up");
       assertFalse(r.has("slow"));
     }
   }

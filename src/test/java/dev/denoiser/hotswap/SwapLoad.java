@@ -1,7 +1,5 @@
 package dev.denoiser.hotswap;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.testing.TestKafka;
 import java.net.URI;
@@ -25,18 +23,23 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Continuous load for swap tests: {@code httpClients} threads posting 8x8 float32 frames to
- * {@code /v1/models/{model}/denoise} back to back, and one thread feeding the noisy topic (about
- * 100 frames/s) while another reads the denoised topic. Every answer is kept with the time its
- * request was sent and answered, the version it names, its input and its output.
+ * Continuous load for swap tests: {@code httpClients} threads posting 8x8 float32 frames to {@code
+ * /v1/models/{model}/denoise} back to back, and one thread feeding the noisy topic (about 100
+ * frames/s) while another reads the denoised topic. Every answer is kept with the time its request
+ * was sent and answered, the version it names, its input and its output.
  */
 public final class SwapLoad implements AutoCloseable {
   static final int H = 8;
   static final int W = 8;
 
-  /** One answered request: when it was sent and answered (nanoTime), the version it names, in and out. */
+  /**
+   * One answered request: when it was sent and answered (nanoTime), the version it names, in and
+   * out.
+   */
   record Sample(String source, long sent, long done, long version, float[] in, float[] out) {}
 
   final List<Sample> samples = new CopyOnWriteArrayList<>();
@@ -50,7 +53,8 @@ public final class SwapLoad implements AutoCloseable {
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private final Thread reader;
 
-  SwapLoad(int port, String model, int httpClients, String noisyTopic, String denoisedTopic) throws Exception {
+  SwapLoad(int port, String model, int httpClients, String noisyTopic, String denoisedTopic)
+      throws Exception {
     Random r = new Random(5);
     for (float[] f : frames) {
       for (int i = 0; i < f.length; i++) {
@@ -91,15 +95,31 @@ public final class SwapLoad implements AutoCloseable {
     int n = id;
     while (running.get()) {
       float[] in = frames[n++ % frames.length];
-      HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models/" + model
-              + "/denoise?width=" + W + "&height=" + H)).timeout(Duration.ofSeconds(30))
-          .header("Content-Type", "application/x-float32").POST(HttpRequest.BodyPublishers.ofByteArray(le(in))).build();
+      HttpRequest req =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:"
+                          + port
+                          + "/v1/models/"
+                          + model
+                          + "/denoise?width="
+                          + W
+                          + "&height="
+                          + H))
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/x-float32")
+              .POST(HttpRequest.BodyPublishers.ofByteArray(le(in)))
+              .build();
       long sent = System.nanoTime();
       try {
         HttpResponse<byte[]> resp = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
         long done = System.nanoTime();
         if (resp.statusCode() != 200) {
-          failures.add("http " + resp.statusCode() + ": " + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
+          failures.add(
+              "http "
+                  + resp.statusCode()
+                  + ": "
+                  + new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8));
         } else {
           long v = Long.parseLong(resp.headers().firstValue("X-Model-Version").orElse("-1"));
           samples.add(new Sample("http", sent, done, v, in, floats(resp.body())));
@@ -117,9 +137,24 @@ public final class SwapLoad implements AutoCloseable {
         String frameId = "k" + n;
         kafkaInput.put(frameId, in);
         kafkaSent.put(frameId, new long[] {System.nanoTime()});
-        producer.send(new ProducerRecord<>(topic, null, "s" + n % 4, le(in), TestKafka.headers(
-            KafkaHeaders.CONTENT_TYPE, "application/x-float32", KafkaHeaders.WIDTH, "" + W, KafkaHeaders.HEIGHT, "" + H,
-            KafkaHeaders.FRAME_ID, frameId, KafkaHeaders.MODEL, model)), (m, e) -> {
+        producer.send(
+            new ProducerRecord<>(
+                topic,
+                null,
+                "s" + n % 4,
+                le(in),
+                TestKafka.headers(
+                    KafkaHeaders.CONTENT_TYPE,
+                    "application/x-float32",
+                    KafkaHeaders.WIDTH,
+                    "" + W,
+                    KafkaHeaders.HEIGHT,
+                    "" + H,
+                    KafkaHeaders.FRAME_ID,
+                    frameId,
+                    KafkaHeaders.MODEL,
+                    model)),
+            (m, e) -> {
               if (e != null) {
                 failures.add("kafka send " + e);
               }
@@ -132,10 +167,19 @@ public final class SwapLoad implements AutoCloseable {
   }
 
   private void kafkaRead(String topic) {
-    Map<String, Object> c = Map.of("bootstrap.servers", uncheckedBootstrap(),
-        "key.deserializer", StringDeserializer.class.getName(), "value.deserializer", ByteArrayDeserializer.class.getName());
+    Map<String, Object> c =
+        Map.of(
+            "bootstrap.servers",
+            uncheckedBootstrap(),
+            "key.deserializer",
+            StringDeserializer.class.getName(),
+            "value.deserializer",
+            ByteArrayDeserializer.class.getName());
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
-      List<TopicPartition> parts = consumer.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      List<TopicPartition> parts =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
       while (reading.get()) {
@@ -143,7 +187,14 @@ public final class SwapLoad implements AutoCloseable {
           long done = System.nanoTime();
           String frameId = TestKafka.header(r, KafkaHeaders.FRAME_ID);
           long v = Long.parseLong(TestKafka.header(r, KafkaHeaders.MODEL_VERSION));
-          samples.add(new Sample("kafka", kafkaSent.get(frameId)[0], done, v, kafkaInput.get(frameId), floats(r.value())));
+          samples.add(
+              new Sample(
+                  "kafka",
+                  kafkaSent.get(frameId)[0],
+                  done,
+                  v,
+                  kafkaInput.get(frameId),
+                  floats(r.value())));
           kafkaAnswered.incrementAndGet();
         }
       }
@@ -161,10 +212,15 @@ public final class SwapLoad implements AutoCloseable {
   }
 
   long answered(String source, long version) {
-    return samples.stream().filter(s -> s.source().equals(source) && s.version() == version).count();
+    return samples.stream()
+        .filter(s -> s.source().equals(source) && s.version() == version)
+        .count();
   }
 
-  /** Stops sending, waits (up to a minute) until every Kafka frame sent has its output, stops reading. */
+  /**
+   * Stops sending, waits (up to a minute) until every Kafka frame sent has its output, stops
+   * reading.
+   */
   void finish() throws Exception {
     running.set(false);
     for (Thread t : threads) {
@@ -173,7 +229,9 @@ public final class SwapLoad implements AutoCloseable {
       }
     }
     try {
-      Awaitility.await("every Kafka frame answered").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+      Awaitility.await("every Kafka frame answered")
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> kafkaAnswered.get() >= kafkaSent.size());
     } catch (ConditionTimeoutException e) {
       // the caller compares what was answered with what was sent, and names what is missing

@@ -44,9 +44,15 @@ class EdgeHardeningTest {
   @BeforeAll
   static void start() throws Exception {
     TestModels.write(models, "m", 1, 1);
-    svc = ServiceHarness.start(models, new JsonObject().put("models.default", "m").put("auth.token", TOKEN)
-        .put("http.headerTimeoutMillis", 1_000).put("http.bodyTimeoutMillis", 1_500)
-        .put("http.idleTimeoutMillis", 2_000));
+    svc =
+        ServiceHarness.start(
+            models,
+            new JsonObject()
+                .put("models.default", "m")
+                .put("auth.token", TOKEN)
+                .put("http.headerTimeoutMillis", 1_000)
+                .put("http.bodyTimeoutMillis", 1_500)
+                .put("http.idleTimeoutMillis", 2_000));
   }
 
   @AfterAll
@@ -54,9 +60,16 @@ class EdgeHardeningTest {
     svc.close();
   }
 
-  static RawHttp.Response request(String method, String path, String extraHeaders) throws IOException {
+  static RawHttp.Response request(String method, String path, String extraHeaders)
+      throws IOException {
     try (RawHttp c = new RawHttp(svc.port())) {
-      c.write(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n" + extraHeaders + "Connection: close\r\n\r\n");
+      c.write(
+          method
+              + " "
+              + path
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + extraHeaders
+              + "Connection: close\r\n\r\n");
       return c.read();
     }
   }
@@ -82,26 +95,33 @@ class EdgeHardeningTest {
     long declared = 20L << 20;
     AtomicLong sent = new AtomicLong();
     try (RawHttp c = new RawHttp(svc.port())) {
-      c.write("POST /v1/models/m/denoise?width=4096&height=5120 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "Content-Type: application/x-gray8\r\nContent-Length: " + declared + "\r\n\r\n");
-      CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-        byte[] chunk = new byte[64 << 10];
-        try {
-          while (sent.get() < declared) {
-            c.socket.getOutputStream().write(chunk);
-            sent.addAndGet(chunk.length);
-          }
-        } catch (IOException e) {
-          // the server closed the connection: what this test wants
-        }
-      });
+      c.write(
+          "POST /v1/models/m/denoise?width=4096&height=5120 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Content-Type: application/x-gray8\r\nContent-Length: "
+              + declared
+              + "\r\n\r\n");
+      CompletableFuture<Void> writer =
+          CompletableFuture.runAsync(
+              () -> {
+                byte[] chunk = new byte[64 << 10];
+                try {
+                  while (sent.get() < declared) {
+                    c.socket.getOutputStream().write(chunk);
+                    sent.addAndGet(chunk.length);
+                  }
+                } catch (IOException e) {
+                  // the server closed the connection: what this test wants
+                }
+              });
       RawHttp.Response r = c.read();
       expect(r, 401, "UNAUTHORIZED");
       assertEquals("close", r.header("Connection"));
       assertEquals("Bearer", r.header("WWW-Authenticate"));
       assertTrue(c.closedByPeer(), "the connection is closed after the 401");
       writer.get(30, TimeUnit.SECONDS);
-      assertTrue(sent.get() < declared, "the upload was cut off: " + sent.get() + " of " + declared + " bytes sent");
+      assertTrue(
+          sent.get() < declared,
+          "the upload was cut off: " + sent.get() + " of " + declared + " bytes sent");
     }
     assertTrue(metric("denoiser_http_connections_closed_total{reason=\"unauthorized\"}") >= 1);
     assertTrue(metric("denoiser_http_errors_total{code=\"UNAUTHORIZED\"}") >= 1);
@@ -121,7 +141,10 @@ class EdgeHardeningTest {
     assertEquals(200, request("GET", "/v2/health/live", "").status());
     assertEquals(200, request("GET", "/v2/health/ready", "").status());
     assertEquals(200, request("GET", "/", "").status());
-    assertTrue(new JsonObject(request("GET", "/v2", "").body()).getJsonArray("extensions").contains("binary_tensor_data"));
+    assertTrue(
+        new JsonObject(request("GET", "/v2", "").body())
+            .getJsonArray("extensions")
+            .contains("binary_tensor_data"));
   }
 
   @Test
@@ -131,8 +154,11 @@ class EdgeHardeningTest {
     expect(request("GET", "/v2/models/m?access_token=" + TOKEN, ""), 401, "UNAUTHORIZED");
     // the upgrade takes it (browsers cannot set headers there)
     try (RawHttp c = new RawHttp(svc.port())) {
-      c.write("GET /v1/stream?access_token=" + TOKEN + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+      c.write(
+          "GET /v1/stream?access_token="
+              + TOKEN
+              + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+              + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
       assertEquals(101, c.read().status());
     }
   }
@@ -157,9 +183,12 @@ class EdgeHardeningTest {
 
   @Test
   void slowlorisHeadersAreCutOff() throws Exception {
-    String head = "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(100) + "\r\n\r\n";
+    String head =
+        "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(100) + "\r\n\r\n";
     int written = trickle(new RawHttp(svc.port()), null, head);
-    assertTrue(written < head.length(), "closed after " + written + " of " + head.length() + " header bytes");
+    assertTrue(
+        written < head.length(),
+        "closed after " + written + " of " + head.length() + " header bytes");
     assertTrue(metric("denoiser_http_connections_closed_total{reason=\"header_timeout\"}") >= 1);
     assertEquals(200, request("GET", "/v2/health/ready", "").status(), "still ready");
   }
@@ -169,9 +198,14 @@ class EdgeHardeningTest {
     try (RawHttp c = new RawHttp(svc.port())) {
       c.write("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
       assertEquals(200, c.read().status());
-      String head = "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: " + "a".repeat(200) + "\r\n\r\n";
+      String head =
+          "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: "
+              + "a".repeat(200)
+              + "\r\n\r\n";
       int written = trickle(c, null, head);
-      assertTrue(written < head.length(), "closed after " + written + " of " + head.length() + " header bytes");
+      assertTrue(
+          written < head.length(),
+          "closed after " + written + " of " + head.length() + " header bytes");
     }
   }
 
@@ -213,8 +247,10 @@ class EdgeHardeningTest {
   @Test
   void aBodyThatDoesNotArriveInTimeGets408AndTheConnectionCloses() throws Exception {
     try (RawHttp c = new RawHttp(svc.port())) {
-      c.write("POST /v1/models/m/denoise?width=100&height=100 HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH
-          + "Content-Type: application/x-gray8\r\nContent-Length: 10000\r\n\r\n");
+      c.write(
+          "POST /v1/models/m/denoise?width=100&height=100 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + AUTH
+              + "Content-Type: application/x-gray8\r\nContent-Length: 10000\r\n\r\n");
       c.write(new byte[100]);
       RawHttp.Response r = c.read();
       expect(r, 408, "REQUEST_TIMEOUT");
@@ -237,29 +273,49 @@ class EdgeHardeningTest {
     byte[] png = FrameCodec.encode(new Frame(new float[16], 4, 4), MediaType.PNG);
     ByteBuffer.wrap(png, 16, 8).putInt(0xFFFFFFFF).putInt(0xFFFFFFFF);
     try (RawHttp c = new RawHttp(svc.port())) {
-      c.write("POST /v1/models/m/denoise HTTP/1.1\r\nHost: 127.0.0.1\r\n" + AUTH
-          + "Content-Type: image/png\r\nContent-Length: " + png.length + "\r\nConnection: close\r\n\r\n");
+      c.write(
+          "POST /v1/models/m/denoise HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + AUTH
+              + "Content-Type: image/png\r\nContent-Length: "
+              + png.length
+              + "\r\nConnection: close\r\n\r\n");
       c.write(png);
       expect(c.read(), 413, "PAYLOAD_TOO_LARGE");
     }
     // where it used to overflow: a limit that no longer bounds each side (h * w wrapped negative)
     for (long limit : new long[] {Long.MAX_VALUE, 1L << 40}) {
-      DenoiserException e = assertThrows(DenoiserException.class,
-          () -> new FrameCodec(limit).decode(MediaType.PNG, png, null, null, null, null));
+      DenoiserException e =
+          assertThrows(
+              DenoiserException.class,
+              () -> new FrameCodec(limit).decode(MediaType.PNG, png, null, null, null, null));
       assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code(), e.getMessage());
     }
-    assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, assertThrows(DenoiserException.class,
-        () -> new FrameCodec(Long.MAX_VALUE).checkSize(0xFFFFFFFFL, 0xFFFFFFFFL)).code());
-    assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, assertThrows(DenoiserException.class,
-        () -> new FrameCodec(Long.MAX_VALUE).checkSize(40_000, 40_000)).code(), "three planes would not fit one array");
+    assertEquals(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        assertThrows(
+                DenoiserException.class,
+                () -> new FrameCodec(Long.MAX_VALUE).checkSize(0xFFFFFFFFL, 0xFFFFFFFFL))
+            .code());
+    assertEquals(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        assertThrows(
+                DenoiserException.class,
+                () -> new FrameCodec(Long.MAX_VALUE).checkSize(40_000, 40_000))
+            .code(),
+        "three planes would not fit one array");
     assertEquals(2, new FrameCodec(Long.MAX_VALUE).checkSize(2, 3)[0]);
   }
 
   @Test
-  void theConnectionCapRefusesOneMoreConnectionFromTheSameClient(@TempDir Path dir) throws Exception {
+  void theConnectionCapRefusesOneMoreConnectionFromTheSameClient(@TempDir Path dir)
+      throws Exception {
     TestModels.write(dir, "m", 1, 1);
-    try (ServiceHarness capped = ServiceHarness.start(dir, new JsonObject().put("http.maxConnectionsPerClient", 3)
-        .put("http.headerTimeoutMillis", 60_000))) {
+    try (ServiceHarness capped =
+        ServiceHarness.start(
+            dir,
+            new JsonObject()
+                .put("http.maxConnectionsPerClient", 3)
+                .put("http.headerTimeoutMillis", 60_000))) {
       List<RawHttp> open = new ArrayList<>();
       try {
         for (int i = 0; i < 3; i++) {
@@ -276,14 +332,18 @@ class EdgeHardeningTest {
           assertEquals(200, c.read().status(), "the first three still work");
         }
         open.remove(0).close();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          try (RawHttp again = new RawHttp(capped.port())) {
-            again.write("GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-            RawHttp.Response r = again.read();
-            assertNotNull(r, "a slot is free again once one closes");
-            assertEquals(200, r.status());
-          }
-        });
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  try (RawHttp again = new RawHttp(capped.port())) {
+                    again.write(
+                        "GET /v2/health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+                    RawHttp.Response r = again.read();
+                    assertNotNull(r, "a slot is free again once one closes");
+                    assertEquals(200, r.status());
+                  }
+                });
       } finally {
         for (RawHttp c : open) {
           c.close();
@@ -295,23 +355,28 @@ class EdgeHardeningTest {
   @Test
   void closedWebSocketsGiveTheirConnectionSlotsBack(@TempDir Path dir) throws Exception {
     TestModels.write(dir, "m", 1, 1);
-    try (ServiceHarness capped = ServiceHarness.start(dir, new JsonObject().put("http.maxConnectionsPerClient", 2))) {
+    try (ServiceHarness capped =
+        ServiceHarness.start(dir, new JsonObject().put("http.maxConnectionsPerClient", 2))) {
       for (int round = 0; round < 3; round++) {
         List<RawHttp> sockets = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
           // polled: the server sees the previous round's closes a moment after the client
-          await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            RawHttp c = new RawHttp(capped.port());
-            c.write("GET /v1/stream?format=gray8&width=8&height=8 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
-            RawHttp.Response r = c.read();
-            if (r == null) {
-              c.close();
-            }
-            assertNotNull(r, "the slots of the closed sockets are given back");
-            assertEquals(101, r.status());
-            sockets.add(c);
-          });
+          await()
+              .atMost(Duration.ofSeconds(10))
+              .untilAsserted(
+                  () -> {
+                    RawHttp c = new RawHttp(capped.port());
+                    c.write(
+                        "GET /v1/stream?format=gray8&width=8&height=8 HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                            + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+                    RawHttp.Response r = c.read();
+                    if (r == null) {
+                      c.close();
+                    }
+                    assertNotNull(r, "the slots of the closed sockets are given back");
+                    assertEquals(101, r.status());
+                    sockets.add(c);
+                  });
         }
         try (RawHttp third = new RawHttp(capped.port())) {
           assertTrue(third.closedByPeer(), "two WebSockets fill a cap of two");

@@ -32,9 +32,17 @@ class HttpBudgetTest {
   @BeforeAll
   static void start() throws Exception {
     TestModels.write(models, "dyn", 1, 3);
-    svc = ServiceHarness.start(models, new JsonObject().put("models.default", "dyn")
-        .put("memory.inflightBytes", BUDGET).put("frame.maxPixels", 4096 * 4096));
-    http = WebClient.create(svc.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(svc.port()));
+    svc =
+        ServiceHarness.start(
+            models,
+            new JsonObject()
+                .put("models.default", "dyn")
+                .put("memory.inflightBytes", BUDGET)
+                .put("frame.maxPixels", 4096 * 4096));
+    http =
+        WebClient.create(
+            svc.vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(svc.port()));
   }
 
   @AfterAll
@@ -44,8 +52,10 @@ class HttpBudgetTest {
   }
 
   static HttpResponse<Buffer> post(byte[] png) throws Exception {
-    return ServiceHarness.await(http.post("/v1/models/dyn/denoise").putHeader("Content-Type", "image/png")
-        .sendBuffer(Buffer.buffer(png)));
+    return ServiceHarness.await(
+        http.post("/v1/models/dyn/denoise")
+            .putHeader("Content-Type", "image/png")
+            .sendBuffer(Buffer.buffer(png)));
   }
 
   static byte[] png(int h, int w) {
@@ -81,8 +91,12 @@ class HttpBudgetTest {
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> budget.used() == 0);
     String metrics = ServiceHarness.await(http.get("/metrics").send()).bodyAsString();
-    assertTrue(metrics.contains("denoiser_inflight_bytes{source=\"http\"}"), "bytes in flight by source are scraped");
-    assertTrue(metrics.contains("denoiser_memory_refusals_total{source=\"http\"}"), "refusals by source are scraped");
+    assertTrue(
+        metrics.contains("denoiser_inflight_bytes{source=\"http\"}"),
+        "bytes in flight by source are scraped");
+    assertTrue(
+        metrics.contains("denoiser_memory_refusals_total{source=\"http\"}"),
+        "refusals by source are scraped");
   }
 
   @Test
@@ -91,8 +105,11 @@ class HttpBudgetTest {
     MemoryBudget.Lease some = budget.tryAcquire("websocket", 1000);
     try {
       // 9 MB declared: more than the budget, and something else is in flight
-      HttpResponse<Buffer> r = ServiceHarness.await(http.post("/v1/models/dyn/denoise")
-          .putHeader("Content-Type", "application/x-gray8").sendBuffer(Buffer.buffer(new byte[9 << 20])));
+      HttpResponse<Buffer> r =
+          ServiceHarness.await(
+              http.post("/v1/models/dyn/denoise")
+                  .putHeader("Content-Type", "application/x-gray8")
+                  .sendBuffer(Buffer.buffer(new byte[9 << 20])));
       assertEquals(503, r.statusCode(), r.bodyAsString());
       assertEquals("OVERLOADED", r.bodyAsJsonObject().getString("code"));
     } finally {

@@ -48,7 +48,9 @@ class KServeBinaryTest {
   static void start() throws Exception {
     TestModels.write(models, "dyn", 3, 21);
     onnx = Files.readAllBytes(models.resolve("dyn").resolve(ModelCard.MODEL_FILE));
-    svc = ServiceHarness.start(models, new JsonObject().put("models.default", "dyn").put("kserve.maxBatch", 8));
+    svc =
+        ServiceHarness.start(
+            models, new JsonObject().put("models.default", "dyn").put("kserve.maxBatch", 8));
   }
 
   @AfterAll
@@ -73,17 +75,24 @@ class KServeBinaryTest {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(head);
     body.write(binary);
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + svc.port() + "/v2/models/dyn/infer"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + svc.port() + "/v2/models/dyn/infer"))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()));
     if (binary.length > 0 || headerLength != null) {
       b.header("Content-Type", "application/octet-stream")
-          .header("Inference-Header-Content-Length", headerLength != null ? headerLength : Integer.toString(head.length));
+          .header(
+              "Inference-Header-Content-Length",
+              headerLength != null ? headerLength : Integer.toString(head.length));
     } else {
       b.header("Content-Type", "application/json");
     }
     HttpResponse<byte[]> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-    return new Answer(r.statusCode(), r.headers().firstValue("Inference-Header-Content-Length").orElse(null),
-        r.headers().firstValue("Content-Type").orElse(null), r.body());
+    return new Answer(
+        r.statusCode(),
+        r.headers().firstValue("Inference-Header-Content-Length").orElse(null),
+        r.headers().firstValue("Content-Type").orElse(null),
+        r.body());
   }
 
   static float[] pixels(int count, long seed) {
@@ -115,9 +124,18 @@ class KServeBinaryTest {
     int h = 6;
     int w = 5;
     float[] px = pixels(n * h * w, 1);
-    String json = "{\"id\":\"b1\",\"inputs\":[{\"name\":\"noisy\",\"shape\":[" + n + ",1," + h + "," + w + "],"
-        + "\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":" + 4 * px.length + "}}],"
-        + "\"outputs\":[{\"name\":\"denoised\",\"parameters\":{\"binary_data\":true}},{\"name\":\"latent\"}]}";
+    String json =
+        "{\"id\":\"b1\",\"inputs\":[{\"name\":\"noisy\",\"shape\":["
+            + n
+            + ",1,"
+            + h
+            + ","
+            + w
+            + "],"
+            + "\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":"
+            + 4 * px.length
+            + "}}],"
+            + "\"outputs\":[{\"name\":\"denoised\",\"parameters\":{\"binary_data\":true}},{\"name\":\"latent\"}]}";
     Answer a = post(json, le(px), null);
     assertEquals(200, a.status(), new String(a.body(), StandardCharsets.UTF_8));
     assertEquals("application/octet-stream", a.contentType());
@@ -132,7 +150,8 @@ class KServeBinaryTest {
     byte[] bin = a.binary();
     assertEquals(4 * n * h * w, bin.length, "only the denoised tensor follows the header");
     for (int i = 0; i < n; i++) {
-      float[] want = TestModels.reference(onnx, Arrays.copyOfRange(px, i * h * w, (i + 1) * h * w), h, w);
+      float[] want =
+          TestModels.reference(onnx, Arrays.copyOfRange(px, i * h * w, (i + 1) * h * w), h, w);
       float[] got = floats(bin, 4 * i * h * w, h * w);
       for (int p = 0; p < want.length; p++) {
         assertEquals(want[p], got[p], 1e-5, "frame " + i + " pixel " + p);
@@ -152,12 +171,21 @@ class KServeBinaryTest {
     for (int i = 0; i < raw.length; i++) {
       asFloats[i] = (raw[i] & 0xff) / 255f;
     }
-    String json = "{\"inputs\":[{\"name\":\"noisy\",\"shape\":[1,1," + h + "," + w + "],\"datatype\":\"UINT8\","
-        + "\"parameters\":{\"binary_data_size\":" + raw.length + "}}],\"parameters\":{\"binary_data_output\":true}}";
+    String json =
+        "{\"inputs\":[{\"name\":\"noisy\",\"shape\":[1,1,"
+            + h
+            + ","
+            + w
+            + "],\"datatype\":\"UINT8\","
+            + "\"parameters\":{\"binary_data_size\":"
+            + raw.length
+            + "}}],\"parameters\":{\"binary_data_output\":true}}";
     Answer a = post(json, raw, null);
     assertEquals(200, a.status(), new String(a.body(), StandardCharsets.UTF_8));
     JsonArray outs = a.json().getJsonArray("outputs");
-    assertEquals(List.of("denoised", "latent"), outs.stream().map(o -> ((JsonObject) o).getString("name")).toList());
+    assertEquals(
+        List.of("denoised", "latent"),
+        outs.stream().map(o -> ((JsonObject) o).getString("name")).toList());
     int denBytes = outs.getJsonObject(0).getJsonObject("parameters").getInteger("binary_data_size");
     int latBytes = outs.getJsonObject(1).getJsonObject("parameters").getInteger("binary_data_size");
     int latentDim = outs.getJsonObject(1).getJsonArray("shape").getInteger(1);
@@ -175,9 +203,21 @@ class KServeBinaryTest {
     for (byte b : raw) {
       data.add(b & 0xff);
     }
-    Answer j = post(new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "noisy")
-        .put("shape", new JsonArray().add(1).add(1).add(h).add(w)).put("datatype", "UINT8").put("data", data))).encode(),
-        new byte[0], null);
+    Answer j =
+        post(
+            new JsonObject()
+                .put(
+                    "inputs",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("name", "noisy")
+                                .put("shape", new JsonArray().add(1).add(1).add(h).add(w))
+                                .put("datatype", "UINT8")
+                                .put("data", data)))
+                .encode(),
+            new byte[0],
+            null);
     assertEquals(200, j.status());
     assertEquals("application/json", j.contentType());
     JsonArray latJson = j.json().getJsonArray("outputs").getJsonObject(1).getJsonArray("data");
@@ -196,26 +236,62 @@ class KServeBinaryTest {
     log.addAppender(lines);
     errors.addAppender(lines);
     String[][] cases = {
-        {"{\"inputs\":[1]}", "BAD_REQUEST"},
-        {"{\"inputs\":[null]}", "BAD_REQUEST"},
-        {"{\"inputs\":null}", "BAD_REQUEST"},
-        {"{\"inputs\":\"noisy\"}", "BAD_REQUEST"},
-        {"[1,2]", "BAD_REQUEST"},
-        {"{}", "BAD_REQUEST"},
-        {"{\"inputs\":[{}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\"}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[\"1\",\"1\",\"2\",\"2\"],\"data\":[0,0,0,0]}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2.5,2],\"data\":[0,0,0,0]}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2]}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,null,0,0]}]}", "INVALID_FRAME"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0]}]}", "INVALID_FRAME"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"UINT8\",\"shape\":[1,1,2,2],\"data\":[0,0,0,256]}]}", "INVALID_FRAME"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"INT64\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[9,1,2,2],\"data\":[]}]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}],\"outputs\":[7]}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}],\"id\":5}", "BAD_REQUEST"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,4294967295,4294967295],\"data\":[]}]}", "PAYLOAD_TOO_LARGE"},
-        {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"parameters\":[]}]}", "BAD_REQUEST"},
+      {"{\"inputs\":[1]}", "BAD_REQUEST"},
+      {"{\"inputs\":[null]}", "BAD_REQUEST"},
+      {"{\"inputs\":null}", "BAD_REQUEST"},
+      {"{\"inputs\":\"noisy\"}", "BAD_REQUEST"},
+      {"[1,2]", "BAD_REQUEST"},
+      {"{}", "BAD_REQUEST"},
+      {"{\"inputs\":[{}]}", "BAD_REQUEST"},
+      {"{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\"}]}", "BAD_REQUEST"},
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[\"1\",\"1\",\"2\",\"2\"],\"data\":[0,0,0,0]}]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2.5,2],\"data\":[0,0,0,0]}]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2]}]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,null,0,0]}]}",
+        "INVALID_FRAME"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0]}]}",
+        "INVALID_FRAME"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"UINT8\",\"shape\":[1,1,2,2],\"data\":[0,0,0,256]}]}",
+        "INVALID_FRAME"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"INT64\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[9,1,2,2],\"data\":[]}]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}],\"outputs\":[7]}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0,0,0]}],\"id\":5}",
+        "BAD_REQUEST"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,4294967295,4294967295],\"data\":[]}]}",
+        "PAYLOAD_TOO_LARGE"
+      },
+      {
+        "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"parameters\":[]}]}",
+        "BAD_REQUEST"
+      },
     };
     try {
       for (String[] c : cases) {
@@ -234,23 +310,32 @@ class KServeBinaryTest {
       log.detachAppender(lines);
       errors.detachAppender(lines);
     }
-    assertEquals(200, post("{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0.5,1,0]}]}",
-        new byte[0], null).status(), "and the next good request is served");
+    assertEquals(
+        200,
+        post(
+                "{\"inputs\":[{\"name\":\"noisy\",\"datatype\":\"FP32\",\"shape\":[1,1,2,2],\"data\":[0,0.5,1,0]}]}",
+                new byte[0],
+                null)
+            .status(),
+        "and the next good request is served");
   }
 
   @Test
   void binarySizesThatDoNotAddUpAreRefused() throws Exception {
     float[] px = pixels(4, 3);
-    String ok = "{\"inputs\":[{\"name\":\"noisy\",\"shape\":[1,1,2,2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":16}}]}";
+    String ok =
+        "{\"inputs\":[{\"name\":\"noisy\",\"shape\":[1,1,2,2],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":16}}]}";
     assertEquals(200, post(ok, le(px), null).status());
     String wrongSize = ok.replace("16", "12");
-    assertEquals("INVALID_FRAME", post(wrongSize, Arrays.copyOf(le(px), 12), null).json().getString("code"));
+    assertEquals(
+        "INVALID_FRAME", post(wrongSize, Arrays.copyOf(le(px), 12), null).json().getString("code"));
     Answer shortBody = post(ok, Arrays.copyOf(le(px), 8), null);
     assertEquals(400, shortBody.status());
     assertEquals("INVALID_FRAME", shortBody.json().getString("code"));
     Answer trailing = post(ok, Arrays.copyOf(le(px), 20), null);
     assertEquals(400, trailing.status());
-    assertTrue(trailing.json().getString("message").contains("4 bytes follow"), trailing.json().encode());
+    assertTrue(
+        trailing.json().getString("message").contains("4 bytes follow"), trailing.json().encode());
     assertEquals(400, post(ok, le(px), "100000").status(), "a header length beyond the body");
     assertEquals(400, post(ok, le(px), "-1").status());
     assertEquals(400, post(ok, le(px), "abc").status());
@@ -263,12 +348,19 @@ class KServeBinaryTest {
   void theBatchDimensionIsCappedByKserveMaxBatch() throws Exception {
     int n = 9;
     float[] px = pixels(n * 4, 4);
-    String json = "{\"inputs\":[{\"name\":\"noisy\",\"shape\":[" + n + ",1,2,2],\"datatype\":\"FP32\","
-        + "\"parameters\":{\"binary_data_size\":" + 4 * px.length + "}}]}";
+    String json =
+        "{\"inputs\":[{\"name\":\"noisy\",\"shape\":["
+            + n
+            + ",1,2,2],\"datatype\":\"FP32\","
+            + "\"parameters\":{\"binary_data_size\":"
+            + 4 * px.length
+            + "}}]}";
     Answer a = post(json, le(px), null);
     assertEquals(400, a.status());
     assertTrue(a.json().getString("message").contains("kserve.maxBatch"), a.json().encode());
-    String eight = json.replace("[9,", "[8,").replace(Integer.toString(4 * px.length), Integer.toString(4 * 8 * 4));
+    String eight =
+        json.replace("[9,", "[8,")
+            .replace(Integer.toString(4 * px.length), Integer.toString(4 * 8 * 4));
     assertEquals(200, post(eight, Arrays.copyOf(le(px), 4 * 8 * 4), null).status());
   }
 }

@@ -26,7 +26,10 @@ final class RawHttp implements AutoCloseable {
     socket.getOutputStream().flush();
   }
 
-  /** Reads one response: the head, and the body by its Content-Length. Null when the peer closed first. */
+  /**
+   * Reads one response: the head, and the body by its Content-Length. Null when the peer closed
+   * first.
+   */
   Response read() throws IOException {
     InputStream in = socket.getInputStream();
     ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -53,7 +56,9 @@ final class RawHttp implements AutoCloseable {
     return new Response(text, new String(body, StandardCharsets.UTF_8));
   }
 
-  /** True when the server closed the connection (end of stream or reset) within the socket timeout. */
+  /**
+   * True when the server closed the connection (end of stream or reset) within the socket timeout.
+   */
   boolean closedByPeer() throws IOException {
     try {
       return socket.getInputStream().read() == -1;

@@ -21,28 +21,46 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class BusErrorsTest {
   @Test
   void everyCodeComesBackAsItself(Vertx vertx, VertxTestContext ctx) {
-    vertx.eventBus().<String>consumer("bus-errors-test", m ->
-        BusErrors.fail(m, ErrorCode.valueOf(m.body()), "refused: " + m.body()));
+    vertx
+        .eventBus()
+        .<String>consumer(
+            "bus-errors-test",
+            m -> BusErrors.fail(m, ErrorCode.valueOf(m.body()), "refused: " + m.body()));
     Checkpoint answered = ctx.checkpoint(ErrorCode.values().length);
     for (ErrorCode code : ErrorCode.values()) {
-      vertx.eventBus().request("bus-errors-test", code.name()).onComplete(ctx.failing(t -> ctx.verify(() -> {
-        DenoiserException e = BusErrors.toException(assertInstanceOf(ReplyException.class, t));
-        assertEquals(code, e.code());
-        assertEquals("refused: " + code.name(), e.getMessage());
-        assertEquals(code.httpStatus(), ((ReplyException) t).failureCode());
-        answered.flag();
-      })));
+      vertx
+          .eventBus()
+          .request("bus-errors-test", code.name())
+          .onComplete(
+              ctx.failing(
+                  t ->
+                      ctx.verify(
+                          () -> {
+                            DenoiserException e =
+                                BusErrors.toException(assertInstanceOf(ReplyException.class, t));
+                            assertEquals(code, e.code());
+                            assertEquals("refused: " + code.name(), e.getMessage());
+                            assertEquals(code.httpStatus(), ((ReplyException) t).failureCode());
+                            answered.flag();
+                          })));
     }
   }
 
   @Test
   void aFailureWithoutACodeNameIsInternal(Vertx vertx, VertxTestContext ctx) {
     vertx.eventBus().<String>consumer("bus-errors-plain", m -> m.fail(3, "something else broke"));
-    vertx.eventBus().request("bus-errors-plain", "x").onComplete(ctx.failing(t -> ctx.verify(() -> {
-      DenoiserException e = BusErrors.toException((ReplyException) t);
-      assertEquals(ErrorCode.INTERNAL, e.code());
-      assertEquals("something else broke", e.getMessage());
-      ctx.completeNow();
-    })));
+    vertx
+        .eventBus()
+        .request("bus-errors-plain", "x")
+        .onComplete(
+            ctx.failing(
+                t ->
+                    ctx.verify(
+                        () -> {
+                          DenoiserException e = BusErrors.toException((ReplyException) t);
+                          assertEquals(ErrorCode.INTERNAL, e.code());
+                          assertEquals("something else broke", e.getMessage());
+                          ctx.completeNow();
+                        })));
   }
 }

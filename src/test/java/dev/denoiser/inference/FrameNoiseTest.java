@@ -9,15 +9,23 @@ import org.junit.jupiter.api.Test;
 
 /** The per-frame noise estimate on frames of known Gaussian noise. */
 class FrameNoiseTest {
-  /** A smooth scene (gradients and a soft blob) plus Gaussian noise of {@code sigma} (0-255), clipped. */
+  /**
+   * A smooth scene (gradients and a soft blob) plus Gaussian noise of {@code sigma} (0-255),
+   * clipped.
+   */
   static Frame noisy(int h, int w, int channels, double sigma, long seed) {
     Random rnd = new Random(seed);
     float[] px = new float[channels * h * w];
     for (int c = 0; c < channels; c++) {
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
-          double clean = 0.3 + 0.3 * x / w + 0.2 * Math.sin(y / 17.0 + c)
-              + 0.1 * Math.exp(-((x - w / 2.0) * (x - w / 2.0) + (y - h / 2.0) * (y - h / 2.0)) / 400.0);
+          double clean =
+              0.3
+                  + 0.3 * x / w
+                  + 0.2 * Math.sin(y / 17.0 + c)
+                  + 0.1
+                      * Math.exp(
+                          -((x - w / 2.0) * (x - w / 2.0) + (y - h / 2.0) * (y - h / 2.0)) / 400.0);
           double v = clean + rnd.nextGaussian() * sigma / 255.0;
           px[(c * h + y) * w + x] = (float) Math.max(0, Math.min(1, v));
         }
@@ -45,6 +53,8 @@ class FrameNoiseTest {
     assertEquals(20, rgb, 2.0);
     double large = FrameNoise.sigma(noisy(1500, 1100, 1, 10, 4));
     assertEquals(10, large, 1.0);
-    assertTrue(Double.isNaN(FrameNoise.sigma(new Frame(new float[] {0.5f}, 1, 1))), "too small to measure");
+    assertTrue(
+        Double.isNaN(FrameNoise.sigma(new Frame(new float[] {0.5f}, 1, 1))),
+        "too small to measure");
   }
 }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
  */
 class FrameShaperTest {
   static ModelCard card(int channels, int multiple) {
-    return new ModelCard("m", "test", 1, null, 0, 0, multiple, 2,
-        new JsonObject().put("channels", channels));
+    return new ModelCard(
+        "m", "test", 1, null, 0, 0, multiple, 2, new JsonObject().put("channels", channels));
   }
 
   static Frame frame(int c, int h, int w, long seed) {
@@ -52,7 +52,8 @@ class FrameShaperTest {
     FrameShaper.Plan p = s.plan(List.of(f));
     assertTrue(p.pieces().get(0) == f.pixels(), "the frame's own pixels go to the model");
     float[] out = new float[f.pixelCount()];
-    assertTrue(s.assemble(p, new float[][] {out}, new float[][] {{1f}})[0][0] == out,
+    assertTrue(
+        s.assemble(p, new float[][] {out}, new float[][] {{1f}})[0][0] == out,
         "the model's output is the reply");
   }
 

@@ -46,11 +46,14 @@ class InferenceCoreTest {
     TestModels.write(models, "fixed", 1, 8, 28, 28, 4);
     dynOnnx = Files.readAllBytes(models.resolve("dyn").resolve(ModelCard.MODEL_FILE));
     fixedOnnx = Files.readAllBytes(models.resolve("fixed").resolve(ModelCard.MODEL_FILE));
-    ServiceHarness.deploy(models, new JsonObject().put("batching.maxBatchSize", 16).put("models.default", "dyn"))
-        .onComplete(ctx.succeeding(h -> {
-          svc = h;
-          ctx.completeNow();
-        }));
+    ServiceHarness.deploy(
+            models, new JsonObject().put("batching.maxBatchSize", 16).put("models.default", "dyn"))
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  ctx.completeNow();
+                }));
   }
 
   @AfterAll
@@ -76,13 +79,22 @@ class InferenceCoreTest {
   @Test
   void oneFrameMatchesThePlainJavaForwardPass(VertxTestContext ctx) {
     Frame f = random(new Random(1), 28, 28, "a");
-    svc.svc().client().infer(f, "dyn").onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-      assertClose(TestModels.reference(dynOnnx, f.pixels(), 28, 28), r.denoised().pixels());
-      assertEquals(4, r.latent().length);
-      assertEquals(1, r.modelVersion());
-      assertEquals("a", r.denoised().frameId());
-      ctx.completeNow();
-    })));
+    svc.svc()
+        .client()
+        .infer(f, "dyn")
+        .onComplete(
+            ctx.succeeding(
+                r ->
+                    ctx.verify(
+                        () -> {
+                          assertClose(
+                              TestModels.reference(dynOnnx, f.pixels(), 28, 28),
+                              r.denoised().pixels());
+                          assertEquals(4, r.latent().length);
+                          assertEquals(1, r.modelVersion());
+                          assertEquals("a", r.denoised().frameId());
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -97,20 +109,32 @@ class InferenceCoreTest {
       frames.add(f);
       futures.add(svc.svc().client().infer(f, null));
     }
-    Future.all(futures).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
-      for (int i = 0; i < frames.size(); i++) {
-        Frame f = frames.get(i);
-        InferenceResult r = futures.get(i).result();
-        assertEquals(f.frameId(), r.denoised().frameId());
-        assertEquals(f.height(), r.denoised().height());
-        assertClose(TestModels.reference(dynOnnx, f.pixels(), f.height(), f.width()), r.denoised().pixels());
-      }
-      double runs = svc.svc().metrics().model("dyn").execCount.count() - runsBefore;
-      assertTrue(runs < 96, "96 concurrent frames should share ONNX Runtime runs, took " + runs);
-      assertTrue(futures.stream().anyMatch(f -> f.result().batchSize() > 1));
-      assertTrue(futures.stream().allMatch(f -> f.result().batchSize() <= 16), "maxBatchSize is 16");
-      ctx.completeNow();
-    })));
+    Future.all(futures)
+        .onComplete(
+            ctx.succeeding(
+                all ->
+                    ctx.verify(
+                        () -> {
+                          for (int i = 0; i < frames.size(); i++) {
+                            Frame f = frames.get(i);
+                            InferenceResult r = futures.get(i).result();
+                            assertEquals(f.frameId(), r.denoised().frameId());
+                            assertEquals(f.height(), r.denoised().height());
+                            assertClose(
+                                TestModels.reference(dynOnnx, f.pixels(), f.height(), f.width()),
+                                r.denoised().pixels());
+                          }
+                          double runs =
+                              svc.svc().metrics().model("dyn").execCount.count() - runsBefore;
+                          assertTrue(
+                              runs < 96,
+                              "96 concurrent frames should share ONNX Runtime runs, took " + runs);
+                          assertTrue(futures.stream().anyMatch(f -> f.result().batchSize() > 1));
+                          assertTrue(
+                              futures.stream().allMatch(f -> f.result().batchSize() <= 16),
+                              "maxBatchSize is 16");
+                          ctx.completeNow();
+                        })));
   }
 
   @Test
@@ -124,8 +148,10 @@ class InferenceCoreTest {
   @Test
   void oneBadFrameDoesNotFailItsBatchmates() {
     Random rnd = new Random(4);
-    List<Frame> frames = List.of(random(rnd, 28, 28, "ok1"), random(rnd, 30, 30, "bad"), random(rnd, 28, 28, "ok2"));
-    BatchResult r = InferenceVerticle.run(svc.svc().registry(), new Batch("fixed", frames, System.nanoTime()));
+    List<Frame> frames =
+        List.of(random(rnd, 28, 28, "ok1"), random(rnd, 30, 30, "bad"), random(rnd, 28, 28, "ok2"));
+    BatchResult r =
+        InferenceVerticle.run(svc.svc().registry(), new Batch("fixed", frames, System.nanoTime()));
     assertNull(r.errors()[0]);
     assertNotNull(r.errors()[1]);
     assertEquals(ErrorCode.INTERNAL, r.errors()[1].code());
@@ -136,27 +162,37 @@ class InferenceCoreTest {
 
   /** Flags {@code done} once {@code f} fails with a {@link DenoiserException} of {@code code}. */
   static void assertCode(VertxTestContext ctx, Checkpoint done, ErrorCode code, Future<?> f) {
-    f.onComplete(ctx.failing(t -> ctx.verify(() -> {
-      DenoiserException de = assertInstanceOf(DenoiserException.class, t);
-      assertEquals(code, de.code(), de.getMessage());
-      done.flag();
-    })));
+    f.onComplete(
+        ctx.failing(
+            t ->
+                ctx.verify(
+                    () -> {
+                      DenoiserException de = assertInstanceOf(DenoiserException.class, t);
+                      assertEquals(code, de.code(), de.getMessage());
+                      done.flag();
+                    })));
   }
 
   @Test
   void latentMatchesTheGraph(VertxTestContext ctx) {
     Frame f = random(new Random(5), 8, 12, null);
     Future<InferenceResult> first = svc.svc().client().infer(f, "dyn");
-    first.compose(r -> svc.svc().client().infer(f, "dyn")).onComplete(ctx.succeeding(again -> ctx.verify(() -> {
-      InferenceResult r = first.result();
-      assertEquals(8, r.denoised().height());
-      assertEquals(12, r.denoised().width());
-      assertEquals(4, r.latent().length);
-      for (float v : r.latent()) {
-        assertTrue(v >= 0, "latent is an average of ReLU outputs");
-      }
-      assertArrayEquals(r.latent(), again.latent());
-      ctx.completeNow();
-    })));
+    first
+        .compose(r -> svc.svc().client().infer(f, "dyn"))
+        .onComplete(
+            ctx.succeeding(
+                again ->
+                    ctx.verify(
+                        () -> {
+                          InferenceResult r = first.result();
+                          assertEquals(8, r.denoised().height());
+                          assertEquals(12, r.denoised().width());
+                          assertEquals(4, r.latent().length);
+                          for (float v : r.latent()) {
+                            assertTrue(v >= 0, "latent is an average of ReLU outputs");
+                          }
+                          assertArrayEquals(r.latent(), again.latent());
+                          ctx.completeNow();
+                        })));
   }
 }

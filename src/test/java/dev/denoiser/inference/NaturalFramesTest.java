@@ -26,7 +26,8 @@ class NaturalFramesTest {
 
   @BeforeAll
   static void setUp() {
-    assertTrue(Files.isRegularFile(CAMERA), "missing " + CAMERA + ": run " + NaturalImages.FETCH_HINT);
+    assertTrue(
+        Files.isRegularFile(CAMERA), "missing " + CAMERA + ": run " + NaturalImages.FETCH_HINT);
     loader = new ModelLoader(Device.cpu(), 2);
   }
 
@@ -50,12 +51,15 @@ class NaturalFramesTest {
           int v = p.planes()[c * plane + y * p.width() + x] & 0xff;
           int i = c * h * w + y * w + x;
           clean[i] = v / 255f;
-          noisy[i] = (float) Math.max(0, Math.min(255, Math.round(v + 25 * r.nextGaussian()))) / 255f;
+          noisy[i] =
+              (float) Math.max(0, Math.min(255, Math.round(v + 25 * r.nextGaussian()))) / 255f;
         }
       }
     }
-    return new Frame[] {new Frame(clean, h, w, null, "clean", channels),
-        new Frame(noisy, h, w, null, "noisy", channels)};
+    return new Frame[] {
+      new Frame(clean, h, w, null, "clean", channels),
+      new Frame(noisy, h, w, null, "noisy", channels)
+    };
   }
 
   static double psnr(float[] a, float[] b) {
@@ -73,7 +77,8 @@ class NaturalFramesTest {
     double noisy = psnr(f[1].pixels(), f[0].pixels());
     for (String name : List.of("natural-gray", "natural-fast")) {
       ModelHandle whole = loader.load(Path.of("models", name));
-      ModelHandle tiled = loader.load(Path.of("models", name), new FrameShaper.Tiling(128, 32, 1L << 20));
+      ModelHandle tiled =
+          loader.load(Path.of("models", name), new FrameShaper.Tiling(128, 32, 1L << 20));
       try {
         float[] a = whole.run(List.of(f[1]))[0][0];
         float[] b = tiled.run(List.of(f[1]))[0][0];

@@ -30,7 +30,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,17 +50,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Kafka role against a real broker that only takes SASL/PLAIN clients: the security settings
  * reach every client as {@code kafka.client.<property>} settings (with a {@code ;} inside the
- * password, which the old {@code kafka.clientProperties} could not carry) or from
- * {@code kafka.clientPropertiesFile}; a wrong password fails the start-up with Kafka's reason; a
- * key that is not UTF-8 comes out on the output topic byte for byte; the clients' own metrics are
- * on {@code /metrics}; the topic settings reach the topics created.
+ * password, which the old {@code kafka.clientProperties} could not carry) or from {@code
+ * kafka.clientPropertiesFile}; a wrong password fails the start-up with Kafka's reason; a key that
+ * is not UTF-8 comes out on the output topic byte for byte; the clients' own metrics are on {@code
+ * /metrics}; the topic settings reach the topics created.
  */
 @Timeout(180)
 @Tag("slow")
 class KafkaSecurityTest {
   static final String PASSWORD = "fr4mes;and=more";
-  static final String JAAS = "org.apache.kafka.common.security.plain.PlainLoginModule required "
-      + "user_admin=\"admin-secret\" user_denoiser=\"" + PASSWORD + "\";";
+  static final String JAAS =
+      "org.apache.kafka.common.security.plain.PlainLoginModule required "
+          + "user_admin=\"admin-secret\" user_denoiser=\""
+          + PASSWORD
+          + "\";";
   static final byte[] KEY = {(byte) 0xff, (byte) 0xfe, 0x00, (byte) 0x80, 'c', 'a', 'm'};
   @TempDir static Path tmp;
   static EmbeddedKafka broker;
@@ -79,8 +81,11 @@ class KafkaSecurityTest {
   }
 
   static String jaas(String user, String password) {
-    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-        + "\" password=\"" + password + "\";";
+    return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+        + user
+        + "\" password=\""
+        + password
+        + "\";";
   }
 
   /** The client properties of a SASL/PLAIN client. */
@@ -118,11 +123,13 @@ class KafkaSecurityTest {
   @Test
   void framesFlowThroughSaslPlainWithBinaryKeysAndClientMetricsOnMetrics() throws Exception {
     Path models = TestModels.write(tmp.resolve("models-a"), "conv-upsample", 1, 11).getParent();
-    JsonObject names = names("sasl").mergeIn(saslSettings(PASSWORD)).put(Setting.KAFKA_TOPIC_REPLICATION.key(), 1);
+    JsonObject names =
+        names("sasl").mergeIn(saslSettings(PASSWORD)).put(Setting.KAFKA_TOPIC_REPLICATION.key(), 1);
     try (ServiceHarness svc = ServiceHarness.start(models, names)) {
       byte[] png = Files.readAllBytes(repo().resolve("examples/noisy-digit.png"));
       produce(names.getString(Setting.KAFKA_TOPIC_NOISY.key()), KEY, png, "conv-upsample");
-      ConsumerRecord<byte[], byte[]> out = readOne(names.getString(Setting.KAFKA_TOPIC_DENOISED.key()));
+      ConsumerRecord<byte[], byte[]> out =
+          readOne(names.getString(Setting.KAFKA_TOPIC_DENOISED.key()));
       assertArrayEquals(KEY, out.key(), "the key comes out byte for byte");
       assertEquals("image/png", KafkaHeaders.text(out.headers(), KafkaHeaders.CONTENT_TYPE));
       BufferedImage img = ImageIO.read(new ByteArrayInputStream(out.value()));
@@ -130,16 +137,26 @@ class KafkaSecurityTest {
       assertEquals(28, img.getHeight());
 
       try (Admin admin = Admin.create(sasl(PASSWORD))) {
-        TopicDescription d = admin.describeTopics(Set.of(names.getString(Setting.KAFKA_TOPIC_NOISY.key())))
-            .allTopicNames().get(30, TimeUnit.SECONDS).values().iterator().next();
+        TopicDescription d =
+            admin
+                .describeTopics(Set.of(names.getString(Setting.KAFKA_TOPIC_NOISY.key())))
+                .allTopicNames()
+                .get(30, TimeUnit.SECONDS)
+                .values()
+                .iterator()
+                .next();
         assertEquals(2, d.partitions().size());
         assertEquals(1, d.partitions().get(0).replicas().size(), "kafka.topic.replicationFactor");
       }
 
       String metrics = get("http://127.0.0.1:" + svc.port() + "/metrics");
-      for (String name : List.of("kafka_consumer_fetch_manager_records_lag_max", "kafka_consumer_fetch_manager_records_consumed_total",
-          "kafka_producer_record_send_total")) {
-        assertTrue(metrics.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")),
+      for (String name :
+          List.of(
+              "kafka_consumer_fetch_manager_records_lag_max",
+              "kafka_consumer_fetch_manager_records_consumed_total",
+              "kafka_producer_record_send_total")) {
+        assertTrue(
+            metrics.lines().anyMatch(l -> l.startsWith(name + "{") || l.startsWith(name + " ")),
             name + " is on /metrics");
       }
     }
@@ -156,37 +173,58 @@ class KafkaSecurityTest {
     try (var w = Files.newBufferedWriter(props)) {
       p.store(w, "test");
     }
-    JsonObject names = names("file").put(Setting.KAFKA_CLIENT_PROPERTIES_FILE.key(), props.toString());
+    JsonObject names =
+        names("file").put(Setting.KAFKA_CLIENT_PROPERTIES_FILE.key(), props.toString());
     try (ServiceHarness svc = ServiceHarness.start(models, names)) {
-      produce(names.getString(Setting.KAFKA_TOPIC_NOISY.key()), "k".getBytes(StandardCharsets.UTF_8),
-          Files.readAllBytes(repo().resolve("examples/noisy-digit.png")), "conv-upsample");
-      assertArrayEquals("k".getBytes(StandardCharsets.UTF_8), readOne(names.getString(Setting.KAFKA_TOPIC_DENOISED.key())).key());
+      produce(
+          names.getString(Setting.KAFKA_TOPIC_NOISY.key()),
+          "k".getBytes(StandardCharsets.UTF_8),
+          Files.readAllBytes(repo().resolve("examples/noisy-digit.png")),
+          "conv-upsample");
+      assertArrayEquals(
+          "k".getBytes(StandardCharsets.UTF_8),
+          readOne(names.getString(Setting.KAFKA_TOPIC_DENOISED.key())).key());
     }
   }
 
   @Test
   void aWrongPasswordFailsTheStartUpWithKafkasReason() {
     Path models = TestModels.write(tmp.resolve("models-c"), "conv-upsample", 1, 11).getParent();
-    Exception e = assertThrows(Exception.class, () -> ServiceHarness.start(models, names("wrong").mergeIn(saslSettings("nope"))).close());
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () ->
+                ServiceHarness.start(models, names("wrong").mergeIn(saslSettings("nope"))).close());
     String all = chain(e);
-    assertTrue(all.contains("Kafka at " + broker.saslBootstrapServers()
-        + ": SaslAuthenticationException: Authentication failed: Invalid username or password"), "Kafka's reason, in one line: " + all);
+    assertTrue(
+        all.contains(
+            "Kafka at "
+                + broker.saslBootstrapServers()
+                + ": SaslAuthenticationException: Authentication failed: Invalid username or password"),
+        "Kafka's reason, in one line: " + all);
   }
 
   @Test
   void withoutAutoCreateMissingTopicsFailTheStartUpByName() {
     Path models = TestModels.write(tmp.resolve("models-d"), "conv-upsample", 1, 11).getParent();
-    JsonObject names = names("nocreate").mergeIn(saslSettings(PASSWORD)).put(Setting.KAFKA_TOPIC_AUTO_CREATE.key(), false);
+    JsonObject names =
+        names("nocreate")
+            .mergeIn(saslSettings(PASSWORD))
+            .put(Setting.KAFKA_TOPIC_AUTO_CREATE.key(), false);
     Exception e = assertThrows(Exception.class, () -> ServiceHarness.start(models, names).close());
     String all = chain(e);
-    assertTrue(all.contains("missing topics") && all.contains(names.getString(Setting.KAFKA_TOPIC_NOISY.key()))
-        && all.contains("kafka.topic.autoCreate"), all);
+    assertTrue(
+        all.contains("missing topics")
+            && all.contains(names.getString(Setting.KAFKA_TOPIC_NOISY.key()))
+            && all.contains("kafka.topic.autoCreate"),
+        all);
   }
 
   @Test
   void aReplicationFactorTheClusterCannotHaveIsRefused() {
     Path models = TestModels.write(tmp.resolve("models-e"), "conv-upsample", 1, 11).getParent();
-    JsonObject names = names("rf").mergeIn(saslSettings(PASSWORD)).put(Setting.KAFKA_TOPIC_REPLICATION.key(), 2);
+    JsonObject names =
+        names("rf").mergeIn(saslSettings(PASSWORD)).put(Setting.KAFKA_TOPIC_REPLICATION.key(), 2);
     Exception e = assertThrows(Exception.class, () -> ServiceHarness.start(models, names).close());
     String all = chain(e);
     assertTrue(all.contains("cannot create topic") && all.contains("eplication factor"), all);
@@ -231,8 +269,11 @@ class KafkaSecurityTest {
   }
 
   static String get(String url) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
     return r.body();
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code loadgen kafka} against a real service on a real embedded broker: it stops by itself,
- * matches every denoised record to its frame, counts dead letters as errors by code, and writes
- * its CSV row.
+ * matches every denoised record to its frame, counts dead letters as errors by code, and writes its
+ * CSV row.
  */
 @Timeout(180)
 @Tag("slow")
@@ -34,12 +34,19 @@ class KafkaLoadCommandTest {
   static void start() throws Exception {
     broker = EmbeddedKafka.start(dir.resolve("kafka"), 0);
     TestModels.write(dir.resolve("models"), "conv-upsample", 1, 3);
-    svc = ServiceHarness.start(dir.resolve("models"), new JsonObject()
-        .put("kafka.enabled", true)
-        .put("kafka.bootstrap.servers", broker.bootstrapServers())
-        .put("kafka.topic.noisy", "lg.noisy").put("kafka.topic.denoised", "lg.denoised")
-        .put("kafka.topic.latent", "lg.latent").put("kafka.topic.dlq", "lg.dlq")
-        .put("kafka.group.id", "lg").put("kafka.topic.partitions", 4).put("kafka.statsIntervalMillis", 0));
+    svc =
+        ServiceHarness.start(
+            dir.resolve("models"),
+            new JsonObject()
+                .put("kafka.enabled", true)
+                .put("kafka.bootstrap.servers", broker.bootstrapServers())
+                .put("kafka.topic.noisy", "lg.noisy")
+                .put("kafka.topic.denoised", "lg.denoised")
+                .put("kafka.topic.latent", "lg.latent")
+                .put("kafka.topic.dlq", "lg.dlq")
+                .put("kafka.group.id", "lg")
+                .put("kafka.topic.partitions", 4)
+                .put("kafka.statsIntervalMillis", 0));
   }
 
   @AfterAll
@@ -49,10 +56,33 @@ class KafkaLoadCommandTest {
   }
 
   static int run(Path csv, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("loadgen", "kafka", "--bootstrap", broker.bootstrapServers(),
-        "--input-topic", "lg.noisy", "--output-topic", "lg.denoised", "--dlq-topic", "lg.dlq", "--group", "lg",
-        "--streams", "4", "--rate", "25", "--warmup", "300ms", "--duration", "2s", "--p99-slo-ms", "60000",
-        "--csv", csv.toString()));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "loadgen",
+                "kafka",
+                "--bootstrap",
+                broker.bootstrapServers(),
+                "--input-topic",
+                "lg.noisy",
+                "--output-topic",
+                "lg.denoised",
+                "--dlq-topic",
+                "lg.dlq",
+                "--group",
+                "lg",
+                "--streams",
+                "4",
+                "--rate",
+                "25",
+                "--warmup",
+                "300ms",
+                "--duration",
+                "2s",
+                "--p99-slo-ms",
+                "60000",
+                "--csv",
+                csv.toString()));
     args.addAll(List.of(extra));
     return Main.run(args.toArray(String[]::new));
   }
@@ -82,7 +112,10 @@ class KafkaLoadCommandTest {
   @Test
   void deadLettersAreErrorsAndEachFrameIsCountedOnce() throws Exception {
     Path csv = dir.resolve("dlq.csv");
-    assertEquals(3, run(csv, "--model", "no-such-model", "--max-frames", "5"), "refused frames make the verdict NOT ok");
+    assertEquals(
+        3,
+        run(csv, "--model", "no-such-model", "--max-frames", "5"),
+        "refused frames make the verdict NOT ok");
     String[] f = row(csv, 1);
     assertEquals("20", f[6], "--max-frames per stream bounds the run");
     assertEquals("0", f[7], "nothing denoised");
@@ -92,8 +125,19 @@ class KafkaLoadCommandTest {
 
   @Test
   void aMissingTopicIsAOneLineError() throws Exception {
-    assertEquals(2, Main.run("loadgen", "kafka", "--bootstrap", broker.bootstrapServers(), "--input-topic", "no.such.topic",
-        "--duration", "1s", "--csv", dir.resolve("none.csv").toString()));
+    assertEquals(
+        2,
+        Main.run(
+            "loadgen",
+            "kafka",
+            "--bootstrap",
+            broker.bootstrapServers(),
+            "--input-topic",
+            "no.such.topic",
+            "--duration",
+            "1s",
+            "--csv",
+            dir.resolve("none.csv").toString()));
     assertTrue(!Files.exists(dir.resolve("none.csv")));
   }
 }

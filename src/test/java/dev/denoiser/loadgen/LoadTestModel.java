@@ -4,10 +4,10 @@ import dev.denoiser.testing.TestModels;
 import java.nio.file.Path;
 
 /**
- * Writes the synthetic stand-in model the load test serves while no trained model is in
- * {@code models/}: {@code <dir>/conv-upsample}, a real ONNX conv net (3x3 conv to C maps, ReLU, 3x3
- * conv back, sigmoid; latent = the C channel means) from {@link TestModels}.
- * Usage: {@code LoadTestModel <dir> [channels]}.
+ * Writes the synthetic stand-in model the load test serves while no trained model is in {@code
+ * models/}: {@code <dir>/conv-upsample}, a real ONNX conv net (3x3 conv to C maps, ReLU, 3x3 conv
+ * back, sigmoid; latent = the C channel means) from {@link TestModels}. Usage: {@code LoadTestModel
+ * <dir> [channels]}.
  */
 public final class LoadTestModel {
   private LoadTestModel() {}

@@ -43,7 +43,8 @@ class MetricsDocTest {
   @Test
   void everyMeterOnMetricsIsDocumented() throws Exception {
     String doc = Files.readString(repo().resolve("docs/metrics.md"));
-    assertTrue(!doc.toLowerCase().contains("dashboards carry over") && doc.contains("do not carry over"),
+    assertTrue(
+        !doc.toLowerCase().contains("dashboards carry over") && doc.contains("do not carry over"),
         "no claim that Triton dashboards carry over");
     Path models = TestModels.write(tmp.resolve("models"), "conv-upsample", 1, 11).getParent();
     JsonObject names = TestKafka.names("metrics-doc").put(Setting.KAFKA_TOPIC_MODELS.key(), "");
@@ -52,14 +53,27 @@ class MetricsDocTest {
       HttpClient http = HttpClient.newHttpClient();
       String base = "http://127.0.0.1:" + svc.port();
       assertEquals(200, post(http, base + "/v1/models/conv-upsample/denoise", png).statusCode());
-      assertEquals(400, post(http, base + "/v1/models/conv-upsample/denoise", new byte[] {1, 2, 3}).statusCode());
+      assertEquals(
+          400,
+          post(http, base + "/v1/models/conv-upsample/denoise", new byte[] {1, 2, 3}).statusCode());
       try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
-        TestKafka.send(p, names.getString(Setting.KAFKA_TOPIC_NOISY.key()), "k", png,
-            TestKafka.headers(KafkaHeaders.CONTENT_TYPE, "image/png", KafkaHeaders.MODEL, "conv-upsample"));
-        TestKafka.send(p, names.getString(Setting.KAFKA_TOPIC_NOISY.key()), "k", new byte[] {9},
+        TestKafka.send(
+            p,
+            names.getString(Setting.KAFKA_TOPIC_NOISY.key()),
+            "k",
+            png,
+            TestKafka.headers(
+                KafkaHeaders.CONTENT_TYPE, "image/png", KafkaHeaders.MODEL, "conv-upsample"));
+        TestKafka.send(
+            p,
+            names.getString(Setting.KAFKA_TOPIC_NOISY.key()),
+            "k",
+            new byte[] {9},
             TestKafka.headers(KafkaHeaders.CONTENT_TYPE, "image/png"));
       }
-      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> scrape(http, base).contains("denoiser_kafka_dead_letters_total{"));
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> scrape(http, base).contains("denoiser_kafka_dead_letters_total{"));
       Set<String> undocumented = new TreeSet<>();
       Set<String> seen = new TreeSet<>();
       for (String line : scrape(http, base).lines().toList()) {
@@ -69,7 +83,8 @@ class MetricsDocTest {
         }
         String name = m.group(1);
         if (name.startsWith("kafka_consumer_") || name.startsWith("kafka_producer_")) {
-          String family = name.startsWith("kafka_consumer_") ? "kafka_consumer_*" : "kafka_producer_*";
+          String family =
+              name.startsWith("kafka_consumer_") ? "kafka_consumer_*" : "kafka_producer_*";
           seen.add(family);
           if (!doc.contains("`" + family + "`")) {
             undocumented.add(family);
@@ -82,19 +97,32 @@ class MetricsDocTest {
           }
         }
       }
-      assertTrue(seen.containsAll(List.of("kafka_consumer_*", "kafka_producer_*", "nv_inference_count_total",
-          "denoiser_kafka_consumed_total")), "the meters were scraped: " + seen);
+      assertTrue(
+          seen.containsAll(
+              List.of(
+                  "kafka_consumer_*",
+                  "kafka_producer_*",
+                  "nv_inference_count_total",
+                  "denoiser_kafka_consumed_total")),
+          "the meters were scraped: " + seen);
       assertEquals(Set.of(), undocumented, "meters on /metrics that docs/metrics.md does not list");
     }
   }
 
   static HttpResponse<String> post(HttpClient http, String url, byte[] body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "image/png")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "image/png")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   static String scrape(HttpClient http, String base) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(base + "/metrics")).GET().build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 
   static Path repo() {

@@ -27,7 +27,8 @@ class MetricsTest {
     float[] noisy = dev.denoiser.data.Noise.gaussian(0.3).apply(img, 784, 1);
     double s = Metrics.ssim(noisy, img, 0, 28, 28);
     assertTrue(s < 0.95 && s > 0, "ssim " + s);
-    assertTrue(s < Metrics.ssim(dev.denoiser.data.Noise.gaussian(0.1).apply(img, 784, 1), img, 0, 28, 28));
+    assertTrue(
+        s < Metrics.ssim(dev.denoiser.data.Noise.gaussian(0.1).apply(img, 784, 1), img, 0, 28, 28));
   }
 
   @Test

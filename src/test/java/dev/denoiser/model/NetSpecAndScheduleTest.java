@@ -11,8 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The network description and the training config carry the bottleneck convolutions, the U-Net
- * skip and the learning-rate schedule through JSON (cards, checkpoints, ONNX metadata), older
+ * The network description and the training config carry the bottleneck convolutions, the U-Net skip
+ * and the learning-rate schedule through JSON (cards, checkpoints, ONNX metadata), older
  * descriptions without them still read, and the cosine schedule runs from the first rate to the
  * last.
  */
@@ -24,8 +24,13 @@ class NetSpecAndScheduleTest {
     NetSpec old = new NetSpec("conv-transpose", 32, 32, 0, 1);
     assertFalse(old.toJson().containsKey("mid"));
     assertFalse(old.toJson().containsKey("unet"));
-    JsonObject v1 = new JsonObject().put("architecture", "conv-upsample").put("c1", 32)
-        .put("c2", 32).put("latentDim", 0).put("skip", 8);
+    JsonObject v1 =
+        new JsonObject()
+            .put("architecture", "conv-upsample")
+            .put("c1", 32)
+            .put("c2", 32)
+            .put("latentDim", 0)
+            .put("skip", 8);
     assertEquals(new NetSpec("conv-upsample", 32, 32, 0, 8, 0, false), NetSpec.fromJson(v1));
   }
 
@@ -33,10 +38,13 @@ class NetSpecAndScheduleTest {
   void bottleneckAndUnetAreConvUpsampleOptions() {
     assertThrows(ModelException.class, () -> new NetSpec("conv-transpose", 8, 8, 0, 0, 1, false));
     assertThrows(ModelException.class, () -> new NetSpec("vae", 8, 8, 2, 0, 0, true));
-    List<String> names = new NetSpec("conv-upsample", 8, 16, 0, 0, 2, true).arch()
-        .params(new NetSpec("conv-upsample", 8, 16, 0, 0, 2, true)).stream()
-        .map(ParamSpec::name).toList();
-    assertTrue(names.containsAll(List.of("mid1.w", "mid1.b", "mid2.w", "mid2.b")), names.toString());
+    List<String> names =
+        new NetSpec("conv-upsample", 8, 16, 0, 0, 2, true)
+            .arch().params(new NetSpec("conv-upsample", 8, 16, 0, 0, 2, true)).stream()
+                .map(ParamSpec::name)
+                .toList();
+    assertTrue(
+        names.containsAll(List.of("mid1.w", "mid1.b", "mid2.w", "mid2.b")), names.toString());
     assertFalse(names.contains("mid3.w"));
   }
 

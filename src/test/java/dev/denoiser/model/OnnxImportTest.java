@@ -22,8 +22,20 @@ class OnnxImportTest {
     Weights w;
     try (NetModel m = NetModel.init(spec, 3)) {
       w = m.weights();
-      card = Models.export(m, new ModelCard("t", "ignored", 4, null, 0, 0, 1, 0,
-          new JsonObject().put("noise", "gaussian:0.5")), dir);
+      card =
+          Models.export(
+              m,
+              new ModelCard(
+                  "t",
+                  "ignored",
+                  4,
+                  null,
+                  0,
+                  0,
+                  1,
+                  0,
+                  new JsonObject().put("noise", "gaussian:0.5")),
+              dir);
     }
     assertEquals("conv-transpose", card.architecture());
     assertEquals(0, card.height());
@@ -38,15 +50,22 @@ class OnnxImportTest {
     }
     ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(dir.resolve(ModelCard.MODEL_FILE)));
     assertEquals(OnnxExporter.OPSET, proto.getOpsetImport(0).getVersion());
-    assertEquals("N", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
-    assertEquals("H", proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(2).getDimParam());
+    assertEquals(
+        "N",
+        proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimParam());
+    assertEquals(
+        "H",
+        proto.getGraph().getInput(0).getType().getTensorType().getShape().getDim(2).getDimParam());
     Map<String, String> meta = new HashMap<>();
     proto.getMetadataPropsList().forEach(p -> meta.put(p.getKey(), p.getValue()));
     assertEquals("conv-transpose", meta.get("architecture"));
     assertEquals("gaussian:0.5", meta.get("noise"));
     assertEquals("4", meta.get("version"));
-    assertEquals(2, proto.getGraph().getNodeList().stream()
-        .filter(n -> n.getOpType().equals("ConvTranspose")).count());
+    assertEquals(
+        2,
+        proto.getGraph().getNodeList().stream()
+            .filter(n -> n.getOpType().equals("ConvTranspose"))
+            .count());
   }
 
   @Test

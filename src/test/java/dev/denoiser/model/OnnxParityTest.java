@@ -14,10 +14,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exported graph, run by ONNX Runtime, computes what the DJL forward pass computes: max abs
- * difference at most 1e-4 on real digits and on random inputs, and at larger sizes (square and
- * not) for the fully convolutional architectures. DjlOps computes upsampling + convolution in
- * the sub-pixel form while the graph holds Resize + Conv, so this also checks that the two agree,
- * with and without the bottleneck convolutions, the U-Net skip and the input skip.
+ * difference at most 1e-4 on real digits and on random inputs, and at larger sizes (square and not)
+ * for the fully convolutional architectures. DjlOps computes upsampling + convolution in the
+ * sub-pixel form while the graph holds Resize + Conv, so this also checks that the two agree, with
+ * and without the bottleneck convolutions, the U-Net skip and the input skip.
  */
 class OnnxParityTest {
   static final double TOL = 1e-4;
@@ -44,8 +44,9 @@ class OnnxParityTest {
   @MethodSource("specs")
   void ortMatchesDjl(NetSpec spec, @TempDir Path dir) {
     try (NetModel model = NetModel.init(spec, 7)) {
-      ModelCard card = OnnxExporter.export(spec, model.weights(),
-          OnnxExporter.card("parity", spec, 1, null), dir);
+      ModelCard card =
+          OnnxExporter.export(
+              spec, model.weights(), OnnxExporter.card("parity", spec, 1, null), dir);
       assertEquals(OnnxExporter.sha256(dir.resolve(ModelCard.MODEL_FILE)), card.sha256());
       try (OrtModel ort = new OrtModel(dir.resolve(ModelCard.MODEL_FILE), 1)) {
         int n = 6;
@@ -70,8 +71,10 @@ class OnnxParityTest {
     assertEquals(model.arch().latentDim(model.spec()), b.latentDim());
     double d = maxAbs(a.denoised(), b.denoised());
     double l = maxAbs(a.latent(), b.latent());
-    assertTrue(d <= TOL, model.spec().architecture() + " denoised differs by " + d + " at " + h + "x" + w);
-    assertTrue(l <= TOL, model.spec().architecture() + " latent differs by " + l + " at " + h + "x" + w);
+    assertTrue(
+        d <= TOL, model.spec().architecture() + " denoised differs by " + d + " at " + h + "x" + w);
+    assertTrue(
+        l <= TOL, model.spec().architecture() + " latent differs by " + l + " at " + h + "x" + w);
   }
 
   static double maxAbs(float[] a, float[] b) {

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The colour wrapper must compute exactly: RGB to the three channels, the gray model on each,
- * and back; checked against the same steps done by hand around the gray model.
+ * The colour wrapper must compute exactly: RGB to the three channels, the gray model on each, and
+ * back; checked against the same steps done by hand around the gray model.
  */
 class OpponentColourTest {
   @Test
@@ -19,8 +19,9 @@ class OpponentColourTest {
     try (NetModel m = NetModel.init(spec, 3)) {
       OnnxExporter.export(spec, m.weights(), OnnxExporter.card("g", spec, 1, null), gray);
     }
-    ModelCard card = OpponentColour.export("c", gray.resolve(ModelCard.MODEL_FILE),
-        dir.resolve("colour"), 1, null);
+    ModelCard card =
+        OpponentColour.export(
+            "c", gray.resolve(ModelCard.MODEL_FILE), dir.resolve("colour"), 1, null);
     assertEquals(3, card.channels());
     assertEquals(3 * spec.arch().latentDim(spec), card.latentDim());
     int h = 12;
@@ -32,8 +33,11 @@ class OpponentColourTest {
     float[] planes = new float[3 * n];
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < 3; c++) {
-        planes[c * n + i] = a[c][0] * rgb[i] + a[c][1] * rgb[n + i] + a[c][2] * rgb[2 * n + i]
-            + OpponentColour.OFFSET[c];
+        planes[c * n + i] =
+            a[c][0] * rgb[i]
+                + a[c][1] * rgb[n + i]
+                + a[c][2] * rgb[2 * n + i]
+                + OpponentColour.OFFSET[c];
       }
     }
     float[] den;

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The committed models under {@code models/}: checksums and typed card fields hold, re-evaluating
  * each through ONNX Runtime on the card's slice of the test set reproduces the card's numbers,
- * every denoiser beats the 3x3 median at sigma 0.5 (vae-2d is shipped for its 2-D latent and
- * says in its card that it does not), none collapsed to a blank output, and the fully
- * convolutional ones take other frame sizes.
+ * every denoiser beats the 3x3 median at sigma 0.5 (vae-2d is shipped for its 2-D latent and says
+ * in its card that it does not), none collapsed to a blank output, and the fully convolutional ones
+ * take other frame sizes.
  */
 class ShippedModelsTest {
   static Map<String, Path> dirs;
@@ -77,7 +77,8 @@ class ShippedModelsTest {
       JsonObject check = card.json().getJsonObject("metrics").getJsonObject("check");
       Noise noise = Noise.parse(check.getString("noise"));
       Path onnx = e.getValue().resolve(ModelCard.MODEL_FILE);
-      Evaluator.Score s = Evaluator.onnx(onnx, Evaluator.Corrupted.of(slice, noise, Evaluator.SEED));
+      Evaluator.Score s =
+          Evaluator.onnx(onnx, Evaluator.Corrupted.of(slice, noise, Evaluator.SEED));
       assertEquals(check.getDouble("psnr"), s.psnr(), 0.02, e.getKey() + " PSNR");
       assertEquals(check.getDouble("ssim"), s.ssim(), 0.002, e.getKey() + " SSIM");
       ModelZoo.Recipe recipe = ModelZoo.recipe(e.getKey());

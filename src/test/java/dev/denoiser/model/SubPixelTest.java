@@ -39,8 +39,8 @@ class SubPixelTest {
   }
 
   /** Output and gradients of sum(f(x) * target), by the literal form or the folded one. */
-  private static float[][] run(NDManager m, NDArray x0, NDArray w0, NDArray b0, NDArray target,
-      boolean folded) {
+  private static float[][] run(
+      NDManager m, NDArray x0, NDArray w0, NDArray b0, NDArray target, boolean folded) {
     NDArray x = x0.duplicate();
     NDArray w = w0.duplicate();
     NDArray b = b0.duplicate();
@@ -53,8 +53,12 @@ class SubPixelTest {
       y = folded ? ops.upsampleConv(x, "l") : ops.conv(ops.upsample(x), "l", 1);
       gc.backward(y.mul(target).sum());
     }
-    return new float[][] {y.toFloatArray(), w.getGradient().toFloatArray(),
-        b.getGradient().toFloatArray(), x.getGradient().toFloatArray()};
+    return new float[][] {
+      y.toFloatArray(),
+      w.getGradient().toFloatArray(),
+      b.getGradient().toFloatArray(),
+      x.getGradient().toFloatArray()
+    };
   }
 
   private static NDArray random(NDManager m, Shape s, long seed) {

@@ -19,8 +19,10 @@ class TrainDeviceTest {
   @Test
   void anExplicitGpuMustBeVisible() {
     assertEquals(Device.gpu(1), TrainDevice.select("cuda:1", () -> 2));
-    ModelException e = assertThrows(ModelException.class, () -> TrainDevice.select("cuda:0", () -> 0));
-    assertTrue(e.getMessage().contains("-Pgpu") && e.getMessage().contains("trainer.device=cpu"),
+    ModelException e =
+        assertThrows(ModelException.class, () -> TrainDevice.select("cuda:0", () -> 0));
+    assertTrue(
+        e.getMessage().contains("-Pgpu") && e.getMessage().contains("trainer.device=cpu"),
         e.getMessage());
     assertThrows(ModelException.class, () -> TrainDevice.select("cuda:2", () -> 2));
     assertThrows(ModelException.class, () -> TrainDevice.select("cuda:x", () -> 2));

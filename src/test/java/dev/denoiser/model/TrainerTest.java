@@ -14,9 +14,9 @@ import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Short training runs on the shipped sample digits: the loss goes down, a fixed seed gives
@@ -44,14 +44,20 @@ class TrainerTest {
   @Test
   void lossGoesDown() {
     double[] first = {Double.NaN};
-    Trainer.Result r = Trainer.train(SMALL, cfg(3, 1), DATA, new TrainListener() {
-      @Override
-      public void stepDone(int epoch, int step, double loss, double speed) {
-        if (epoch == 0 && step == 0) {
-          first[0] = loss;
-        }
-      }
-    }, null);
+    Trainer.Result r =
+        Trainer.train(
+            SMALL,
+            cfg(3, 1),
+            DATA,
+            new TrainListener() {
+              @Override
+              public void stepDone(int epoch, int step, double loss, double speed) {
+                if (epoch == 0 && step == 0) {
+                  first[0] = loss;
+                }
+              }
+            },
+            null);
     try (NetModel m = r.model()) {
       assertEquals(3, r.epochLoss().size());
       assertTrue(r.epochLoss().get(2) < r.epochLoss().get(0), r.epochLoss().toString());
@@ -107,16 +113,17 @@ class TrainerTest {
       assertFalse(sameWeights(straight, m.weights()), "the schedule changed nothing");
     }
     Path ck = dir.resolve(Checkpoint.FILE);
-    TrainListener stopInEpochTwo = new TrainListener() {
-      @Override
-      public void epochStarted(int epoch, int epochs, int steps) {
-        if (epoch == 1) {
-          throw new IllegalStateException("interrupted");
-        }
-      }
-    };
-    assertThrows(IllegalStateException.class,
-        () -> Trainer.train(unet, cosine, DATA, stopInEpochTwo, ck));
+    TrainListener stopInEpochTwo =
+        new TrainListener() {
+          @Override
+          public void epochStarted(int epoch, int epochs, int steps) {
+            if (epoch == 1) {
+              throw new IllegalStateException("interrupted");
+            }
+          }
+        };
+    assertThrows(
+        IllegalStateException.class, () -> Trainer.train(unet, cosine, DATA, stopInEpochTwo, ck));
     assertEquals(1, Checkpoint.read(ck).epochsDone());
     try (NetModel m = Trainer.train(unet, cosine, DATA, TrainListener.NONE, ck).model()) {
       assertTrue(sameWeights(straight, m.weights()));
@@ -127,19 +134,27 @@ class TrainerTest {
   @ParameterizedTest
   @ValueSource(strings = {"conv-upsample", "conv-transpose"})
   void trainingAndPredictingLeaveNothingOnTheModelsManager(String arch) {
-    NetSpec spec = "conv-upsample".equals(arch) ? new NetSpec(arch, 8, 8, 0, 4, 1, true)
-        : new NetSpec(arch, 8, 8, 0, 1);
+    NetSpec spec =
+        "conv-upsample".equals(arch)
+            ? new NetSpec(arch, 8, 8, 0, 4, 1, true)
+            : new NetSpec(arch, 8, 8, 0, 1);
     int[] arrays = new int[2];
     for (int e = 1; e <= 2; e++) {
-      try (NetModel m = Trainer.train(spec, cfg(2 * e - 1, 5), DATA, TrainListener.NONE, null).model()) {
+      try (NetModel m =
+          Trainer.train(spec, cfg(2 * e - 1, 5), DATA, TrainListener.NONE, null).model()) {
         for (int i = 0; i < 3 * e; i++) {
           m.predict(DATA.image(i), 1, 28, 28);
         }
         arrays[e - 1] = m.manager().getManagedArrays().size();
       }
     }
-    assertEquals(arrays[0], arrays[1], "1 epoch and 3 predictions left " + arrays[0]
-        + " arrays, 3 epochs and 6 predictions " + arrays[1]);
+    assertEquals(
+        arrays[0],
+        arrays[1],
+        "1 epoch and 3 predictions left "
+            + arrays[0]
+            + " arrays, 3 epochs and 6 predictions "
+            + arrays[1]);
   }
 
   /** Mean per-image PSNR (dB) of the model's output on the first n sample digits at noise. */
@@ -159,9 +174,12 @@ class TrainerTest {
     try (NetModel m = NetModel.init(SMALL, 2);
         ai.djl.ndarray.NDManager sub = m.manager().newSubManager()) {
       ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(n, 1, 28, 28);
-      double loss = Trainer.psnrLoss(m.forward(sub.create(noisy, shape), null).logits(),
-          sub.create(clean, shape)).getFloat();
-      double eval = Metrics.meanPsnrSsim(m.predict(noisy, n, 28, 28).denoised(), clean, n, 28, 28)[0];
+      double loss =
+          Trainer.psnrLoss(
+                  m.forward(sub.create(noisy, shape), null).logits(), sub.create(clean, shape))
+              .getFloat();
+      double eval =
+          Metrics.meanPsnrSsim(m.predict(noisy, n, 28, 28).denoised(), clean, n, 28, 28)[0];
       assertEquals(-eval, loss, 1e-3);
     }
   }
@@ -176,8 +194,8 @@ class TrainerTest {
       before = meanPsnr(m, 128, noise);
       start = m.weights();
     }
-    TrainConfig psnr = new TrainConfig(2, 64, 5e-4, noise, 8, 1, 0, 1.0, 5e-4,
-        TrainConfig.Loss.PSNR);
+    TrainConfig psnr =
+        new TrainConfig(2, 64, 5e-4, noise, 8, 1, 0, 1.0, 5e-4, TrainConfig.Loss.PSNR);
     Trainer.Result tuned = Trainer.train(SMALL, start, psnr, DATA, TrainListener.NONE, null);
     try (NetModel m = tuned.model()) {
       double after = meanPsnr(m, 128, noise);
@@ -197,12 +215,23 @@ class TrainerTest {
     assertEquals(TrainConfig.Loss.PSNR, TrainConfig.Loss.parse("psnr"));
     assertThrows(ModelException.class, () -> TrainConfig.Loss.parse("l1"));
     assertEquals(TrainConfig.Loss.MSE, TrainConfig.Loss.parse("mse"));
-    ModelException mse = assertThrows(ModelException.class, () -> Trainer.train(
-        new NetSpec("conv-upsample", 8, 8, 0, 0), cfg(1, 1).withLoss(TrainConfig.Loss.MSE), DATA,
-        TrainListener.NONE, null));
+    ModelException mse =
+        assertThrows(
+            ModelException.class,
+            () ->
+                Trainer.train(
+                    new NetSpec("conv-upsample", 8, 8, 0, 0),
+                    cfg(1, 1).withLoss(TrainConfig.Loss.MSE),
+                    DATA,
+                    TrainListener.NONE,
+                    null));
     assertTrue(mse.getMessage().contains("residual"), mse.getMessage());
-    ModelException e = assertThrows(ModelException.class, () -> Trainer.train(
-        new NetSpec("vae", 8, 8, 2, 0), psnr, DATA, TrainListener.NONE, null));
+    ModelException e =
+        assertThrows(
+            ModelException.class,
+            () ->
+                Trainer.train(
+                    new NetSpec("vae", 8, 8, 2, 0), psnr, DATA, TrainListener.NONE, null));
     assertTrue(e.getMessage().contains("psnr"), e.getMessage());
   }
 

@@ -20,12 +20,15 @@ class TrainerThreadTest {
     Torch.engine();
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<Trainer.Result> f = pool.submit(() -> {
-        JniUtils.setGradMode(true); // what a thread the engine did not start looks like
-        ImageSet data = SampleDigits.load().head(64);
-        TrainConfig cfg = TrainConfig.defaults(Noise.parse("gaussian:0.3")).withEpochs(1);
-        return Trainer.train(new NetSpec("conv-upsample", 4, 4, 0, 0), cfg, data, TrainListener.NONE, null);
-      });
+      Future<Trainer.Result> f =
+          pool.submit(
+              () -> {
+                JniUtils.setGradMode(true); // what a thread the engine did not start looks like
+                ImageSet data = SampleDigits.load().head(64);
+                TrainConfig cfg = TrainConfig.defaults(Noise.parse("gaussian:0.3")).withEpochs(1);
+                return Trainer.train(
+                    new NetSpec("conv-upsample", 4, 4, 0, 0), cfg, data, TrainListener.NONE, null);
+              });
       Trainer.Result r = f.get();
       assertTrue(Double.isFinite(r.epochLoss().get(0)));
       r.model().close();

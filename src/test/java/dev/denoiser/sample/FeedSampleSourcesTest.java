@@ -1,10 +1,10 @@
 package dev.denoiser.sample;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.awaitility.Awaitility.await;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.kafka.client.KafkaHeaders;
@@ -40,8 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole service with the Kafka role on the test broker: a frame from each source (HTTP /v1,
  * KServe /v2, WebSocket, Kafka) reaches the feed sample of its model, and its reply carries the
- * input's noise estimate (header, KServe parameter, stream reply, Kafka header), which the
- * {@code denoiser_noise_sigma} distribution also counts. A model not named is not sampled.
+ * input's noise estimate (header, KServe parameter, stream reply, Kafka header), which the {@code
+ * denoiser_noise_sigma} distribution also counts. A model not named is not sampled.
  */
 @Tag("slow")
 class FeedSampleSourcesTest {
@@ -57,11 +57,22 @@ class FeedSampleSourcesTest {
   static void start() throws Exception {
     TestModels.write(models, "dyn", 1, 3);
     TestModels.write(models, "other", 1, 4);
-    kafka = TestKafka.names("feedsample").put(Setting.KAFKA_DEMO_ENABLED.key(), "false")
-        .put(Setting.KAFKA_TOPIC_MODELS.key(), "");
-    svc = ServiceHarness.start(models, kafka.copy().put(Setting.MODELS_DEFAULT.key(), "dyn")
-        .put(Setting.FEED_SAMPLE_MODELS.key(), "dyn").put(Setting.FEED_SAMPLE_MAX_FRAMES.key(), 50));
-    http = WebClient.create(svc.vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(svc.port()));
+    kafka =
+        TestKafka.names("feedsample")
+            .put(Setting.KAFKA_DEMO_ENABLED.key(), "false")
+            .put(Setting.KAFKA_TOPIC_MODELS.key(), "");
+    svc =
+        ServiceHarness.start(
+            models,
+            kafka
+                .copy()
+                .put(Setting.MODELS_DEFAULT.key(), "dyn")
+                .put(Setting.FEED_SAMPLE_MODELS.key(), "dyn")
+                .put(Setting.FEED_SAMPLE_MAX_FRAMES.key(), 50));
+    http =
+        WebClient.create(
+            svc.vertx,
+            new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(svc.port()));
   }
 
   @AfterAll
@@ -95,8 +106,11 @@ class FeedSampleSourcesTest {
   @Test
   void httpRepliesCarryTheNoiseAndTheFrameIsSampled() throws Exception {
     long before = sample().seen("dyn");
-    HttpResponse<Buffer> r = ServiceHarness.await(http.post("/v1/models/dyn/denoise?width=" + W + "&height=" + H)
-        .putHeader("Content-Type", "application/x-gray8").sendBuffer(Buffer.buffer(gray8(1))));
+    HttpResponse<Buffer> r =
+        ServiceHarness.await(
+            http.post("/v1/models/dyn/denoise?width=" + W + "&height=" + H)
+                .putHeader("Content-Type", "application/x-gray8")
+                .sendBuffer(Buffer.buffer(gray8(1))));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertSigma(Double.parseDouble(r.getHeader("X-Noise-Sigma")), "HTTP");
     assertEquals(before + 1, sample().seen("dyn"));
@@ -111,12 +125,23 @@ class FeedSampleSourcesTest {
     for (byte b : px) {
       data.add((b & 0xff) / 255.0);
     }
-    JsonObject req = new JsonObject().put("inputs", new JsonArray().add(new JsonObject().put("name", "noisy")
-        .put("datatype", "FP32").put("shape", new JsonArray().add(1).add(1).add(H).add(W)).put("data", data)));
-    HttpResponse<Buffer> r = ServiceHarness.await(http.post("/v2/models/dyn/infer").sendJsonObject(req));
+    JsonObject req =
+        new JsonObject()
+            .put(
+                "inputs",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("name", "noisy")
+                            .put("datatype", "FP32")
+                            .put("shape", new JsonArray().add(1).add(1).add(H).add(W))
+                            .put("data", data)));
+    HttpResponse<Buffer> r =
+        ServiceHarness.await(http.post("/v2/models/dyn/infer").sendJsonObject(req));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     JsonObject out = r.bodyAsJsonObject().getJsonArray("outputs").getJsonObject(0);
-    assertSigma(Double.parseDouble(out.getJsonObject("parameters").getString("noise_sigma")), "KServe");
+    assertSigma(
+        Double.parseDouble(out.getJsonObject("parameters").getString("noise_sigma")), "KServe");
     assertSigma(Double.parseDouble(r.getHeader("X-Noise-Sigma")), "KServe header");
     assertEquals(before + 1, sample().seen("dyn"));
   }
@@ -126,8 +151,18 @@ class FeedSampleSourcesTest {
     long before = sample().seen("dyn");
     WebSocketClient client = svc.vertx.createWebSocketClient();
     try {
-      WebSocket ws = ServiceHarness.await(client.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(svc.port()).setURI(StreamEndpoint.PATH + "?model=dyn&format=gray8&width=" + W + "&height=" + H)));
+      WebSocket ws =
+          ServiceHarness.await(
+              client.connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(svc.port())
+                      .setURI(
+                          StreamEndpoint.PATH
+                              + "?model=dyn&format=gray8&width="
+                              + W
+                              + "&height="
+                              + H)));
       CompletableFuture<Object> reply = new CompletableFuture<>();
       ws.binaryMessageHandler(b -> reply.complete(StreamReply.parse(b)));
       ws.textMessageHandler(reply::complete);
@@ -146,26 +181,52 @@ class FeedSampleSourcesTest {
   void kafkaOutputsCarryTheNoise() throws Exception {
     long before = sample().seen("dyn");
     try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
-      TestKafka.send(p, kafka.getString(Setting.KAFKA_TOPIC_NOISY.key()), "cam-1", gray8(4),
-          TestKafka.headers(KafkaHeaders.CONTENT_TYPE, "application/x-gray8", KafkaHeaders.WIDTH, "" + W,
-              KafkaHeaders.HEIGHT, "" + H, KafkaHeaders.MODEL, "dyn", KafkaHeaders.FRAME_ID, "k-1"));
+      TestKafka.send(
+          p,
+          kafka.getString(Setting.KAFKA_TOPIC_NOISY.key()),
+          "cam-1",
+          gray8(4),
+          TestKafka.headers(
+              KafkaHeaders.CONTENT_TYPE,
+              "application/x-gray8",
+              KafkaHeaders.WIDTH,
+              "" + W,
+              KafkaHeaders.HEIGHT,
+              "" + H,
+              KafkaHeaders.MODEL,
+              "dyn",
+              KafkaHeaders.FRAME_ID,
+              "k-1"));
     }
-    List<ConsumerRecord<String, byte[]>> out = TestKafka.read(kafka.getString(Setting.KAFKA_TOPIC_DENOISED.key()),
-        false, l -> !l.isEmpty(), false, Duration.ofSeconds(60));
+    List<ConsumerRecord<String, byte[]>> out =
+        TestKafka.read(
+            kafka.getString(Setting.KAFKA_TOPIC_DENOISED.key()),
+            false,
+            l -> !l.isEmpty(),
+            false,
+            Duration.ofSeconds(60));
     assertFalse(out.isEmpty(), "a denoised record");
     String sigma = KafkaHeaders.text(out.get(0).headers(), KafkaHeaders.NOISE_SIGMA);
     assertNotNull(sigma, "noise-sigma header");
     assertSigma(Double.parseDouble(sigma), "Kafka");
-    List<ConsumerRecord<String, byte[]>> latent = TestKafka.read(kafka.getString(Setting.KAFKA_TOPIC_LATENT.key()),
-        false, l -> !l.isEmpty(), false, Duration.ofSeconds(30));
+    List<ConsumerRecord<String, byte[]>> latent =
+        TestKafka.read(
+            kafka.getString(Setting.KAFKA_TOPIC_LATENT.key()),
+            false,
+            l -> !l.isEmpty(),
+            false,
+            Duration.ofSeconds(30));
     assertNotNull(KafkaHeaders.text(latent.get(0).headers(), KafkaHeaders.NOISE_SIGMA));
     await().atMost(Duration.ofSeconds(10)).until(() -> sample().seen("dyn") >= before + 1);
   }
 
   @Test
   void aModelNotNamedIsNotSampledButItsNoiseIsMeasured() throws Exception {
-    HttpResponse<Buffer> r = ServiceHarness.await(http.post("/v1/models/other/denoise?width=" + W + "&height=" + H)
-        .putHeader("Content-Type", "application/x-gray8").sendBuffer(Buffer.buffer(gray8(5))));
+    HttpResponse<Buffer> r =
+        ServiceHarness.await(
+            http.post("/v1/models/other/denoise?width=" + W + "&height=" + H)
+                .putHeader("Content-Type", "application/x-gray8")
+                .sendBuffer(Buffer.buffer(gray8(5))));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertSigma(Double.parseDouble(r.getHeader("X-Noise-Sigma")), "HTTP (other)");
     assertEquals(0, sample().seen("other"));

@@ -77,7 +77,8 @@ class FeedSampleTest {
       first += s.stream().anyMatch(x -> x.sigma() == 0) ? 1 : 0;
       last += s.stream().anyMatch(x -> x.sigma() == 99) ? 1 : 0;
     }
-    assertEquals(0.1, first / (double) trials, 0.025, "first frame kept " + first + " of " + trials);
+    assertEquals(
+        0.1, first / (double) trials, 0.025, "first frame kept " + first + " of " + trials);
     assertEquals(0.1, last / (double) trials, 0.025, "last frame kept " + last + " of " + trials);
   }
 
@@ -90,7 +91,9 @@ class FeedSampleTest {
     }
     assertEquals(5, f.frames("m"));
     assertEquals(500, f.bytes("m"));
-    assertFalse(f.offer("m", frame(1, 30, 30), 1) && f.bytes("m") > 550, "a frame larger than the bound is never kept");
+    assertFalse(
+        f.offer("m", frame(1, 30, 30), 1) && f.bytes("m") > 550,
+        "a frame larger than the bound is never kept");
     assertTrue(f.snapshot("m").stream().allMatch(s -> s.bytes() == 100));
   }
 
@@ -154,7 +157,9 @@ class FeedSampleTest {
   }
 
   private static Settings settings(String models, String dir) {
-    return Settings.of(new JsonObject().put(Setting.FEED_SAMPLE_MODELS.key(), models)
-        .put(Setting.FEED_SAMPLE_DIR.key(), dir));
+    return Settings.of(
+        new JsonObject()
+            .put(Setting.FEED_SAMPLE_MODELS.key(), models)
+            .put(Setting.FEED_SAMPLE_DIR.key(), dir));
   }
 }

@@ -36,7 +36,8 @@ class MemoryBudgetTest {
     assertEquals(400, b.used());
     c.close();
     assertEquals(0, b.used());
-    assertEquals(1.0, reg.get("denoiser_memory_refusals").tag("source", "websocket").counter().count());
+    assertEquals(
+        1.0, reg.get("denoiser_memory_refusals").tag("source", "websocket").counter().count());
   }
 
   @Test
@@ -73,13 +74,17 @@ class MemoryBudgetTest {
 
   @Test
   void sharesAndDefaultsParse() {
-    assertEquals(Map.of("kafka", 0.5, "http", 1.0), MemoryBudget.parseShares(" kafka=0.5 , HTTP=1"));
+    assertEquals(
+        Map.of("kafka", 0.5, "http", 1.0), MemoryBudget.parseShares(" kafka=0.5 , HTTP=1"));
     assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parseShares("kafka=2"));
     assertThrows(IllegalArgumentException.class, () -> MemoryBudget.parseShares("kafka"));
     MemoryBudget d = MemoryBudget.from(Settings.defaultsOnly(), null);
     assertEquals((long) (Runtime.getRuntime().maxMemory() * 0.25), d.capacity());
     assertEquals(d.capacity() / 2, d.limit("kafka"));
-    assertEquals(123, MemoryBudget.from(Settings.defaultsOnly().with(Setting.MEMORY_INFLIGHT_BYTES, 123), null).capacity());
+    assertEquals(
+        123,
+        MemoryBudget.from(Settings.defaultsOnly().with(Setting.MEMORY_INFLIGHT_BYTES, 123), null)
+            .capacity());
   }
 
   @Test
@@ -98,16 +103,26 @@ class MemoryBudgetTest {
   void sizesThatOverflowIntAreRefusedNotWrapped() {
     FrameCodec codec = new FrameCodec(8_294_400);
     byte[] huge = png(0xFFFFFFFF, 0xFFFFFFFF, 8, 0);
-    DenoiserException e = assertThrows(DenoiserException.class, () -> FrameCost.estimate(codec, MediaType.PNG, huge, null, null));
+    DenoiserException e =
+        assertThrows(
+            DenoiserException.class,
+            () -> FrameCost.estimate(codec, MediaType.PNG, huge, null, null));
     assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, e.code());
-    DenoiserException d = assertThrows(DenoiserException.class, () -> codec.decode(MediaType.PNG, huge, null, null, null, null));
+    DenoiserException d =
+        assertThrows(
+            DenoiserException.class,
+            () -> codec.decode(MediaType.PNG, huge, null, null, null, null));
     assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, d.code());
     // 65536 x 65536 is 2^32 pixels: an int product would be 0
-    DenoiserException r = assertThrows(DenoiserException.class,
-        () -> FrameCost.estimate(codec, MediaType.GRAY8, new byte[1], 65536, 65536));
+    DenoiserException r =
+        assertThrows(
+            DenoiserException.class,
+            () -> FrameCost.estimate(codec, MediaType.GRAY8, new byte[1], 65536, 65536));
     assertEquals(ErrorCode.PAYLOAD_TOO_LARGE, r.code());
-    assertEquals(ErrorCode.PAYLOAD_TOO_LARGE,
-        assertThrows(DenoiserException.class, () -> codec.checkSize(3_000_000_000L, 3_000_000_000L)).code());
+    assertEquals(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        assertThrows(DenoiserException.class, () -> codec.checkSize(3_000_000_000L, 3_000_000_000L))
+            .code());
   }
 
   static byte[] png(int width, int height, int depth, int colour) {

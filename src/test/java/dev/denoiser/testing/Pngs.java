@@ -6,7 +6,9 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
-/** PNG files built by hand, byte by byte: headers that declare any size, and decompression bombs. */
+/**
+ * PNG files built by hand, byte by byte: headers that declare any size, and decompression bombs.
+ */
 public final class Pngs {
   private Pngs() {}
 
@@ -18,17 +20,25 @@ public final class Pngs {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       out.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-      ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) depth).put((byte) colour)
-          .put((byte) 0).put((byte) 0).put((byte) 0);
+      ByteBuffer ihdr =
+          ByteBuffer.allocate(13)
+              .putInt(width)
+              .putInt(height)
+              .put((byte) depth)
+              .put((byte) colour)
+              .put((byte) 0)
+              .put((byte) 0)
+              .put((byte) 0);
       chunk(out, "IHDR", ihdr.array());
       long w = Integer.toUnsignedLong(width);
       long h = Integer.toUnsignedLong(height);
-      int samples = switch (colour) {
-        case 2 -> 3;
-        case 4 -> 2;
-        case 6 -> 4;
-        default -> 1;
-      };
+      int samples =
+          switch (colour) {
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> 1;
+          };
       ByteArrayOutputStream z = new ByteArrayOutputStream();
       if (pixels && w <= 1 << 16 && h <= 1 << 16) {
         byte[] row = new byte[(int) (1 + w * samples * depth / 8)];
@@ -46,7 +56,8 @@ public final class Pngs {
     }
   }
 
-  private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws java.io.IOException {
+  private static void chunk(ByteArrayOutputStream out, String type, byte[] data)
+      throws java.io.IOException {
     out.write(ByteBuffer.allocate(4).putInt(data.length).array());
     byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     out.write(t);

@@ -3,8 +3,8 @@ package dev.denoiser.testing;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.metrics.Metered;
-import dev.denoiser.source.ServiceContext;
 import dev.denoiser.service.ServiceVerticle;
+import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -38,20 +38,25 @@ public final class ServiceHarness implements AutoCloseable {
    * waiting for it).
    */
   public static Future<ServiceHarness> deploy(Path modelsDir, JsonObject overrides) {
-    JsonObject cfg = new JsonObject()
-        .put(Setting.HTTP_PORT.key(), 0)
-        .put(Setting.HTTP_HOST.key(), "127.0.0.1")
-        .put(Setting.MODELS_DIR.key(), modelsDir.toString())
-        .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
-        .put(Setting.KAFKA_ENABLED.key(), false)
-        // tests write models as they go; ModelIntegrityTest and ModelsTopicSwapTest turn signatures on
-        .put(Setting.MODELS_SIGNATURE_REQUIRED.key(), false)
-        .mergeIn(overrides == null ? new JsonObject() : overrides);
+    JsonObject cfg =
+        new JsonObject()
+            .put(Setting.HTTP_PORT.key(), 0)
+            .put(Setting.HTTP_HOST.key(), "127.0.0.1")
+            .put(Setting.MODELS_DIR.key(), modelsDir.toString())
+            .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
+            .put(Setting.KAFKA_ENABLED.key(), false)
+            // tests write models as they go; ModelIntegrityTest and ModelsTopicSwapTest turn
+            // signatures on
+            .put(Setting.MODELS_SIGNATURE_REQUIRED.key(), false)
+            .mergeIn(overrides == null ? new JsonObject() : overrides);
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(Settings.of(cfg), metered.serviceMetrics());
-    return metered.vertx().deployVerticle(sv)
+    return metered
+        .vertx()
+        .deployVerticle(sv)
         .<ServiceHarness>map(id -> new ServiceHarness(metered, sv))
-        // the failure goes back at once, as before; the Vert.x of the failed deployment closes meanwhile
+        // the failure goes back at once, as before; the Vert.x of the failed deployment closes
+        // meanwhile
         .onFailure(e -> metered.vertx().close());
   }
 

@@ -1,7 +1,5 @@
 package dev.denoiser.testing;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import dev.denoiser.config.Setting;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaOptions;
@@ -33,11 +31,13 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * One real embedded broker for the whole test JVM (started on first use, stopped at exit), and
- * the plain Kafka clients the tests use to feed it and read it back. Every test names its own
- * topics and group with {@link #names}.
+ * One real embedded broker for the whole test JVM (started on first use, stopped at exit), and the
+ * plain Kafka clients the tests use to feed it and read it back. Every test names its own topics
+ * and group with {@link #names}.
  */
 public final class TestKafka {
   private static EmbeddedKafka broker;
@@ -49,10 +49,13 @@ public final class TestKafka {
       Path dir = Files.createTempDirectory("denoiser-kafka-test");
       broker = EmbeddedKafka.start(dir, 0);
       EmbeddedKafka b = broker;
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        b.close();
-        deleteQuietly(dir);
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    b.close();
+                    deleteQuietly(dir);
+                  }));
     }
     return broker;
   }
@@ -89,24 +92,39 @@ public final class TestKafka {
     return h;
   }
 
-  public static RecordMetadata send(KafkaProducer<String, byte[]> p, String topic, String key, byte[] value, Headers h)
+  public static RecordMetadata send(
+      KafkaProducer<String, byte[]> p, String topic, String key, byte[] value, Headers h)
       throws Exception {
     return p.send(new ProducerRecord<>(topic, null, key, value, h)).get(30, TimeUnit.SECONDS);
   }
 
   /**
    * Reads {@code topic} from the beginning until {@code done} holds for what was read, or every
-   * partition was read to the end offset it had when the read began ({@code toEnd}), or the
-   * timeout passes. {@code readCommitted} hides records of open and aborted transactions.
+   * partition was read to the end offset it had when the read began ({@code toEnd}), or the timeout
+   * passes. {@code readCommitted} hides records of open and aborted transactions.
    */
-  public static List<ConsumerRecord<String, byte[]>> read(String topic, boolean readCommitted,
-      Predicate<List<ConsumerRecord<String, byte[]>>> done, boolean toEnd, Duration timeout) throws Exception {
+  public static List<ConsumerRecord<String, byte[]>> read(
+      String topic,
+      boolean readCommitted,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      boolean toEnd,
+      Duration timeout)
+      throws Exception {
     return read(bootstrap(), topic, readCommitted, done, toEnd, timeout);
   }
 
-  /** As {@link #read(String, boolean, Predicate, boolean, Duration)}, from the broker at {@code servers}. */
-  public static List<ConsumerRecord<String, byte[]>> read(String servers, String topic, boolean readCommitted,
-      Predicate<List<ConsumerRecord<String, byte[]>>> done, boolean toEnd, Duration timeout) throws Exception {
+  /**
+   * As {@link #read(String, boolean, Predicate, boolean, Duration)}, from the broker at {@code
+   * servers}.
+   */
+  public static List<ConsumerRecord<String, byte[]>> read(
+      String servers,
+      String topic,
+      boolean readCommitted,
+      Predicate<List<ConsumerRecord<String, byte[]>>> done,
+      boolean toEnd,
+      Duration timeout)
+      throws Exception {
     Map<String, Object> c = new HashMap<>();
     c.put("bootstrap.servers", servers);
     c.put("key.deserializer", StringDeserializer.class.getName());
@@ -114,14 +132,19 @@ public final class TestKafka {
     c.put("isolation.level", readCommitted ? "read_committed" : "read_uncommitted");
     List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c)) {
-      Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.partitionsFor(topic).stream()
-          .map(p -> new TopicPartition(topic, p.partition())).toList());
+      Map<TopicPartition, Long> ends =
+          consumer.endOffsets(
+              consumer.partitionsFor(topic).stream()
+                  .map(p -> new TopicPartition(topic, p.partition()))
+                  .toList());
       consumer.assign(ends.keySet());
       consumer.seekToBeginning(ends.keySet());
       long end = System.nanoTime() + timeout.toNanos();
       while (!done.test(out) && System.nanoTime() < end) {
         consumer.poll(Duration.ofMillis(100)).forEach(out::add);
-        if (toEnd && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        if (toEnd
+            && ends.entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
           break;
         }
       }
@@ -130,19 +153,26 @@ public final class TestKafka {
   }
 
   /** Reads until at least {@code n} records are there (or 60 s pass). */
-  public static List<ConsumerRecord<String, byte[]>> readAtLeast(String topic, int n, boolean readCommitted) throws Exception {
+  public static List<ConsumerRecord<String, byte[]>> readAtLeast(
+      String topic, int n, boolean readCommitted) throws Exception {
     return read(topic, readCommitted, l -> l.size() >= n, false, Duration.ofSeconds(60));
   }
 
   /** Reads every record up to the current end offsets. */
-  public static List<ConsumerRecord<String, byte[]>> readToEnd(String topic, boolean readCommitted) throws Exception {
+  public static List<ConsumerRecord<String, byte[]>> readToEnd(String topic, boolean readCommitted)
+      throws Exception {
     return read(topic, readCommitted, l -> false, true, Duration.ofSeconds(60));
   }
 
   static Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
       Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-      admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get()
+          .get(topic)
+          .partitions()
           .forEach(p -> q.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       Map<TopicPartition, Long> out = new HashMap<>();
       admin.listOffsets(q).all().get().forEach((tp, r) -> out.put(tp, r.offset()));
@@ -164,11 +194,16 @@ public final class TestKafka {
     }
   }
 
-  /** Waits until the group has committed everything in {@code topic} (or 60 s pass); returns whether it did. */
+  /**
+   * Waits until the group has committed everything in {@code topic} (or 60 s pass); returns whether
+   * it did.
+   */
   public static boolean awaitAllCommitted(String group, String topic) {
     try {
-      Awaitility.await("group " + group + " commits all of " + topic).atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(100)).until(() -> committed(group, topic).equals(endOffsets(topic)));
+      Awaitility.await("group " + group + " commits all of " + topic)
+          .atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> committed(group, topic).equals(endOffsets(topic)));
       return true;
     } catch (ConditionTimeoutException e) {
       return false;

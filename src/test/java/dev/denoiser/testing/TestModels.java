@@ -22,9 +22,9 @@ import java.util.Random;
 
 /**
  * Writes small but real ONNX models with the service's signature for serving tests: a 3x3 conv to
- * {@code channels} feature maps with ReLU, a 3x3 conv back to one channel with a sigmoid
- * ({@code denoised}), and the global average of the feature maps ({@code latent}, D = channels).
- * The weights come from a seed, so two versions with different seeds give different outputs.
+ * {@code channels} feature maps with ReLU, a 3x3 conv back to one channel with a sigmoid ({@code
+ * denoised}), and the global average of the feature maps ({@code latent}, D = channels). The
+ * weights come from a seed, so two versions with different seeds give different outputs.
  */
 public final class TestModels {
   private TestModels() {}
@@ -35,17 +35,28 @@ public final class TestModels {
   }
 
   /** A model fixed to {@code h x w} (h = 0 for dynamic) in {@code root/name}, with its card. */
-  public static Path write(Path root, String name, long version, long seed, int h, int w, int channels) {
+  public static Path write(
+      Path root, String name, long version, long seed, int h, int w, int channels) {
     byte[] onnx = onnx(seed, h, w, channels, "denoised");
     return writeDir(root.resolve(name), name, version, onnx, h, w, channels);
   }
 
-  public static Path writeDir(Path dir, String name, long version, byte[] onnx, int h, int w, int latentDim) {
+  public static Path writeDir(
+      Path dir, String name, long version, byte[] onnx, int h, int w, int latentDim) {
     try {
       Files.createDirectories(dir);
       Files.write(dir.resolve(ModelCard.MODEL_FILE), onnx);
-      ModelCard card = new ModelCard(name, "test-conv", version, ModelLoader.sha256(onnx), h, w, 1, latentDim,
-          new JsonObject().put("noise", "gaussian:0.3").put("notes", "test model"));
+      ModelCard card =
+          new ModelCard(
+              name,
+              "test-conv",
+              version,
+              ModelLoader.sha256(onnx),
+              h,
+              w,
+              1,
+              latentDim,
+              new JsonObject().put("noise", "gaussian:0.3").put("notes", "test model"));
       card.write(dir.resolve(ModelCard.FILE));
       return dir;
     } catch (IOException e) {
@@ -53,7 +64,10 @@ public final class TestModels {
     }
   }
 
-  /** The ONNX bytes; {@code denoisedName} other than "denoised" makes a model with a wrong signature. */
+  /**
+   * The ONNX bytes; {@code denoisedName} other than "denoised" makes a model with a wrong
+   * signature.
+   */
   public static byte[] onnx(long seed, int h, int w, int channels, String denoisedName) {
     Random rnd = new Random(seed);
     GraphProto.Builder g = GraphProto.newBuilder().setName("test-conv");
@@ -65,9 +79,18 @@ public final class TestModels {
     g.addNode(NodeProto.newBuilder().setOpType("Relu").addInput("c1").addOutput("r1"));
     g.addNode(conv("r1", "w2", "b2", "c2"));
     g.addNode(NodeProto.newBuilder().setOpType("Sigmoid").addInput("c2").addOutput(denoisedName));
-    g.addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("r1").addOutput("gap"));
-    g.addNode(NodeProto.newBuilder().setOpType("Flatten").addInput("gap").addOutput("latent")
-        .addAttribute(AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1)));
+    g.addNode(
+        NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("r1").addOutput("gap"));
+    g.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Flatten")
+            .addInput("gap")
+            .addOutput("latent")
+            .addAttribute(
+                AttributeProto.newBuilder()
+                    .setName("axis")
+                    .setType(AttributeProto.AttributeType.INT)
+                    .setI(1)));
     Object hd = h > 0 ? (Object) (long) h : "H";
     Object wd = w > 0 ? (Object) (long) w : "W";
     g.addInput(value("noisy", "N", 1L, hd, wd));
@@ -83,16 +106,32 @@ public final class TestModels {
   }
 
   private static NodeProto conv(String x, String w, String b, String out) {
-    return NodeProto.newBuilder().setOpType("Conv").addInput(x).addInput(w).addInput(b).addOutput(out)
-        .addAttribute(AttributeProto.newBuilder().setName("pads").setType(AttributeProto.AttributeType.INTS)
-            .addInts(1).addInts(1).addInts(1).addInts(1))
-        .addAttribute(AttributeProto.newBuilder().setName("kernel_shape").setType(AttributeProto.AttributeType.INTS)
-            .addInts(3).addInts(3))
+    return NodeProto.newBuilder()
+        .setOpType("Conv")
+        .addInput(x)
+        .addInput(w)
+        .addInput(b)
+        .addOutput(out)
+        .addAttribute(
+            AttributeProto.newBuilder()
+                .setName("pads")
+                .setType(AttributeProto.AttributeType.INTS)
+                .addInts(1)
+                .addInts(1)
+                .addInts(1)
+                .addInts(1))
+        .addAttribute(
+            AttributeProto.newBuilder()
+                .setName("kernel_shape")
+                .setType(AttributeProto.AttributeType.INTS)
+                .addInts(3)
+                .addInts(3))
         .build();
   }
 
   private static TensorProto tensor(String name, long[] dims, Random rnd, float scale) {
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
+    TensorProto.Builder t =
+        TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber());
     long n = 1;
     for (long d : dims) {
       t.addDims(d);
@@ -107,17 +146,25 @@ public final class TestModels {
   private static ValueInfoProto value(String name, Object... dims) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder();
     for (Object d : dims) {
-      s.addDim(d instanceof Long l
-          ? TensorShapeProto.Dimension.newBuilder().setDimValue(l)
-          : TensorShapeProto.Dimension.newBuilder().setDimParam((String) d));
+      s.addDim(
+          d instanceof Long l
+              ? TensorShapeProto.Dimension.newBuilder().setDimValue(l)
+              : TensorShapeProto.Dimension.newBuilder().setDimParam((String) d));
     }
-    return ValueInfoProto.newBuilder().setName(name)
-        .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-            .setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(s)))
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                        .setShape(s)))
         .build();
   }
 
-  /** Reference forward pass in plain Java, to check what ONNX Runtime returns through the service. */
+  /**
+   * Reference forward pass in plain Java, to check what ONNX Runtime returns through the service.
+   */
   public static float[] reference(byte[] onnx, float[] px, int h, int w) {
     try {
       ModelProto m = ModelProto.parseFrom(onnx);

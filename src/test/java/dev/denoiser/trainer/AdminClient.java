@@ -1,14 +1,14 @@
 package dev.denoiser.trainer;
 
-import java.util.concurrent.atomic.AtomicReference;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /** A blocking client of the admin API for tests. */
 final class AdminClient {
@@ -22,8 +22,11 @@ final class AdminClient {
   }
 
   HttpResponse<String> post(String path, String body, boolean auth) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (auth) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -31,22 +34,29 @@ final class AdminClient {
   }
 
   HttpResponse<String> get(String path, boolean auth) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET();
     if (auth) {
       b.header("Authorization", "Bearer " + token);
     }
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  /** Polls a run until it is promoted, rejected or failed (or two minutes pass); returns its last state. */
+  /**
+   * Polls a run until it is promoted, rejected or failed (or two minutes pass); returns its last
+   * state.
+   */
   JsonObject awaitRun(String id) throws Exception {
     AtomicReference<JsonObject> run = new AtomicReference<>();
     try {
-      Awaitility.await("run " + id + " ends").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-          .until(() -> {
-            run.set(new JsonObject(get("/v1/admin/runs/" + id, true).body()));
-            return run.get().getString("state").matches("promoted|rejected|failed");
-          });
+      Awaitility.await("run " + id + " ends")
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                run.set(new JsonObject(get("/v1/admin/runs/" + id, true).body()));
+                return run.get().getString("state").matches("promoted|rejected|failed");
+              });
     } catch (ConditionTimeoutException e) {
       // the caller asserts the state, which names where the run stopped
     }

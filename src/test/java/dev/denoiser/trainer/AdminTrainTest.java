@@ -46,20 +46,26 @@ class AdminTrainTest {
   void start(VertxTestContext ctx) throws Exception {
     models = tmp.resolve("models");
     copyShipped(models, MODEL);
-    ServiceHarness.deploy(models, new JsonObject()
-        .put(Setting.TRAINER_ENABLED.key(), true)
-        .put(Setting.AUTH_TOKEN.key(), TOKEN)
-        .put(Setting.MODELS_DEFAULT.key(), MODEL)
-        .put(Setting.TRAINER_THREADS.key(), 1)
-        .put(Setting.TRAINER_LIMIT.key(), 256)
-        .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 200)
-        // a 2-step fine-tune moves PSNR by hundredths of a dB either way; the test is about the mechanism
-        .put(Setting.TRAINER_GATE_TOLERANCE.key(), 0.5)
-        .put(Setting.TRAINER_DATA_DIR.key(), tmp.resolve("data").toString())).onComplete(ctx.succeeding(h -> {
-          svc = h;
-          admin = new AdminClient(svc.port(), TOKEN);
-          ctx.completeNow();
-        }));
+    ServiceHarness.deploy(
+            models,
+            new JsonObject()
+                .put(Setting.TRAINER_ENABLED.key(), true)
+                .put(Setting.AUTH_TOKEN.key(), TOKEN)
+                .put(Setting.MODELS_DEFAULT.key(), MODEL)
+                .put(Setting.TRAINER_THREADS.key(), 1)
+                .put(Setting.TRAINER_LIMIT.key(), 256)
+                .put(Setting.TRAINER_GATE_HOLDOUT_IMAGES.key(), 200)
+                // a 2-step fine-tune moves PSNR by hundredths of a dB either way; the test is about
+                // the mechanism
+                .put(Setting.TRAINER_GATE_TOLERANCE.key(), 0.5)
+                .put(Setting.TRAINER_DATA_DIR.key(), tmp.resolve("data").toString()))
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  admin = new AdminClient(svc.port(), TOKEN);
+                  ctx.completeNow();
+                }));
   }
 
   static void copyShipped(Path models, String name) throws Exception {
@@ -84,9 +90,16 @@ class AdminTrainTest {
     assertEquals(401, r.statusCode());
     assertEquals("UNAUTHORIZED", new JsonObject(r.body()).getString("code"));
     assertEquals(401, admin.get("/v1/admin/runs", false).statusCode());
-    expect(admin.post("/v1/admin/models/" + MODEL + "/train", "{not json", true), 400, "BAD_REQUEST");
-    expect(admin.post("/v1/admin/models/" + MODEL + "/train", "{\"epochs\":\"many\"}", true), 400, "BAD_REQUEST");
-    expect(admin.post("/v1/admin/models/" + MODEL + "/train", "{\"noise\":\"loud\"}", true), 400, "BAD_REQUEST");
+    expect(
+        admin.post("/v1/admin/models/" + MODEL + "/train", "{not json", true), 400, "BAD_REQUEST");
+    expect(
+        admin.post("/v1/admin/models/" + MODEL + "/train", "{\"epochs\":\"many\"}", true),
+        400,
+        "BAD_REQUEST");
+    expect(
+        admin.post("/v1/admin/models/" + MODEL + "/train", "{\"noise\":\"loud\"}", true),
+        400,
+        "BAD_REQUEST");
     expect(admin.post("/v1/admin/models/nope/train", "{}", true), 404, "MODEL_NOT_FOUND");
     expect(admin.post("/v1/admin/models/..%2F..%2Fetc/train", "{}", true), 400, "BAD_REQUEST");
     expect(admin.get("/v1/admin/runs/no-such-run", true), 404, "RUN_NOT_FOUND");
@@ -101,8 +114,11 @@ class AdminTrainTest {
   @Test
   void anAdminTriggeredRunTrainsPassesTheGateAndIsServed() throws Exception {
     long before = servingVersion();
-    HttpResponse<String> r = admin.post("/v1/admin/models/" + MODEL + "/train",
-        "{\"limit\":256,\"epochs\":1,\"learningRate\":0.0002}", true);
+    HttpResponse<String> r =
+        admin.post(
+            "/v1/admin/models/" + MODEL + "/train",
+            "{\"limit\":256,\"epochs\":1,\"learningRate\":0.0002}",
+            true);
     assertEquals(202, r.statusCode(), r.body());
     JsonObject queued = new JsonObject(r.body());
     String id = queued.getString("id");
@@ -116,14 +132,17 @@ class AdminTrainTest {
     assertEquals(2, progress.getInteger("steps"), "256 images in batches of 128");
     assertEquals(2, progress.getInteger("step"));
     assertTrue(progress.getDouble("imagesPerSecond") > 0);
-    assertTrue(progress.getDouble("loss") < 0, "the serving model's PSNR loss, in minus dB: " + progress);
+    assertTrue(
+        progress.getDouble("loss") < 0, "the serving model's PSNR loss, in minus dB: " + progress);
     JsonObject result = run.getJsonObject("result");
     long version = result.getLong("version");
     assertTrue(version > before);
     JsonObject gate = result.getJsonObject("gate");
     assertEquals("promote", gate.getString("decision"));
     assertEquals(0.5, gate.getDouble("tolerance"));
-    assertTrue(gate.getJsonObject("candidate").getDouble("psnr") >= gate.getJsonObject("serving").getDouble("psnr") - 0.5);
+    assertTrue(
+        gate.getJsonObject("candidate").getDouble("psnr")
+            >= gate.getJsonObject("serving").getDouble("psnr") - 0.5);
     assertEquals(200, gate.getJsonObject("holdout").getInteger("images"));
     assertEquals("gaussian:0.05..0.6", gate.getString("noise"), "the serving card's noise");
 
@@ -131,10 +150,14 @@ class AdminTrainTest {
     ModelCard stored = ModelCard.read(models.resolve(MODEL).resolve(ModelCard.FILE));
     assertEquals(version, stored.version());
     assertEquals("promote", stored.json().getJsonObject("gate").getString("decision"));
-    assertEquals(TrainConfig.Loss.PSNR.description(),
-        stored.json().getJsonObject("training").getString("loss"), "refresh keeps the objective");
+    assertEquals(
+        TrainConfig.Loss.PSNR.description(),
+        stored.json().getJsonObject("training").getString("loss"),
+        "refresh keeps the objective");
     assertEquals(id, stored.json().getJsonObject("gate").getString("runId"));
-    assertTrue(Files.isRegularFile(models.resolve(MODEL).resolve("candidates/v" + version).resolve(ModelCard.MODEL_FILE)));
+    assertTrue(
+        Files.isRegularFile(
+            models.resolve(MODEL).resolve("candidates/v" + version).resolve(ModelCard.MODEL_FILE)));
     assertEquals(Long.toString(version), denoiseVersionHeader());
     assertTrue(admin.get("/v1/admin/runs", true).body().contains(id));
   }
@@ -143,14 +166,17 @@ class AdminTrainTest {
   void aCandidateWorseThanServingIsRejectedKeptAndNeverServed() throws Exception {
     long before = servingVersion();
     String servingCard = Files.readString(models.resolve(MODEL).resolve(ModelCard.FILE));
-    HttpResponse<String> r = admin.post("/v1/admin/models/" + MODEL + "/train",
-        "{\"fromScratch\":true,\"epochs\":0}", true);
+    HttpResponse<String> r =
+        admin.post(
+            "/v1/admin/models/" + MODEL + "/train", "{\"fromScratch\":true,\"epochs\":0}", true);
     assertEquals(202, r.statusCode(), r.body());
     JsonObject run = admin.awaitRun(new JsonObject(r.body()).getString("id"));
     assertEquals("rejected", run.getString("state"), run.encodePrettily());
     JsonObject gate = run.getJsonObject("result").getJsonObject("gate");
     assertEquals("reject", gate.getString("decision"));
-    assertTrue(gate.getJsonObject("candidate").getDouble("psnr") < gate.getJsonObject("serving").getDouble("psnr") - 1);
+    assertTrue(
+        gate.getJsonObject("candidate").getDouble("psnr")
+            < gate.getJsonObject("serving").getDouble("psnr") - 1);
 
     long version = run.getJsonObject("result").getLong("version");
     Path kept = models.resolve(MODEL).resolve("candidates/v" + version);
@@ -167,9 +193,13 @@ class AdminTrainTest {
   }
 
   private String denoiseVersionHeader() throws Exception {
-    HttpRequest req = HttpRequest.newBuilder(URI.create(admin.base + "/v1/models/" + MODEL + "/denoise?width=28&height=28"))
-        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-gray8")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[28 * 28])).build();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(admin.base + "/v1/models/" + MODEL + "/denoise?width=28&height=28"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/x-gray8")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[28 * 28]))
+            .build();
     HttpResponse<byte[]> resp = admin.http.send(req, HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, resp.statusCode());
     return resp.headers().firstValue("X-Model-Version").orElse("");

@@ -20,7 +20,8 @@ class RunBookTest {
     RunBook book = new RunBook(1);
     TrainingRun a = book.submit("m", p, "admin");
     TrainingRun b = book.submit("m", p, "admin");
-    DenoiserException busy = assertThrows(DenoiserException.class, () -> book.submit("m", p, "admin"));
+    DenoiserException busy =
+        assertThrows(DenoiserException.class, () -> book.submit("m", p, "admin"));
     assertEquals(ErrorCode.TRAINER_BUSY, busy.code());
     assertSame(a, book.next());
     assertEquals(TrainingRun.State.RUNNING, a.state());
@@ -32,6 +33,8 @@ class RunBookTest {
     assertTrue(book.pending("m"));
     assertEquals(b.id(), book.list().get(0).id(), "newest first");
     assertSame(a, book.get(a.id()));
-    assertEquals(ErrorCode.RUN_NOT_FOUND, assertThrows(DenoiserException.class, () -> book.get("nope")).code());
+    assertEquals(
+        ErrorCode.RUN_NOT_FOUND,
+        assertThrows(DenoiserException.class, () -> book.get("nope")).code());
   }
 }

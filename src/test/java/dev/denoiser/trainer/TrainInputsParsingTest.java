@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Training parameters, control messages and the schedule: what triggers accept and how they refuse. */
+/**
+ * Training parameters, control messages and the schedule: what triggers accept and how they refuse.
+ */
 class TrainInputsParsingTest {
   final TrainParams defaults = TrainParams.defaults(Settings.defaultsOnly());
 
@@ -23,9 +25,17 @@ class TrainInputsParsingTest {
     assertEquals(1, defaults.epochs());
     assertEquals(10_000, defaults.limit());
     assertNull(defaults.noise());
-    TrainParams p = TrainParams.fromJson(new JsonObject().put("epochs", 3).put("limit", 500)
-        .put("learningRate", 1e-3).put("batchSize", 64).put("noise", "gaussian:0.1..0.4")
-        .put("fromScratch", true).put("seed", 9), defaults);
+    TrainParams p =
+        TrainParams.fromJson(
+            new JsonObject()
+                .put("epochs", 3)
+                .put("limit", 500)
+                .put("learningRate", 1e-3)
+                .put("batchSize", 64)
+                .put("noise", "gaussian:0.1..0.4")
+                .put("fromScratch", true)
+                .put("seed", 9),
+            defaults);
     assertEquals(new TrainParams(3, 500, 1e-3, 64, "gaussian:0.1..0.4", true, 9), p);
     assertEquals(defaults, TrainParams.fromJson(null, defaults));
   }
@@ -41,21 +51,35 @@ class TrainInputsParsingTest {
   }
 
   private void bad(JsonObject j, String reason) {
-    DenoiserException e = assertThrows(DenoiserException.class, () -> TrainParams.fromJson(j, defaults));
+    DenoiserException e =
+        assertThrows(DenoiserException.class, () -> TrainParams.fromJson(j, defaults));
     assertEquals(ErrorCode.BAD_REQUEST, e.code());
     assertTrue(e.getMessage().contains(reason), e.getMessage());
   }
 
   @Test
   void controlMessagesNeedAModelAndAnObjectOfParams() {
-    ControlMessage m = ControlMessage.parse("{\"model\":\"m\",\"params\":{\"epochs\":2}}".getBytes(StandardCharsets.UTF_8));
+    ControlMessage m =
+        ControlMessage.parse(
+            "{\"model\":\"m\",\"params\":{\"epochs\":2}}".getBytes(StandardCharsets.UTF_8));
     assertEquals("m", m.model());
     assertEquals(2, m.params().getInteger("epochs"));
     assertNull(ControlMessage.parse("{\"model\":\"m\"}".getBytes(StandardCharsets.UTF_8)).params());
-    for (String garbage : new String[] {"", "not json", "[1,2]", "{\"params\":{}}", "{\"model\":3}",
-        "{\"model\":\"m\",\"params\":[1]}", "{\"model\":\"m\",\"extra\":1}"}) {
-      DenoiserException e = assertThrows(DenoiserException.class,
-          () -> ControlMessage.parse(garbage.getBytes(StandardCharsets.UTF_8)), garbage);
+    for (String garbage :
+        new String[] {
+          "",
+          "not json",
+          "[1,2]",
+          "{\"params\":{}}",
+          "{\"model\":3}",
+          "{\"model\":\"m\",\"params\":[1]}",
+          "{\"model\":\"m\",\"extra\":1}"
+        }) {
+      DenoiserException e =
+          assertThrows(
+              DenoiserException.class,
+              () -> ControlMessage.parse(garbage.getBytes(StandardCharsets.UTF_8)),
+              garbage);
       assertEquals(ErrorCode.BAD_REQUEST, e.code());
     }
   }
@@ -64,7 +88,9 @@ class TrainInputsParsingTest {
   void modelNamesCannotLeaveTheModelsDirectory() {
     assertTrue(ModelNames.valid("conv-upsample"));
     for (String n : new String[] {"..", "../x", "a/b", "", ".hidden", "a b"}) {
-      DenoiserException e = assertThrows(DenoiserException.class, () -> ModelNames.check(n, ErrorCode.BAD_REQUEST), n);
+      DenoiserException e =
+          assertThrows(
+              DenoiserException.class, () -> ModelNames.check(n, ErrorCode.BAD_REQUEST), n);
       assertEquals(ErrorCode.BAD_REQUEST, e.code());
     }
   }

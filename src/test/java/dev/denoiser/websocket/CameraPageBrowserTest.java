@@ -52,22 +52,52 @@ class CameraPageBrowserTest {
     TestModels.write(models, "digits-28", 1, 31, 28, 28, 2);
     TestModels.write(models, "conv-4", 3, 32, 0, 0, 4);
     Path clip = files.resolve("clip.avi");
-    Process p = new ProcessBuilder(VideoFrames.ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc=size=64x48:rate=5", "-t", "2", clip.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                VideoFrames.ffmpeg(),
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=5",
+                "-t",
+                "2",
+                clip.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the demo clip");
-    svc = ServiceHarness.start(models, new JsonObject().put("models.default", "digits-28")
-        .put("kafka.demo.video.file", clip.toString()).put("kafka.demo.video.size", "64x48")
-        .put("kafka.demo.video.model", "conv-4"));
-    ChromeOptions options = new ChromeOptions()
-        .setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-            "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
-            "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,1100");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
-        .usingAnyFreePort().build();
+    svc =
+        ServiceHarness.start(
+            models,
+            new JsonObject()
+                .put("models.default", "digits-28")
+                .put("kafka.demo.video.file", clip.toString())
+                .put("kafka.demo.video.size", "64x48")
+                .put("kafka.demo.video.model", "conv-4"));
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
+            .addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--use-fake-device-for-media-stream",
+                "--use-fake-ui-for-media-stream",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1280,1100");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(
+                new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
   }
 
@@ -92,9 +122,12 @@ class CameraPageBrowserTest {
 
   /** Pixels of the denoised canvas that are not black, and its size. */
   static long litPixels() {
-    return (Long) ((JavascriptExecutor) driver).executeScript("const c = document.getElementById('after');"
-        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] > 0) n++; } return n;");
+    return (Long)
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "const c = document.getElementById('after');"
+                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] > 0) n++; } return n;");
   }
 
   @Test
@@ -109,7 +142,10 @@ class CameraPageBrowserTest {
 
     Select source = new Select(driver.findElement(By.id("source")));
     source.selectByValue("camera");
-    assertEquals("conv-4", model.getFirstSelectedOption().getAttribute("value"), "a model that takes any size");
+    assertEquals(
+        "conv-4",
+        model.getFirstSelectedOption().getAttribute("value"),
+        "a model that takes any size");
     assertEquals("25", text("noiseOut"), "natural frames start at sigma 25 of 255");
     driver.findElement(By.id("start")).click();
     wait.until(d -> number("received") >= 15);
@@ -120,7 +156,9 @@ class CameraPageBrowserTest {
     assertEquals("3", text("version"));
     Path shot = Path.of("target", "camera-page.png");
     Files.createDirectories(shot.getParent());
-    Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot,
+    Files.copy(
+        ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+        shot,
         StandardCopyOption.REPLACE_EXISTING);
 
     source.selectByValue("video");
@@ -137,7 +175,9 @@ class CameraPageBrowserTest {
     Path png = files.resolve("photo.png");
     ImageIO.write(img, "png", png.toFile());
     source.selectByValue("upload");
-    assertFalse(driver.findElement(By.id("uploadRow")).getAttribute("hidden") != null, "the file input shows");
+    assertFalse(
+        driver.findElement(By.id("uploadRow")).getAttribute("hidden") != null,
+        "the file input shows");
     driver.findElement(By.id("file")).sendKeys(png.toAbsolutePath().toString());
     wait.until(d -> text("frameInfo").equals("100 x 80 colour") && number("received") >= 3);
     assertEquals(0, number("errors"), text("status"));

@@ -23,9 +23,9 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in headless Chromium shows the noise sigma the service estimated for the frames
- * it streams (from the replies' flag 4) and how the serving version was trained (its card's
- * {@code training.mode}), here a self-supervised version.
+ * The demo page in headless Chromium shows the noise sigma the service estimated for the frames it
+ * streams (from the replies' flag 4) and how the serving version was trained (its card's {@code
+ * training.mode}), here a self-supervised version.
  */
 @Tag("slow")
 class PageNoiseBrowserTest {
@@ -38,16 +38,29 @@ class PageNoiseBrowserTest {
   static void start() throws Exception {
     Path dir = TestModels.write(models, "conv-4", 3, 32, 0, 0, 4);
     ModelCard card = ModelCard.read(dir.resolve(ModelCard.FILE));
-    card.with("training", new JsonObject().put("mode", "self-supervised").put("sigmaEstimate", 74.2))
+    card.with(
+            "training", new JsonObject().put("mode", "self-supervised").put("sigmaEstimate", 74.2))
         .write(dir.resolve(ModelCard.FILE));
     svc = ServiceHarness.start(models, new JsonObject().put("models.default", "conv-4"));
-    ChromeOptions options = new ChromeOptions().setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-            "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,960");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
-        .usingAnyFreePort().build();
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
+            .addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1280,960");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(
+                new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
   }
 
@@ -72,9 +85,12 @@ class PageNoiseBrowserTest {
     driver.findElement(By.id("start")).click();
     wait.until(d -> text("noiseSigma").matches("\\d+\\.\\d"));
     double sigma = Double.parseDouble(text("noiseSigma"));
-    assertTrue(sigma > 5 && sigma < 200, "the page shows the estimated noise of the noisy digits: " + sigma);
+    assertTrue(
+        sigma > 5 && sigma < 200,
+        "the page shows the estimated noise of the noisy digits: " + sigma);
     assertEquals("3", text("version"));
     wait.until(d -> text("training").equals("self-supervised"));
-    assertEquals("sigma estimate 74.2", driver.findElement(By.id("training")).getAttribute("title"));
+    assertEquals(
+        "sigma estimate 74.2", driver.findElement(By.id("training")).getAttribute("title"));
   }
 }

@@ -58,13 +58,19 @@ class StreamBudgetTest {
       assertEquals(2, r.seq());
     }
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> budget.used() == 0);
-    var refusals = svc.metered.registry().find("denoiser_memory_refusals").tag("source", "websocket").counter();
+    var refusals =
+        svc.metered
+            .registry()
+            .find("denoiser_memory_refusals")
+            .tag("source", "websocket")
+            .counter();
     assertTrue(refusals != null && refusals.count() >= 1);
   }
 
   @Test
   void manyFramesGiveAllTheirBytesBack() throws Exception {
-    try (WsTestClient c = WsTestClient.connect(svc.vertx, svc.port(), "mode=lossless&window=8&" + RAW)) {
+    try (WsTestClient c =
+        WsTestClient.connect(svc.vertx, svc.port(), "mode=lossless&window=8&" + RAW)) {
       int n = 100;
       for (int i = 0; i < n; i++) {
         c.send(FrameIdHeader.join("f" + i, digits.gray8(i)));

@@ -36,10 +36,13 @@ class StreamLimitsTest {
   @BeforeEach
   void start(VertxTestContext ctx) {
     TestModels.write(models, "conv-upsample", 1, 7);
-    ServiceHarness.deploy(models, new JsonObject().put("stream.maxConnections", 2)).onComplete(ctx.succeeding(h -> {
-      svc = h;
-      ctx.completeNow();
-    }));
+    ServiceHarness.deploy(models, new JsonObject().put("stream.maxConnections", 2))
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  ctx.completeNow();
+                }));
   }
 
   @AfterEach
@@ -75,7 +78,9 @@ class StreamLimitsTest {
       assertEquals(1001, c.awaitClose());
       int answered = 0;
       while (!a.received.isEmpty()) {
-        assertTrue(a.received.poll() instanceof StreamReply, "frames accepted before the shutdown are answered");
+        assertTrue(
+            a.received.poll() instanceof StreamReply,
+            "frames accepted before the shutdown are answered");
         answered++;
       }
       assertTrue(answered <= 20);
@@ -83,16 +88,24 @@ class StreamLimitsTest {
     }
   }
 
-  /** The server sees the close of a socket a little after the client; retry (for at most 10 s) until the slot is free. */
+  /**
+   * The server sees the close of a socket a little after the client; retry (for at most 10 s) until
+   * the slot is free.
+   */
   private static WsTestClient awaitAccepted(ServiceHarness svc) {
     AtomicReference<WsTestClient> accepted = new AtomicReference<>();
-    Awaitility.await("a free connection slot").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .ignoreExceptionsMatching(e -> e instanceof java.util.concurrent.ExecutionException
-            && e.getCause() instanceof UpgradeRejectedException)
-        .until(() -> {
-          accepted.set(WsTestClient.connect(svc.vertx, svc.port(), RAW));
-          return true;
-        });
+    Awaitility.await("a free connection slot")
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .ignoreExceptionsMatching(
+            e ->
+                e instanceof java.util.concurrent.ExecutionException
+                    && e.getCause() instanceof UpgradeRejectedException)
+        .until(
+            () -> {
+              accepted.set(WsTestClient.connect(svc.vertx, svc.port(), RAW));
+              return true;
+            });
     return accepted.get();
   }
 }

@@ -17,11 +17,24 @@ class StreamWireTest {
   void replyRoundTripsWithLatentIdAndAlignedPayload() {
     float[] latent = {0.5f, -1.25f, 3f};
     byte[] payload = {9, 8, 7, 6, 5};
-    StreamReply r = new StreamReply(4_000_000_000L, 17, 28, 14, 20251128L, 120, 800, 1500, 12, latent, "cam-7/frame-9",
-        payload);
+    StreamReply r =
+        new StreamReply(
+            4_000_000_000L,
+            17,
+            28,
+            14,
+            20251128L,
+            120,
+            800,
+            1500,
+            12,
+            latent,
+            "cam-7/frame-9",
+            payload);
     Buffer b = r.encode();
     assertEquals('D', b.getByte(0));
-    assertEquals(0, b.getUnsignedShortLE(4) % 4, "the frame starts 4-byte aligned (Float32Array-friendly)");
+    assertEquals(
+        0, b.getUnsignedShortLE(4) % 4, "the frame starts 4-byte aligned (Float32Array-friendly)");
     StreamReply back = StreamReply.parse(b);
     assertEquals(r.seq(), back.seq());
     assertEquals(17, back.dropped());
@@ -42,24 +55,31 @@ class StreamWireTest {
     StreamReply back = StreamReply.parse(b);
     assertNull(back.latent());
     assertNull(back.frameId());
-    assertThrows(IllegalArgumentException.class, () -> StreamReply.parse(Buffer.buffer("not a reply")));
+    assertThrows(
+        IllegalArgumentException.class, () -> StreamReply.parse(Buffer.buffer("not a reply")));
   }
 
   @Test
   void frameIdHeaderSplitsAndRefusesShortMessages() {
-    FrameIdHeader.Split s = FrameIdHeader.split(FrameIdHeader.join("é-1", new byte[] {1, 2, 3}), true);
+    FrameIdHeader.Split s =
+        FrameIdHeader.split(FrameIdHeader.join("é-1", new byte[] {1, 2, 3}), true);
     assertEquals("é-1", s.frameId());
     assertArrayEquals(new byte[] {1, 2, 3}, s.frame());
     assertNull(FrameIdHeader.split(FrameIdHeader.join(null, new byte[] {4}), true).frameId());
-    assertArrayEquals(new byte[] {5, 6}, FrameIdHeader.split(Buffer.buffer(new byte[] {5, 6}), false).frame());
+    assertArrayEquals(
+        new byte[] {5, 6}, FrameIdHeader.split(Buffer.buffer(new byte[] {5, 6}), false).frame());
     assertThrows(DenoiserException.class, () -> FrameIdHeader.split(Buffer.buffer(), true));
-    assertThrows(DenoiserException.class, () -> FrameIdHeader.split(Buffer.buffer(new byte[] {9, 1}), true));
-    assertThrows(IllegalArgumentException.class, () -> FrameIdHeader.join("x".repeat(256), new byte[0]));
+    assertThrows(
+        DenoiserException.class, () -> FrameIdHeader.split(Buffer.buffer(new byte[] {9, 1}), true));
+    assertThrows(
+        IllegalArgumentException.class, () -> FrameIdHeader.join("x".repeat(256), new byte[0]));
   }
 
   @Test
   void originsPassWhenAbsentListedPublicOrLoopbackNeverByHost() {
-    OriginPolicy p = new OriginPolicy(" https://Dash.example.com/ , http://lan-box:3000", "https://denoiser.example.com/ui/");
+    OriginPolicy p =
+        new OriginPolicy(
+            " https://Dash.example.com/ , http://lan-box:3000", "https://denoiser.example.com/ui/");
     assertTrue(p.allows(null), "no Origin: not a browser");
     assertTrue(p.allows("https://dash.example.com"));
     assertTrue(p.allows("https://DASH.example.com:443/"), "default port and case do not matter");
@@ -69,7 +89,8 @@ class StreamWireTest {
     assertTrue(p.allows("http://127.0.0.1:9999"));
     assertTrue(p.allows("http://[::1]:8080"));
     assertFalse(p.allows("http://evil.example"));
-    assertFalse(p.allows("http://svc:8080"), "the Host header no longer admits an origin (DNS rebinding)");
+    assertFalse(
+        p.allows("http://svc:8080"), "the Host header no longer admits an origin (DNS rebinding)");
     assertFalse(p.allows("http://localhost.evil.example"));
     assertFalse(p.allows("http://127.0.0.1.evil.example"));
     assertFalse(p.allows("null"));

@@ -23,22 +23,43 @@ class VideoSamplesTest {
   @TempDir Path dir;
 
   private HttpResponse<byte[]> get(ServiceHarness svc, String query) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + svc.port() + VideoSamples.PATH + query)).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + svc.port() + VideoSamples.PATH + query))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
   }
 
   @Test
   void servesTheFirstFramesOfTheClipOrSaysWhyNot() throws Exception {
     Path clip = dir.resolve("clip.avi");
-    Process p = new ProcessBuilder(VideoFrames.ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc=size=64x48:rate=5", "-t", "1", clip.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                VideoFrames.ffmpeg(),
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=5",
+                "-t",
+                "1",
+                clip.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test clip");
     Path models = dir.resolve("models");
     TestModels.write(models, "conv-4", 1, 32, 0, 0, 4);
-    try (ServiceHarness svc = ServiceHarness.start(models, new JsonObject().put("models.default", "conv-4")
-        .put("kafka.demo.video.file", clip.toString()).put("kafka.demo.video.size", "32x24"))) {
+    try (ServiceHarness svc =
+        ServiceHarness.start(
+            models,
+            new JsonObject()
+                .put("models.default", "conv-4")
+                .put("kafka.demo.video.file", clip.toString())
+                .put("kafka.demo.video.size", "32x24"))) {
       HttpResponse<byte[]> r = get(svc, "?count=3");
       assertEquals(200, r.statusCode());
       assertEquals("application/x-gray8", r.headers().firstValue("Content-Type").orElse(""));
@@ -52,12 +73,17 @@ class VideoSamplesTest {
         System.arraycopy(frames.get(i), 0, expected, i * 32 * 24, 32 * 24);
       }
       assertArrayEquals(expected, r.body());
-      assertEquals(5 * 32 * 24, get(svc, "?count=150").body().length, "a short clip gives what it has");
+      assertEquals(
+          5 * 32 * 24, get(svc, "?count=150").body().length, "a short clip gives what it has");
       assertEquals(400, get(svc, "?count=151").statusCode());
       assertEquals(400, get(svc, "?count=x").statusCode());
     }
-    try (ServiceHarness svc = ServiceHarness.start(models, new JsonObject().put("models.default", "conv-4")
-        .put("kafka.demo.video.file", dir.resolve("none.avi").toString()))) {
+    try (ServiceHarness svc =
+        ServiceHarness.start(
+            models,
+            new JsonObject()
+                .put("models.default", "conv-4")
+                .put("kafka.demo.video.file", dir.resolve("none.avi").toString()))) {
       HttpResponse<byte[]> r = get(svc, "");
       assertEquals(404, r.statusCode());
       JsonObject body = new JsonObject(new String(r.body()));

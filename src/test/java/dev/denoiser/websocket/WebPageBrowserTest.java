@@ -30,9 +30,9 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The demo page in real headless Chromium: it loads from the service alone, streams digits over
- * the WebSocket with the token from its URL, shows denoised frames, latency and the 2-D latent
- * scatter, and takes drawings. Leaves a screenshot in {@code target/stream-page.png}.
+ * The demo page in real headless Chromium: it loads from the service alone, streams digits over the
+ * WebSocket with the token from its URL, shows denoised frames, latency and the 2-D latent scatter,
+ * and takes drawings. Leaves a screenshot in {@code target/stream-page.png}.
  */
 @Tag("slow")
 class WebPageBrowserTest {
@@ -46,13 +46,27 @@ class WebPageBrowserTest {
   static void start() throws Exception {
     TestModels.write(models, "vae-2d", 2, 31, 0, 0, 2);
     TestModels.write(models, "conv-4", 1, 32, 0, 0, 4);
-    svc = ServiceHarness.start(models, new JsonObject().put("models.default", "vae-2d").put("auth.token", TOKEN));
-    ChromeOptions options = new ChromeOptions().setBinary(executable("chrome.binary", "chromium"))
-        .addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-            "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,960");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(executable("webdriver.chrome.driver", "chromedriver"))).usingAnyFreePort().build();
+    svc =
+        ServiceHarness.start(
+            models, new JsonObject().put("models.default", "vae-2d").put("auth.token", TOKEN));
+    ChromeOptions options =
+        new ChromeOptions()
+            .setBinary(executable("chrome.binary", "chromium"))
+            .addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile.toAbsolutePath(),
+                "--window-size=1280,960");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(executable("webdriver.chrome.driver", "chromedriver")))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
   }
 
@@ -68,7 +82,8 @@ class WebPageBrowserTest {
         return f.getAbsolutePath();
       }
     }
-    throw new IllegalStateException(name + " is not on the PATH (apt-get install chromium chromium-driver)");
+    throw new IllegalStateException(
+        name + " is not on the PATH (apt-get install chromium chromium-driver)");
   }
 
   @AfterAll
@@ -102,24 +117,38 @@ class WebPageBrowserTest {
     assertEquals("2", driver.findElement(By.id("version")).getText());
     assertEquals(0, number("errors"));
     JavascriptExecutor js = (JavascriptExecutor) driver;
-    long lit = (Long) js.executeScript("const c = document.getElementById('denoised');"
-        + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
+    long lit =
+        (Long)
+            js.executeScript(
+                "const c = document.getElementById('denoised');"
+                    + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + "let n = 0; for (let i = 0; i < d.length; i += 4) { if (d[i] > 0) n++; } return n;");
     assertTrue(lit > 0, "the denoised canvas shows a frame");
     assertEquals("coloured by digit", driver.findElement(By.id("scatterNote")).getText());
     @SuppressWarnings("unchecked")
-    List<String> foreign = (List<String>) js.executeScript("return performance.getEntriesByType('resource')"
-        + ".map(e => e.name).filter(n => !n.startsWith(location.origin));");
+    List<String> foreign =
+        (List<String>)
+            js.executeScript(
+                "return performance.getEntriesByType('resource')"
+                    + ".map(e => e.name).filter(n => !n.startsWith(location.origin));");
     assertTrue(foreign.isEmpty(), "everything comes from the service: " + foreign);
     Path shot = Path.of("target", "stream-page.png");
     Files.createDirectories(shot.getParent());
-    Files.copy(((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot,
+    Files.copy(
+        ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(),
+        shot,
         StandardCopyOption.REPLACE_EXISTING);
 
     new Select(driver.findElement(By.id("source"))).selectByValue("draw");
     WebElement pad = driver.findElement(By.id("pad"));
-    new Actions(driver).moveToElement(pad, -40, -80).clickAndHold().moveByOffset(30, 60).moveByOffset(30, 60)
-        .moveByOffset(20, 40).release().perform();
+    new Actions(driver)
+        .moveToElement(pad, -40, -80)
+        .clickAndHold()
+        .moveByOffset(30, 60)
+        .moveByOffset(30, 60)
+        .moveByOffset(20, 40)
+        .release()
+        .perform();
     wait.until(d -> d.findElement(By.id("label")).getText().equals("your drawing"));
     int before = number("received");
     wait.until(d -> number("received") > before + 10);

@@ -32,7 +32,8 @@ final class WsTestClient implements AutoCloseable {
     this.ws = ws;
     ws.binaryMessageHandler(b -> deliver(StreamReply.parse(b)));
     ws.textMessageHandler(t -> deliver(new JsonObject(t)));
-    ws.closeHandler(v -> closeCode.tryComplete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
+    ws.closeHandler(
+        v -> closeCode.tryComplete(ws.closeStatusCode() == null ? -1 : ws.closeStatusCode()));
   }
 
   private void deliver(Object message) {
@@ -48,7 +49,10 @@ final class WsTestClient implements AutoCloseable {
     }
   }
 
-  /** Hands every reply (a {@link StreamReply}) and error (a {@link JsonObject}) to {@code h}, those already received first. */
+  /**
+   * Hands every reply (a {@link StreamReply}) and error (a {@link JsonObject}) to {@code h}, those
+   * already received first.
+   */
   WsTestClient handler(Handler<Object> h) {
     synchronized (this) {
       for (Object o; (o = received.poll()) != null; ) {
@@ -59,35 +63,57 @@ final class WsTestClient implements AutoCloseable {
     return this;
   }
 
-  /** Opens a connection to /v1/stream; fails as the upgrade does (an {@link UpgradeRejectedException} when refused). */
+  /**
+   * Opens a connection to /v1/stream; fails as the upgrade does (an {@link
+   * UpgradeRejectedException} when refused).
+   */
   static Future<WsTestClient> open(Vertx vertx, int port, String query, String... headers) {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxFrameSize(16 << 20)
-        .setMaxMessageSize(64 << 20));
-    WebSocketConnectOptions o = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(StreamEndpoint.PATH + (query.isEmpty() ? "" : "?" + query));
+    WebSocketClient client =
+        vertx.createWebSocketClient(
+            new WebSocketClientOptions().setMaxFrameSize(16 << 20).setMaxMessageSize(64 << 20));
+    WebSocketConnectOptions o =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(StreamEndpoint.PATH + (query.isEmpty() ? "" : "?" + query));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       o.addHeader(headers[i], headers[i + 1]);
     }
-    return client.connect(o).map(ws -> new WsTestClient(client, ws))
+    return client
+        .connect(o)
+        .map(ws -> new WsTestClient(client, ws))
         .recover(e -> client.close().transform(v -> Future.failedFuture(e)));
   }
 
-  static WsTestClient connect(Vertx vertx, int port, String query, String... headers) throws Exception {
+  static WsTestClient connect(Vertx vertx, int port, String query, String... headers)
+      throws Exception {
     return ServiceHarness.await(open(vertx, port, query, headers));
   }
 
-  /** The refusal of an upgrade, with its status and JSON error body; fails when the upgrade is accepted. */
-  static Future<UpgradeRejectedException> refusal(Vertx vertx, int port, String query, String... headers) {
-    return open(vertx, port, query, headers).transform(ar -> {
-      if (ar.succeeded()) {
-        return ar.result().shut().compose(v -> Future.failedFuture(new AssertionError("the upgrade was accepted")));
-      }
-      return ar.cause() instanceof UpgradeRejectedException u ? Future.succeededFuture(u) : Future.failedFuture(ar.cause());
-    });
+  /**
+   * The refusal of an upgrade, with its status and JSON error body; fails when the upgrade is
+   * accepted.
+   */
+  static Future<UpgradeRejectedException> refusal(
+      Vertx vertx, int port, String query, String... headers) {
+    return open(vertx, port, query, headers)
+        .transform(
+            ar -> {
+              if (ar.succeeded()) {
+                return ar.result()
+                    .shut()
+                    .compose(
+                        v -> Future.failedFuture(new AssertionError("the upgrade was accepted")));
+              }
+              return ar.cause() instanceof UpgradeRejectedException u
+                  ? Future.succeededFuture(u)
+                  : Future.failedFuture(ar.cause());
+            });
   }
 
   /** As {@link #refusal}, blocking. */
-  static UpgradeRejectedException refused(Vertx vertx, int port, String query, String... headers) throws Exception {
+  static UpgradeRejectedException refused(Vertx vertx, int port, String query, String... headers)
+      throws Exception {
     try {
       return ServiceHarness.await(refusal(vertx, port, query, headers));
     } catch (ExecutionException e) {

@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka role's settings, read once from {@link Settings}, and the client configurations built
- * from them: the ingest consumer reads {@code byte[]} keys and values (a key goes back out
- * byte for byte, whatever its encoding) with manual commits and {@code read_committed}; producers
- * are idempotent with {@code acks=all}; the exactly-once producer adds a {@code transactional.id}.
+ * from them: the ingest consumer reads {@code byte[]} keys and values (a key goes back out byte for
+ * byte, whatever its encoding) with manual commits and {@code read_committed}; producers are
+ * idempotent with {@code acks=all}; the exactly-once producer adds a {@code transactional.id}.
  *
  * <p>Every client gets the pass-through client properties first (security, SASL, SSL, time-outs):
  * those of {@code kafka.clientPropertiesFile}, then the deprecated {@code kafka.clientProperties},
@@ -50,38 +50,54 @@ public record KafkaOptions(
     long shutdownGraceMillis,
     int maxRecordBytes,
     long stallMillis,
-
-        boolean autoCreateTopics,
+    boolean autoCreateTopics,
     int replicationFactor) {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaOptions.class);
 
   /** {@code kafka.processing.guarantee}, named as in Kafka Streams. */
   public enum Guarantee {
-    AT_LEAST_ONCE, EXACTLY_ONCE;
+    AT_LEAST_ONCE,
+    EXACTLY_ONCE;
 
     public static Guarantee parse(String s) {
       try {
         return valueOf(s.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(Setting.KAFKA_GUARANTEE.key() + " must be at_least_once or exactly_once, got '" + s + "'");
+        throw new IllegalArgumentException(
+            Setting.KAFKA_GUARANTEE.key()
+                + " must be at_least_once or exactly_once, got '"
+                + s
+                + "'");
       }
     }
   }
 
-  /** The options of {@code s}, with {@code bootstrap} (the embedded broker's address) when the settings name none. */
+  /**
+   * The options of {@code s}, with {@code bootstrap} (the embedded broker's address) when the
+   * settings name none.
+   */
   public static KafkaOptions from(Settings s, String bootstrap) {
     String configured = s.getString(Setting.KAFKA_BOOTSTRAP_SERVERS).trim();
-    return new KafkaOptions(configured.isEmpty() ? bootstrap : configured,
-        s.getString(Setting.KAFKA_TOPIC_NOISY), s.getString(Setting.KAFKA_TOPIC_DENOISED),
-        s.getString(Setting.KAFKA_TOPIC_LATENT), s.getString(Setting.KAFKA_TOPIC_DLQ),
-        Math.max(1, s.getInt(Setting.KAFKA_TOPIC_PARTITIONS)), s.getString(Setting.KAFKA_GROUP_ID),
-        Math.max(1, s.getInt(Setting.KAFKA_INSTANCES)), Guarantee.parse(s.getString(Setting.KAFKA_GUARANTEE)),
-        Math.max(1, s.getLong(Setting.KAFKA_COMMIT_INTERVAL_MS)), Math.max(1, s.getInt(Setting.KAFKA_MAX_IN_FLIGHT)),
-        s.getString(Setting.KAFKA_TRANSACTIONAL_ID).trim(), clientProperties(s),
+    return new KafkaOptions(
+        configured.isEmpty() ? bootstrap : configured,
+        s.getString(Setting.KAFKA_TOPIC_NOISY),
+        s.getString(Setting.KAFKA_TOPIC_DENOISED),
+        s.getString(Setting.KAFKA_TOPIC_LATENT),
+        s.getString(Setting.KAFKA_TOPIC_DLQ),
+        Math.max(1, s.getInt(Setting.KAFKA_TOPIC_PARTITIONS)),
+        s.getString(Setting.KAFKA_GROUP_ID),
+        Math.max(1, s.getInt(Setting.KAFKA_INSTANCES)),
+        Guarantee.parse(s.getString(Setting.KAFKA_GUARANTEE)),
+        Math.max(1, s.getLong(Setting.KAFKA_COMMIT_INTERVAL_MS)),
+        Math.max(1, s.getInt(Setting.KAFKA_MAX_IN_FLIGHT)),
+        s.getString(Setting.KAFKA_TRANSACTIONAL_ID).trim(),
+        clientProperties(s),
         Math.max(0, s.getLong(Setting.KAFKA_SHUTDOWN_GRACE_MS)),
-        Math.max(1024, s.getInt(Setting.KAFKA_MAX_RECORD_BYTES)), Math.max(0, s.getLong(Setting.KAFKA_STALL_MS)),
-        s.getBoolean(Setting.KAFKA_TOPIC_AUTO_CREATE), s.getInt(Setting.KAFKA_TOPIC_REPLICATION));
+        Math.max(1024, s.getInt(Setting.KAFKA_MAX_RECORD_BYTES)),
+        Math.max(0, s.getLong(Setting.KAFKA_STALL_MS)),
+        s.getBoolean(Setting.KAFKA_TOPIC_AUTO_CREATE),
+        s.getInt(Setting.KAFKA_TOPIC_REPLICATION));
   }
 
   /**
@@ -96,14 +112,22 @@ public record KafkaOptions(
       try (Reader r = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
         p.load(r);
       } catch (IOException e) {
-        throw new IllegalArgumentException(Setting.KAFKA_CLIENT_PROPERTIES_FILE.key() + ": cannot read " + file + ": " + e.getMessage());
+        throw new IllegalArgumentException(
+            Setting.KAFKA_CLIENT_PROPERTIES_FILE.key()
+                + ": cannot read "
+                + file
+                + ": "
+                + e.getMessage());
       }
       p.stringPropertyNames().stream().sorted().forEach(k -> out.put(k, p.getProperty(k)));
     }
     Map<String, String> legacy = parseProperties(s.getString(Setting.KAFKA_CLIENT_PROPERTIES));
     if (!legacy.isEmpty()) {
-      LOG.warn("{} is deprecated (it splits on ';'): use {}<property> settings or {}", Setting.KAFKA_CLIENT_PROPERTIES.key(),
-          Setting.KAFKA_CLIENT_PREFIX, Setting.KAFKA_CLIENT_PROPERTIES_FILE.key());
+      LOG.warn(
+          "{} is deprecated (it splits on ';'): use {}<property> settings or {}",
+          Setting.KAFKA_CLIENT_PROPERTIES.key(),
+          Setting.KAFKA_CLIENT_PREFIX,
+          Setting.KAFKA_CLIENT_PROPERTIES_FILE.key());
       out.putAll(legacy);
     }
     out.putAll(s.withPrefix(Setting.KAFKA_CLIENT_PREFIX));
@@ -122,7 +146,11 @@ public record KafkaOptions(
       }
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException(Setting.KAFKA_CLIENT_PROPERTIES.key() + ": expected key=value, got '" + part.trim() + "'");
+        throw new IllegalArgumentException(
+            Setting.KAFKA_CLIENT_PROPERTIES.key()
+                + ": expected key=value, got '"
+                + part.trim()
+                + "'");
       }
       out.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
     }
@@ -139,7 +167,10 @@ public record KafkaOptions(
     return common();
   }
 
-  /** Consumer of the input topic for ingest instance {@code instance}: {@code byte[]} keys and values. */
+  /**
+   * Consumer of the input topic for ingest instance {@code instance}: {@code byte[]} keys and
+   * values.
+   */
   public Map<String, Object> consumerConfig(int instance) {
     Map<String, Object> c = common();
     c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -149,7 +180,9 @@ public record KafkaOptions(
     c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+    c.put(
+        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+        CooperativeStickyAssignor.class.getName());
     return c;
   }
 
@@ -160,7 +193,10 @@ public record KafkaOptions(
     return c;
   }
 
-  /** The idempotent producer of the demo feed and the benchmark: {@code String} keys, {@code byte[]} values. */
+  /**
+   * The idempotent producer of the demo feed and the benchmark: {@code String} keys, {@code byte[]}
+   * values.
+   */
   public Map<String, Object> producerConfig(String clientId) {
     Map<String, Object> c = common();
     c.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
@@ -183,7 +219,8 @@ public record KafkaOptions(
 
   /** {@code <prefix>-<instance>}; the prefix defaults to {@code <group.id>-<host name>}. */
   public String transactionalId(int instance) {
-    String prefix = transactionalIdPrefix.isEmpty() ? groupId + "-" + hostName() : transactionalIdPrefix;
+    String prefix =
+        transactionalIdPrefix.isEmpty() ? groupId + "-" + hostName() : transactionalIdPrefix;
     return prefix + "-" + instance;
   }
 

@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the role's topics when they are missing: the input, denoised and latent topics with
  * {@code kafka.topic.partitions} partitions each (the same count keeps a stream on the same
- * partition number everywhere), the dead-letter topic with one; replication is
- * {@code kafka.topic.replicationFactor}, or the cluster's default. Existing topics are left as they
- * are. With {@code kafka.topic.autoCreate=false} nothing is created, and missing topics fail the
+ * partition number everywhere), the dead-letter topic with one; replication is {@code
+ * kafka.topic.replicationFactor}, or the cluster's default. Existing topics are left as they are.
+ * With {@code kafka.topic.autoCreate=false} nothing is created, and missing topics fail the
  * start-up with their names. Returns once every partition has a working leader.
  */
 public final class TopicSetup {
@@ -40,10 +40,17 @@ public final class TopicSetup {
       } catch (ExecutionException e) {
         // the first call to the cluster: a wrong password or protocol shows here, in one line
         Throwable c = e.getCause();
-        throw new IllegalStateException("Kafka at " + o.bootstrapServers() + ": " + c.getClass().getSimpleName() + ": "
-            + c.getMessage(), c);
+        throw new IllegalStateException(
+            "Kafka at "
+                + o.bootstrapServers()
+                + ": "
+                + c.getClass().getSimpleName()
+                + ": "
+                + c.getMessage(),
+            c);
       }
-      Optional<Short> replication = o.replicationFactor() > 0 ? Optional.of((short) o.replicationFactor()) : Optional.empty();
+      Optional<Short> replication =
+          o.replicationFactor() > 0 ? Optional.of((short) o.replicationFactor()) : Optional.empty();
       List<NewTopic> missing = new ArrayList<>();
       for (String t : List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic())) {
         if (!existing.contains(t)) {
@@ -54,8 +61,10 @@ public final class TopicSetup {
         missing.add(new NewTopic(o.dlqTopic(), Optional.of(1), replication));
       }
       if (!o.autoCreateTopics() && !missing.isEmpty()) {
-        throw new IllegalStateException("missing topics " + missing.stream().map(NewTopic::name).toList()
-            + " and kafka.topic.autoCreate is false: create them, or set it to true");
+        throw new IllegalStateException(
+            "missing topics "
+                + missing.stream().map(NewTopic::name).toList()
+                + " and kafka.topic.autoCreate is false: create them, or set it to true");
       }
       List<String> created = new ArrayList<>();
       for (var e : admin.createTopics(missing).values().entrySet()) {
@@ -64,7 +73,9 @@ public final class TopicSetup {
           created.add(e.getKey());
         } catch (ExecutionException ex) {
           if (!(ex.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(), ex.getCause());
+            throw new IllegalStateException(
+                "cannot create topic " + e.getKey() + ": " + ex.getCause().getMessage(),
+                ex.getCause());
           }
         }
       }
@@ -87,13 +98,23 @@ public final class TopicSetup {
     while (true) {
       try {
         Map<TopicPartition, OffsetSpec> q = new HashMap<>();
-        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).forEach((name, d) ->
-            d.partitions().forEach(p -> q.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+        admin
+            .describeTopics(topics)
+            .allTopicNames()
+            .get(TIMEOUT_S, TimeUnit.SECONDS)
+            .forEach(
+                (name, d) ->
+                    d.partitions()
+                        .forEach(
+                            p ->
+                                q.put(
+                                    new TopicPartition(name, p.partition()), OffsetSpec.latest())));
         admin.listOffsets(q).all().get(TIMEOUT_S, TimeUnit.SECONDS);
         return;
       } catch (ExecutionException e) {
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topics " + topics + " are not ready: " + e.getCause().getMessage(), e.getCause());
+          throw new IllegalStateException(
+              "topics " + topics + " are not ready: " + e.getCause().getMessage(), e.getCause());
         }
         Thread.sleep(100);
       }

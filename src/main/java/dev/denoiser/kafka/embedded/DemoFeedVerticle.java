@@ -14,12 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo feed: publishes noisy MNIST test digits ({@link NoisyDigits}, seeded) to
- * {@code kafka.topic.noisy} at {@code kafka.demo.framesPerSecond}, as 28x28
- * {@code application/x-gray8} records with {@code width}, {@code height} and {@code frame-id}
- * ({@code demo-<n>}) headers, keyed {@code demo-0} to {@code demo-3} (four streams). With a
- * {@link VideoDemoFrames} it plays noisy video frames instead, at their size, with its
- * {@code model} header.
+ * The demo feed: publishes noisy MNIST test digits ({@link NoisyDigits}, seeded) to {@code
+ * kafka.topic.noisy} at {@code kafka.demo.framesPerSecond}, as 28x28 {@code application/x-gray8}
+ * records with {@code width}, {@code height} and {@code frame-id} ({@code demo-<n>}) headers, keyed
+ * {@code demo-0} to {@code demo-3} (four streams). With a {@link VideoDemoFrames} it plays noisy
+ * video frames instead, at their size, with its {@code model} header.
  */
 public final class DemoFeedVerticle extends VerticleBase {
   static final int STREAMS = 4;
@@ -40,6 +39,7 @@ public final class DemoFeedVerticle extends VerticleBase {
 
   /** The MNIST model the digit records name, so that they do not go to models.default. */
   public static final String DIGIT_MODEL = "conv-upsample";
+
   private final String digitModel;
 
   public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise) {
@@ -47,11 +47,15 @@ public final class DemoFeedVerticle extends VerticleBase {
   }
 
   /**
-   * A feed of {@code video} frames when it is not null (closed when the feed stops), else of
-   * digits whose records name {@code digitModel} (null: none, models.default serves them).
+   * A feed of {@code video} frames when it is not null (closed when the feed stops), else of digits
+   * whose records name {@code digitModel} (null: none, models.default serves them).
    */
-  public DemoFeedVerticle(KafkaOptions options, double framesPerSecond, double noise,
-      VideoDemoFrames video, String digitModel) {
+  public DemoFeedVerticle(
+      KafkaOptions options,
+      double framesPerSecond,
+      double noise,
+      VideoDemoFrames video,
+      String digitModel) {
     this.options = options;
     this.framesPerSecond = framesPerSecond;
     this.noise = noise;
@@ -61,16 +65,24 @@ public final class DemoFeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    producer = KafkaWriteStream.create(vertx, options.producerConfig(options.groupId() + "-demo-feed"));
+    producer =
+        KafkaWriteStream.create(vertx, options.producerConfig(options.groupId() + "-demo-feed"));
     producer.exceptionHandler(e -> LOG.debug("demo feed producer: {}", e.toString()));
     digits = new NoisyDigits(42, noise, SIZE);
     lastTick = System.nanoTime();
     timer = vertx.setPeriodic(TICK_MS, id -> tick());
     if (video != null) {
-      LOG.info("demo feed: {} noisy {}x{} video frames per second into {}", framesPerSecond, video.width(),
-          video.height(), options.noisyTopic());
+      LOG.info(
+          "demo feed: {} noisy {}x{} video frames per second into {}",
+          framesPerSecond,
+          video.width(),
+          video.height(),
+          options.noisyTopic());
     } else {
-      LOG.info("demo feed: {} noisy MNIST digits per second (noise sigma {}) into {}", framesPerSecond, noise,
+      LOG.info(
+          "demo feed: {} noisy MNIST digits per second (noise sigma {}) into {}",
+          framesPerSecond,
+          noise,
           options.noisyTopic());
     }
     return Future.succeededFuture();
@@ -78,7 +90,8 @@ public final class DemoFeedVerticle extends VerticleBase {
 
   private void tick() {
     long now = System.nanoTime();
-    credit = Math.min(credit + framesPerSecond * (now - lastTick) / 1e9, Math.max(1, framesPerSecond));
+    credit =
+        Math.min(credit + framesPerSecond * (now - lastTick) / 1e9, Math.max(1, framesPerSecond));
     lastTick = now;
     if (producer.writeQueueFull()) {
       return;
@@ -92,7 +105,7 @@ public final class DemoFeedVerticle extends VerticleBase {
   private void send(int n) {
     byte[] value = video == null ? digits.gray8(n) : video.poll();
     if (value == null) {
-      return;   // the decoder is behind: skip this frame
+      return; // the decoder is behind: skip this frame
     }
     Headers h = new RecordHeaders();
     KafkaHeaders.put(h, KafkaHeaders.CONTENT_TYPE, MediaType.GRAY8.mime());
@@ -103,12 +116,14 @@ public final class DemoFeedVerticle extends VerticleBase {
     if (model != null) {
       KafkaHeaders.put(h, KafkaHeaders.MODEL, model);
     }
-    producer.send(new ProducerRecord<>(options.noisyTopic(), null, "demo-" + (n % STREAMS), value, h))
-        .onFailure(e -> {
-          if (failures++ % 100 == 0) {
-            LOG.warn("demo feed could not publish: {}", e.toString());
-          }
-        });
+    producer
+        .send(new ProducerRecord<>(options.noisyTopic(), null, "demo-" + (n % STREAMS), value, h))
+        .onFailure(
+            e -> {
+              if (failures++ % 100 == 0) {
+                LOG.warn("demo feed could not publish: {}", e.toString());
+              }
+            });
   }
 
   @Override

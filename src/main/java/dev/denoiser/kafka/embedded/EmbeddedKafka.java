@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Apache Kafka broker (KRaft: broker and controller in one node) inside this
- * JVM, for the service's default run, the tests and the benchmark. It listens on
- * {@code 127.0.0.1:<port>} (PLAINTEXT) and keeps its log and metadata in one directory, which is
- * formatted on first use and reused after that.
+ * JVM, for the service's default run, the tests and the benchmark. It listens on {@code
+ * 127.0.0.1:<port>} (PLAINTEXT) and keeps its log and metadata in one directory, which is formatted
+ * on first use and reused after that.
  *
  * <p>{@link #start(Path, int, String)} adds a second client listener, {@code SASL_PLAINTEXT} with
  * the {@code PLAIN} mechanism and the users of a JAAS configuration, for trying security settings
@@ -49,14 +49,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     this.dir = dir;
   }
 
-  /** Formats {@code dir} if it is new, then starts the broker on {@code port} (0: a free port). Blocks. */
+  /**
+   * Formats {@code dir} if it is new, then starts the broker on {@code port} (0: a free port).
+   * Blocks.
+   */
   public static EmbeddedKafka start(Path dir, int port) throws Exception {
     return start(dir, port, null);
   }
 
   /**
-   * As {@link #start(Path, int)}, plus, when {@code plainJaasConfig} is not null, a
-   * {@code SASL_PLAINTEXT} listener on a free port whose {@code PLAIN} users are those of the JAAS
+   * As {@link #start(Path, int)}, plus, when {@code plainJaasConfig} is not null, a {@code
+   * SASL_PLAINTEXT} listener on a free port whose {@code PLAIN} users are those of the JAAS
    * configuration ({@code org.apache.kafka.common.security.plain.PlainLoginModule required
    * user_NAME="PASSWORD" ...;}).
    */
@@ -71,8 +74,12 @@ public final class EmbeddedKafka implements AutoCloseable {
       int saslPort = freePort();
       saslBootstrap = HOST + ":" + saslPort;
       props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
-      props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
-      props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+      props.put(
+          "advertised.listeners",
+          props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + saslBootstrap);
+      props.put(
+          "listener.security.protocol.map",
+          props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
       props.put("sasl.enabled.mechanisms", "PLAIN");
       props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", plainJaasConfig);
     }
@@ -86,7 +93,8 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw e;
     }
     String bootstrap = HOST + ":" + brokerPort;
-    LOG.info("embedded Kafka broker (KRaft, single node) listening on {}, data in {}", bootstrap, abs);
+    LOG.info(
+        "embedded Kafka broker (KRaft, single node) listening on {}, data in {}", bootstrap, abs);
     return new EmbeddedKafka(server, bootstrap, saslBootstrap, abs);
   }
 
@@ -94,7 +102,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     Map<String, Object> p = new HashMap<>();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("controller.listener.names", "CONTROLLER");

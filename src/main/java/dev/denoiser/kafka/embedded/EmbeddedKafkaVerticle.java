@@ -24,9 +24,16 @@ public final class EmbeddedKafkaVerticle extends VerticleBase {
       broker = EmbeddedKafka.start(dir, port);
       return Future.succeededFuture();
     } catch (Exception e) {
-      return Future.failedFuture(new IllegalStateException("cannot start the embedded Kafka broker on port " + port
-          + " with data in " + dir + ": " + e.getMessage()
-          + " (set kafka.embedded.port, 0 picks a free one, or kafka.bootstrap.servers)", e));
+      return Future.failedFuture(
+          new IllegalStateException(
+              "cannot start the embedded Kafka broker on port "
+                  + port
+                  + " with data in "
+                  + dir
+                  + ": "
+                  + e.getMessage()
+                  + " (set kafka.embedded.port, 0 picks a free one, or kafka.bootstrap.servers)",
+              e));
     }
   }
 

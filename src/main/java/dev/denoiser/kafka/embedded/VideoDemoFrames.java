@@ -35,7 +35,8 @@ public final class VideoDemoFrames implements AutoCloseable {
    *
    * @param model the {@code model} header of every record, or null for none (models.default)
    */
-  public VideoDemoFrames(Path file, int width, int height, double sigma, String model) throws IOException {
+  public VideoDemoFrames(Path file, int width, int height, double sigma, String model)
+      throws IOException {
     VideoFrames.ffmpeg();
     VideoFrames.check(file);
     this.file = file;
@@ -55,13 +56,16 @@ public final class VideoDemoFrames implements AutoCloseable {
    *     out of the records (with a warning), so the default model serves them
    * @throws IOException with a one-line reason when ffmpeg or the video file is missing
    */
-  public static VideoDemoFrames fromSettings(Settings s, java.util.Set<String> loaded) throws IOException {
-    String source = s.getString(Setting.KAFKA_DEMO_SOURCE).trim().toLowerCase(java.util.Locale.ROOT);
+  public static VideoDemoFrames fromSettings(Settings s, java.util.Set<String> loaded)
+      throws IOException {
+    String source =
+        s.getString(Setting.KAFKA_DEMO_SOURCE).trim().toLowerCase(java.util.Locale.ROOT);
     if (source.equals("mnist")) {
       return null;
     }
     if (!source.equals("video")) {
-      throw new IllegalArgumentException(Setting.KAFKA_DEMO_SOURCE.key() + " must be mnist or video, got '" + source + "'");
+      throw new IllegalArgumentException(
+          Setting.KAFKA_DEMO_SOURCE.key() + " must be mnist or video, got '" + source + "'");
     }
     int[] wh = VideoFrames.size(s.getString(Setting.KAFKA_DEMO_VIDEO_SIZE));
     String model = s.getString(Setting.KAFKA_DEMO_VIDEO_MODEL).trim();
@@ -70,8 +74,12 @@ public final class VideoDemoFrames implements AutoCloseable {
       model = "";
     }
     try {
-      return new VideoDemoFrames(Path.of(s.getString(Setting.KAFKA_DEMO_VIDEO_FILE)), wh[0], wh[1],
-          s.getDouble(Setting.KAFKA_DEMO_VIDEO_NOISE), model.isEmpty() ? null : model);
+      return new VideoDemoFrames(
+          Path.of(s.getString(Setting.KAFKA_DEMO_VIDEO_FILE)),
+          wh[0],
+          wh[1],
+          s.getDouble(Setting.KAFKA_DEMO_VIDEO_NOISE),
+          model.isEmpty() ? null : model);
     } catch (IOException e) {
       throw new IOException(Setting.KAFKA_DEMO_SOURCE.key() + "=video: " + e.getMessage(), e);
     }
@@ -113,13 +121,13 @@ public final class VideoDemoFrames implements AutoCloseable {
         return;
       } catch (IOException e) {
         if (!running) {
-          return;   // closed while ffmpeg was stopping
+          return; // closed while ffmpeg was stopping
         }
         LOG.error("demo video: {}", e.getMessage());
       }
       if (frames == 0 && running) {
         try {
-          Thread.sleep(5_000);   // a broken file: retry slowly rather than spin
+          Thread.sleep(5_000); // a broken file: retry slowly rather than spin
         } catch (InterruptedException e) {
           return;
         }

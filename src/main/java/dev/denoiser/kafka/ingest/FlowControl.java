@@ -29,7 +29,10 @@ final class FlowControl {
     this.metrics = metrics;
   }
 
-  /** Pauses {@code wanted} (a subset of {@code owned}) and resumes the other owned partitions paused here. */
+  /**
+   * Pauses {@code wanted} (a subset of {@code owned}) and resumes the other owned partitions paused
+   * here.
+   */
   void reconcile(Set<TopicPartition> wanted, Set<TopicPartition> owned) {
     Set<TopicPartition> toPause = new HashSet<>();
     for (TopicPartition tp : wanted) {
@@ -53,7 +56,9 @@ final class FlowControl {
       paused.removeAll(toResume);
       metrics.pausedDelta(-toResume.size());
       LOG.debug("resuming {}", toResume);
-      stream.resume(toResume).onFailure(e -> LOG.debug("resume {} failed: {}", toResume, e.toString()));
+      stream
+          .resume(toResume)
+          .onFailure(e -> LOG.debug("resume {} failed: {}", toResume, e.toString()));
     }
   }
 

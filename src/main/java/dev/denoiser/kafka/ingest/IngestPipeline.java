@@ -22,15 +22,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to one input record between poll and publish: it is decoded (or dead-lettered with
- * the reason), run through the batcher with the {@link InferenceClient}, kept in a
- * {@link RetryQueue} while the batcher refuses it (OVERLOADED, DEADLINE_EXCEEDED, MODEL_NOT_READY,
- * SHUTTING_DOWN: never dead-lettered), and its output records are put in its slot for the
- * {@link Publisher}. A record is decoded only once the in-flight byte budget has room for it
- * (Kafka's share, {@code memory.maxShare}); until then it waits, its partition paused, and it
- * gives its bytes back when it leaves the batcher. At most twice the queue slots Kafka can hold
- * ({@code batching.sourceWeights}) are at the batcher at once;
- * the others wait in the same queue as refused ones, and a waiting frame is offered each time
- * another leaves the batcher, so the queue stays full without being hammered. Event loop only.
+ * the reason), run through the batcher with the {@link InferenceClient}, kept in a {@link
+ * RetryQueue} while the batcher refuses it (OVERLOADED, DEADLINE_EXCEEDED, MODEL_NOT_READY,
+ * SHUTTING_DOWN: never dead-lettered), and its output records are put in its slot for the {@link
+ * Publisher}. A record is decoded only once the in-flight byte budget has room for it (Kafka's
+ * share, {@code memory.maxShare}); until then it waits, its partition paused, and it gives its
+ * bytes back when it leaves the batcher. At most twice the queue slots Kafka can hold ({@code
+ * batching.sourceWeights}) are at the batcher at once; the others wait in the same queue as refused
+ * ones, and a waiting frame is offered each time another leaves the batcher, so the queue stays
+ * full without being hammered. Event loop only.
  */
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
@@ -41,12 +41,18 @@ final class IngestPipeline {
   private final Publisher publisher;
   private final KafkaMetrics metrics;
   private final RetryQueue retries = new RetryQueue();
-  /** Most frames at the batcher at once: twice its queue, so the queue stays full but is rarely refused. */
+
+  /**
+   * Most frames at the batcher at once: twice its queue, so the queue stays full but is rarely
+   * refused.
+   */
   private final int window;
+
   private final MemoryBudget budget;
   private int inferring;
 
-  IngestPipeline(ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
+  IngestPipeline(
+      ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
     this.svc = svc;
     this.decoder = new RecordDecoder(svc.gate());
     this.outputs = outputs;
@@ -68,9 +74,9 @@ final class IngestPipeline {
   }
 
   /**
-   * Decodes a record, once the byte budget has room for it, and submits it; a record that cannot
-   * be decoded is dead-lettered. False when the budget has no room: the caller keeps it waiting
-   * (its partition paused), nothing is dropped.
+   * Decodes a record, once the byte budget has room for it, and submits it; a record that cannot be
+   * decoded is dead-lettered. False when the budget has no room: the caller keeps it waiting (its
+   * partition paused), nothing is dropped.
    */
   private boolean start(RetryQueue.Entry e) {
     if (e.request() != null) {
@@ -86,7 +92,10 @@ final class IngestPipeline {
       deadLetter(e.ledger(), e.slot(), ex);
       return true;
     } catch (RuntimeException ex) {
-      deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
+      deadLetter(
+          e.ledger(),
+          e.slot(),
+          new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
       return true;
     }
     if (lease == null) {
@@ -102,7 +111,10 @@ final class IngestPipeline {
       return true;
     } catch (RuntimeException ex) {
       lease.close();
-      deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
+      deadLetter(
+          e.ledger(),
+          e.slot(),
+          new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
       return true;
     }
     submit(new RetryQueue.Entry(e.ledger(), e.slot(), req, lease));
@@ -111,36 +123,44 @@ final class IngestPipeline {
 
   private void submit(RetryQueue.Entry e) {
     inferring++;
-    svc.client().submit(e.request().frame(), e.request().model(), 0, KafkaIngestVerticle.SOURCE).onComplete(ar -> {
-      inferring--;
-      DenoiserException err = ar.succeeded() ? null : InferenceClient.toError(ar.cause(), e.request().model());
-      boolean refused = err != null && OVERLOAD.retries(err.code());
-      if (!refused) {
-        e.release();
-        // this frame left the batcher's queue: a refused one may take its place
-        probe();
-      }
-      if (e.ledger().closed()) {
-        e.release();
-        return;
-      }
-      if (err == null) {
-        var out = outputs.results(e.slot().record, e.request(), ar.result());
-        if (outputs.fits(out)) {
-          e.slot().ready(out, false);
-          publisher.released(e.ledger());
-        } else {
-          metrics.truncated("output");
-          deadLetter(e.ledger(), e.slot(), new DenoiserException(ErrorCode.PAYLOAD_TOO_LARGE,
-              "the output is larger than kafka.maxRecordBytes"));
-        }
-      } else if (refused) {
-        metrics.retried(err.code());
-        retries.add(e);
-      } else {
-        deadLetter(e.ledger(), e.slot(), err);
-      }
-    });
+    svc.client()
+        .submit(e.request().frame(), e.request().model(), 0, KafkaIngestVerticle.SOURCE)
+        .onComplete(
+            ar -> {
+              inferring--;
+              DenoiserException err =
+                  ar.succeeded() ? null : InferenceClient.toError(ar.cause(), e.request().model());
+              boolean refused = err != null && OVERLOAD.retries(err.code());
+              if (!refused) {
+                e.release();
+                // this frame left the batcher's queue: a refused one may take its place
+                probe();
+              }
+              if (e.ledger().closed()) {
+                e.release();
+                return;
+              }
+              if (err == null) {
+                var out = outputs.results(e.slot().record, e.request(), ar.result());
+                if (outputs.fits(out)) {
+                  e.slot().ready(out, false);
+                  publisher.released(e.ledger());
+                } else {
+                  metrics.truncated("output");
+                  deadLetter(
+                      e.ledger(),
+                      e.slot(),
+                      new DenoiserException(
+                          ErrorCode.PAYLOAD_TOO_LARGE,
+                          "the output is larger than kafka.maxRecordBytes"));
+                }
+              } else if (refused) {
+                metrics.retried(err.code());
+                retries.add(e);
+              } else {
+                deadLetter(e.ledger(), e.slot(), err);
+              }
+            });
   }
 
   /** Offers the oldest waiting frame again, if any and if the window has room. */
@@ -152,7 +172,12 @@ final class IngestPipeline {
   }
 
   private void deadLetter(PartitionLedger ledger, Slot slot, DenoiserException e) {
-    LOG.warn("dead letter {}-{} offset {}: {}", slot.record.topic(), slot.record.partition(), slot.offset(), e.toString());
+    LOG.warn(
+        "dead letter {}-{} offset {}: {}",
+        slot.record.topic(),
+        slot.record.partition(),
+        slot.offset(),
+        e.toString());
     metrics.deadLetter(e.code());
     var dead = outputs.deadLetter(slot.record, e);
     if (OutputRecords.truncated(dead)) {

@@ -28,18 +28,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes noisy frames from {@code kafka.topic.noisy} in consumer group {@code kafka.group.id}
- * (vertx-kafka-client's {@code batchHandler}), runs each through the batcher ({@link IngestPipeline}),
- * and publishes the denoised frame to {@code kafka.topic.denoised} and the
- * latent code to {@code kafka.topic.latent}; records that cannot be served go to
- * {@code kafka.topic.dlq} with the reason. The wire format is in {@link KafkaHeaders}.
+ * (vertx-kafka-client's {@code batchHandler}), runs each through the batcher ({@link
+ * IngestPipeline}), and publishes the denoised frame to {@code kafka.topic.denoised} and the latent
+ * code to {@code kafka.topic.latent}; records that cannot be served go to {@code kafka.topic.dlq}
+ * with the reason. The wire format is in {@link KafkaHeaders}.
  *
  * <p>Per partition, a {@link PartitionLedger} holds every record from poll to commit and releases
- * outputs in input order. When the batcher's queue is full the refused frames wait in a
- * {@link RetryQueue} and their partitions are paused ({@link FlowControl}) until they are taken;
- * the consumer keeps polling meanwhile, so it stays in its group. Offsets are committed by the
- * {@link Publisher} of the configured guarantee. A revoked partition's uncommitted work is dropped
- * for its next owner. {@link #stop()} drains: no new records, in-flight frames finish, outputs
- * are written and committed, then the consumer leaves the group and the producer closes.
+ * outputs in input order. When the batcher's queue is full the refused frames wait in a {@link
+ * RetryQueue} and their partitions are paused ({@link FlowControl}) until they are taken; the
+ * consumer keeps polling meanwhile, so it stays in its group. Offsets are committed by the {@link
+ * Publisher} of the configured guarantee. A revoked partition's uncommitted work is dropped for its
+ * next owner. {@link #stop()} drains: no new records, in-flight frames finish, outputs are written
+ * and committed, then the consumer leaves the group and the producer closes.
  */
 public final class KafkaIngestVerticle extends VerticleBase {
   static final String SOURCE = "kafka";
@@ -67,7 +67,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private long progressAtNanos = System.nanoTime();
   private boolean stalled;
 
-  public KafkaIngestVerticle(ServiceContext svc, KafkaOptions options, KafkaMetrics metrics, int instance) {
+  public KafkaIngestVerticle(
+      ServiceContext svc, KafkaOptions options, KafkaMetrics metrics, int instance) {
     this.svc = svc;
     this.options = options;
     this.metrics = metrics;
@@ -82,9 +83,11 @@ public final class KafkaIngestVerticle extends VerticleBase {
     // short polls: a pause or resume waits for the poll in progress
     stream.pollTimeout(Duration.ofMillis(POLL_MS));
     flow = new FlowControl(stream, metrics);
-    publisher = options.guarantee() == KafkaOptions.Guarantee.EXACTLY_ONCE
-        ? new ExactlyOncePublisher(context, options, instance, group, metrics, this::rewind, this::fatal)
-        : new AtLeastOncePublisher(vertx, options, instance, group, metrics);
+    publisher =
+        options.guarantee() == KafkaOptions.Guarantee.EXACTLY_ONCE
+            ? new ExactlyOncePublisher(
+                context, options, instance, group, metrics, this::rewind, this::fatal)
+            : new AtLeastOncePublisher(vertx, options, instance, group, metrics);
     pipeline = new IngestPipeline(svc, new OutputRecords(options), publisher, metrics);
     group.beforeRevoke(publisher::beforeRevoke);
     group.beforePoll(publisher::beforePoll);
@@ -92,36 +95,56 @@ public final class KafkaIngestVerticle extends VerticleBase {
     stream.partitionsAssignedHandler(tps -> LOG.info("ingest {} was assigned {}", instance, tps));
     stream.partitionsRevokedHandler(this::revoked);
     stream.batchHandler(this::onBatch);
-    return publisher.start()
+    return publisher
+        .start()
         .compose(v -> subscribeOnceAModelIsServed())
-        .onSuccess(v -> {
-          timers[0] = vertx.setPeriodic(PUMP_MS, id -> pump());
-          timers[1] = vertx.setPeriodic(options.commitIntervalMillis(), id -> {
-            publisher.commit(ledgers.values());
-            watchProgress(System.nanoTime());
-          });
-          LOG.info("ingest {} consumes {} in group {} ({})", instance, options.noisyTopic(), options.groupId(),
-              options.guarantee().name().toLowerCase(java.util.Locale.ROOT));
-        })
+        .onSuccess(
+            v -> {
+              timers[0] = vertx.setPeriodic(PUMP_MS, id -> pump());
+              timers[1] =
+                  vertx.setPeriodic(
+                      options.commitIntervalMillis(),
+                      id -> {
+                        publisher.commit(ledgers.values());
+                        watchProgress(System.nanoTime());
+                      });
+              LOG.info(
+                  "ingest {} consumes {} in group {} ({})",
+                  instance,
+                  options.noisyTopic(),
+                  options.groupId(),
+                  options.guarantee().name().toLowerCase(java.util.Locale.ROOT));
+            })
         .onFailure(e -> close(false));
   }
 
   /**
-   * Joins the group now, or, while no model is loaded, as soon as one is: frames are not taken
-   * from Kafka (nor dead-lettered) before there is a model to run them.
+   * Joins the group now, or, while no model is loaded, as soon as one is: frames are not taken from
+   * Kafka (nor dead-lettered) before there is a model to run them.
    */
   private Future<Void> subscribeOnceAModelIsServed() {
     if (!svc.registry().isEmpty()) {
       return stream.subscribe(Set.of(options.noisyTopic()));
     }
     LOG.info("ingest {} waits for a model before it consumes {}", instance, options.noisyTopic());
-    svc.registry().onChange(card -> context.runOnContext(v -> {
-      if (!subscribed && !closed) {
-        subscribed = true;
-        stream.subscribe(Set.of(options.noisyTopic()))
-            .onFailure(e -> LOG.error("ingest {} cannot subscribe to {}: {}", instance, options.noisyTopic(), e.toString()));
-      }
-    }));
+    svc.registry()
+        .onChange(
+            card ->
+                context.runOnContext(
+                    v -> {
+                      if (!subscribed && !closed) {
+                        subscribed = true;
+                        stream
+                            .subscribe(Set.of(options.noisyTopic()))
+                            .onFailure(
+                                e ->
+                                    LOG.error(
+                                        "ingest {} cannot subscribe to {}: {}",
+                                        instance,
+                                        options.noisyTopic(),
+                                        e.toString()));
+                      }
+                    }));
     return Future.succeededFuture();
   }
 
@@ -152,7 +175,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
     return l == null || l.seeking() ? null : l;
   }
 
-  /** Every few ms: one more try for a refused frame (the queue may have been full of other sources' work), then pauses. */
+  /**
+   * Every few ms: one more try for a refused frame (the queue may have been full of other sources'
+   * work), then pauses.
+   */
   private void pump() {
     pipeline.probe();
     reconcile();
@@ -162,7 +188,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
     long inFlight = ledgers.values().stream().mapToLong(PartitionLedger::size).sum();
     metrics.inFlightDelta(inFlight - inFlightReported);
     inFlightReported = inFlight;
-    capPaused = inFlight >= options.maxInFlight() || (capPaused && inFlight > options.maxInFlight() / 2);
+    capPaused =
+        inFlight >= options.maxInFlight() || (capPaused && inFlight > options.maxInFlight() / 2);
     Set<TopicPartition> owned = group.snapshot().owned();
     flow.reconcile(capPaused || stopping ? owned : pipeline.waiting(), owned);
   }
@@ -215,10 +242,17 @@ public final class KafkaIngestVerticle extends VerticleBase {
     pipeline.drop(tps);
     flow.forget(tps);
     publisher.forget(tps);
-    LOG.info("ingest {} gave up {}; {} uncommitted record(s) are left to the next owner", instance, tps, dropped);
+    LOG.info(
+        "ingest {} gave up {}; {} uncommitted record(s) are left to the next owner",
+        instance,
+        tps,
+        dropped);
   }
 
-  /** After an aborted transaction: drop the partitions' work and read them again from the last commit. */
+  /**
+   * After an aborted transaction: drop the partitions' work and read them again from the last
+   * commit.
+   */
   private void rewind(Set<TopicPartition> tps) {
     for (TopicPartition tp : tps) {
       PartitionLedger old = ledgers.remove(tp);
@@ -232,21 +266,27 @@ public final class KafkaIngestVerticle extends VerticleBase {
         PartitionLedger fresh = new PartitionLedger(tp);
         fresh.seeking(true);
         ledgers.put(tp, fresh);
-        stream.seek(tp, from).onComplete(ar -> {
-          fresh.seeking(false);
-          if (ar.failed()) {
-            fresh.close();
-            ledgers.remove(tp, fresh);
-            LOG.warn("cannot rewind {} to {}: {}", tp, from, ar.cause().toString());
-          }
-        });
+        stream
+            .seek(tp, from)
+            .onComplete(
+                ar -> {
+                  fresh.seeking(false);
+                  if (ar.failed()) {
+                    fresh.close();
+                    ledgers.remove(tp, fresh);
+                    LOG.warn("cannot rewind {} to {}: {}", tp, from, ar.cause().toString());
+                  }
+                });
       }
     }
   }
 
   private void fatal(Throwable e) {
-    LOG.error("ingest {} stops: its transactional producer was fenced or failed for good ({}); "
-        + "a newer instance owns its work", instance, e.toString());
+    LOG.error(
+        "ingest {} stops: its transactional producer was fenced or failed for good ({}); "
+            + "a newer instance owns its work",
+        instance,
+        e.toString());
     close(false);
   }
 
@@ -266,13 +306,16 @@ public final class KafkaIngestVerticle extends VerticleBase {
         .onComplete(v -> LOG.info("ingest {} drained and closed", instance));
   }
 
-  /** Stops as a crash would: nothing more is written or committed, and the clients close at once. */
+  /**
+   * Stops as a crash would: nothing more is written or committed, and the clients close at once.
+   */
   Future<Void> halt() {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
-      ledgers.values().forEach(PartitionLedger::close);
-      close(false).onComplete(done);
-    });
+    context.runOnContext(
+        v -> {
+          ledgers.values().forEach(PartitionLedger::close);
+          close(false).onComplete(done);
+        });
     return done.future();
   }
 

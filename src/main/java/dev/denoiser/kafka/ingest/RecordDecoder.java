@@ -13,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * Turns an input record into a {@link FrameRequest}, or refuses it with a typed
- * {@link DenoiserException} (which sends it to the dead-letter topic): an empty value, a missing or
+ * Turns an input record into a {@link FrameRequest}, or refuses it with a typed {@link
+ * DenoiserException} (which sends it to the dead-letter topic): an empty value, a missing or
  * unknown {@code content-type}, a raw frame without a numeric {@code width}/{@code height}, bytes
  * that do not decode or do not match the size, a frame over {@code frame.maxPixels}, an unknown
  * {@code model}, or a shape the model cannot take.
@@ -54,9 +54,9 @@ public final class RecordDecoder {
   }
 
   /**
-   * The frame of a record in the input format (value = image bytes, {@code content-type},
-   * {@code width}/{@code height} for raw formats, optional {@code frame-id}); also used for the
-   * trainer's reference frames.
+   * The frame of a record in the input format (value = image bytes, {@code content-type}, {@code
+   * width}/{@code height} for raw formats, optional {@code frame-id}); also used for the trainer's
+   * reference frames.
    *
    * @throws DenoiserException INVALID_FRAME, UNSUPPORTED_MEDIA_TYPE or PAYLOAD_TOO_LARGE
    */
@@ -70,9 +70,21 @@ public final class RecordDecoder {
     Integer width = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.WIDTH) : null;
     Integer height = type.raw() ? KafkaHeaders.integer(h, KafkaHeaders.HEIGHT) : null;
     if (type.raw() && (width == null || height == null)) {
-      throw new DenoiserException(ErrorCode.INVALID_FRAME,
-          type.mime() + " records need '" + KafkaHeaders.WIDTH + "' and '" + KafkaHeaders.HEIGHT + "' headers");
+      throw new DenoiserException(
+          ErrorCode.INVALID_FRAME,
+          type.mime()
+              + " records need '"
+              + KafkaHeaders.WIDTH
+              + "' and '"
+              + KafkaHeaders.HEIGHT
+              + "' headers");
     }
-    return codec.decode(type, value, width, height, KafkaHeaders.keyText(r.key()), KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
+    return codec.decode(
+        type,
+        value,
+        width,
+        height,
+        KafkaHeaders.keyText(r.key()),
+        KafkaHeaders.text(h, KafkaHeaders.FRAME_ID));
   }
 }

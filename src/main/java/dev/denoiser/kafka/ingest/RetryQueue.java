@@ -12,10 +12,10 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Records waiting, oldest first: frames the batcher refused for now (OVERLOADED and the like)
- * and records the in-flight byte budget had no room to decode yet; their partitions stay paused
- * while they wait. Nothing here is ever dropped except with
- * its partition (revoked or rewound), whose next owner reads the records again.
+ * Records waiting, oldest first: frames the batcher refused for now (OVERLOADED and the like) and
+ * records the in-flight byte budget had no room to decode yet; their partitions stay paused while
+ * they wait. Nothing here is ever dropped except with its partition (revoked or rewound), whose
+ * next owner reads the records again.
  */
 final class RetryQueue {
   /**
@@ -73,13 +73,14 @@ final class RetryQueue {
 
   /** Forgets the entries of {@code partitions}. */
   void drop(Collection<TopicPartition> partitions) {
-    queue.removeIf(e -> {
-      boolean gone = partitions.contains(e.ledger().partition());
-      if (gone) {
-        e.release();
-      }
-      return gone;
-    });
+    queue.removeIf(
+        e -> {
+          boolean gone = partitions.contains(e.ledger().partition());
+          if (gone) {
+            e.release();
+          }
+          return gone;
+        });
     partitions.forEach(perPartition::remove);
   }
 }

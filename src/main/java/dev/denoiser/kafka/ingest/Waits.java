@@ -15,8 +15,8 @@ public final class Waits {
   private Waits() {}
 
   /**
-   * Completes once {@code condition} holds, checked every few milliseconds on the caller's
-   * context, or at {@code deadlineMillis} (wall clock), whichever comes first; never fails.
+   * Completes once {@code condition} holds, checked every few milliseconds on the caller's context,
+   * or at {@code deadlineMillis} (wall clock), whichever comes first; never fails.
    */
   static Future<Void> until(Vertx vertx, BooleanSupplier condition, long deadlineMillis) {
     Promise<Void> p = Promise.promise();
@@ -24,11 +24,13 @@ public final class Waits {
     return p.future();
   }
 
-  private static void check(Vertx vertx, BooleanSupplier condition, long deadline, Promise<Void> p) {
+  private static void check(
+      Vertx vertx, BooleanSupplier condition, long deadline, Promise<Void> p) {
     if (condition.getAsBoolean()) {
       p.complete();
     } else if (System.currentTimeMillis() >= deadline) {
-      LOG.warn("shutdown grace period over; going on with work still in flight (it stays uncommitted)");
+      LOG.warn(
+          "shutdown grace period over; going on with work still in flight (it stays uncommitted)");
       p.complete();
     } else {
       vertx.setTimer(CHECK_MS, id -> check(vertx, condition, deadline, p));

@@ -29,15 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code kafka.processing.guarantee=exactly_once}. Every {@code kafka.commitIntervalMillis} the
  * READY slots the ledgers release (of partitions this consumer still owns) go out in ONE
- * transaction of the native producer: their output records, then the next input offsets with
- * {@code sendOffsetsToTransaction} and the consumer's group metadata, then the commit. Readers with
- * {@code read_committed} see the outputs if and only if the offsets moved.
+ * transaction of the native producer: their output records, then the next input offsets with {@code
+ * sendOffsetsToTransaction} and the consumer's group metadata, then the commit. Readers with {@code
+ * read_committed} see the outputs if and only if the offsets moved.
  *
  * <p>The native producer is driven from one dedicated thread. Fencing: {@code initTransactions}
  * fences an older producer with the same {@code transactional.id} and aborts its open transaction,
  * and the group coordinator refuses offsets sent with a stale generation. An abortable failure
  * aborts the transaction and asks the ingest to rewind those partitions to their last committed
- * offsets; a fatal one (fenced producer, authorization) goes to {@code onFatal} and stops the ingest.
+ * offsets; a fatal one (fenced producer, authorization) goes to {@code onFatal} and stops the
+ * ingest.
  */
 public final class ExactlyOncePublisher implements Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOncePublisher.class);
@@ -55,25 +56,35 @@ public final class ExactlyOncePublisher implements Publisher {
   private int aborts;
   private long retryAtNanos;
 
-  public ExactlyOncePublisher(Context context, KafkaOptions options, int instance, GroupTracker group, KafkaMetrics metrics,
-      Consumer<Set<TopicPartition>> rewind, Consumer<Throwable> onFatal) {
+  public ExactlyOncePublisher(
+      Context context,
+      KafkaOptions options,
+      int instance,
+      GroupTracker group,
+      KafkaMetrics metrics,
+      Consumer<Set<TopicPartition>> rewind,
+      Consumer<Throwable> onFatal) {
     this.context = context;
     this.group = group;
     this.metrics = metrics;
     this.rewind = rewind;
     this.onFatal = onFatal;
     this.transactionalId = options.transactionalId(instance);
-    this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "denoiser-kafka-txn-" + transactionalId));
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> new Thread(r, "denoiser-kafka-txn-" + transactionalId));
     this.producer = new KafkaProducer<>(options.transactionalProducerConfig(instance));
     this.clientMeters = metrics.bind(producer);
   }
 
   @Override
   public Future<Void> start() {
-    return this.<Void>run(() -> {
-      producer.initTransactions();
-      return null;
-    }).onSuccess(v -> LOG.info("transactional producer {} ready", transactionalId));
+    return this.<Void>run(
+            () -> {
+              producer.initTransactions();
+              return null;
+            })
+        .onSuccess(v -> LOG.info("transactional producer {} ready", transactionalId));
   }
 
   @Override
@@ -108,21 +119,24 @@ public final class ExactlyOncePublisher implements Publisher {
       return Future.succeededFuture();
     }
     inTransaction = true;
-    return this.<Void>run(() -> {
-      producer.beginTransaction();
-      records.forEach(producer::send);
-      producer.sendOffsetsToTransaction(offsets, a.metadata());
-      commitTransaction();
-      return null;
-    }).transform(ar -> {
-      inTransaction = false;
-      if (ar.succeeded()) {
-        aborts = 0;
-        committed(taken);
-        return Future.succeededFuture();
-      }
-      return failed(ar.cause(), offsets.keySet());
-    });
+    return this.<Void>run(
+            () -> {
+              producer.beginTransaction();
+              records.forEach(producer::send);
+              producer.sendOffsetsToTransaction(offsets, a.metadata());
+              commitTransaction();
+              return null;
+            })
+        .transform(
+            ar -> {
+              inTransaction = false;
+              if (ar.succeeded()) {
+                aborts = 0;
+                committed(taken);
+                return Future.succeededFuture();
+              }
+              return failed(ar.cause(), offsets.keySet());
+            });
   }
 
   private void commitTransaction() {
@@ -141,18 +155,19 @@ public final class ExactlyOncePublisher implements Publisher {
 
   private void committed(Map<PartitionLedger, List<Slot>> taken) {
     metrics.committed();
-    taken.forEach((l, slots) -> {
-      if (l.closed()) {
-        return;
-      }
-      int frames = 0;
-      for (Slot s : slots) {
-        l.done(s);
-        frames += s.deadLetter() ? 0 : 1;
-      }
-      l.popDone();
-      metrics.published(frames);
-    });
+    taken.forEach(
+        (l, slots) -> {
+          if (l.closed()) {
+            return;
+          }
+          int frames = 0;
+          for (Slot s : slots) {
+            l.done(s);
+            frames += s.deadLetter() ? 0 : 1;
+          }
+          l.popDone();
+          metrics.published(frames);
+        });
   }
 
   private Future<Void> failed(Throwable e, Set<TopicPartition> partitions) {
@@ -166,21 +181,27 @@ public final class ExactlyOncePublisher implements Publisher {
     }
     long backoff = Math.min(10_000, 100L << Math.min(aborts++, 7));
     retryAtNanos = System.nanoTime() + backoff * 1_000_000L;
-    LOG.warn("transaction of {} aborted ({}); rewinding them to their last committed offsets, next try in {} ms",
-        partitions, e.toString(), backoff);
+    LOG.warn(
+        "transaction of {} aborted ({}); rewinding them to their last committed offsets, next try in {} ms",
+        partitions,
+        e.toString(),
+        backoff);
     metrics.aborted();
-    return this.<Void>run(() -> {
-      producer.abortTransaction();
-      return null;
-    }).transform(ar -> {
-      if (ar.failed()) {
-        dead = true;
-        onFatal.accept(ar.cause());
-      } else {
-        rewind.accept(partitions);
-      }
-      return Future.succeededFuture();
-    });
+    return this.<Void>run(
+            () -> {
+              producer.abortTransaction();
+              return null;
+            })
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                dead = true;
+                onFatal.accept(ar.cause());
+              } else {
+                rewind.accept(partitions);
+              }
+              return Future.succeededFuture();
+            });
   }
 
   @Override
@@ -189,7 +210,9 @@ public final class ExactlyOncePublisher implements Publisher {
   }
 
   @Override
-  public void beforeRevoke(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+  public void beforeRevoke(
+      org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+      Collection<TopicPartition> partitions) {
     // Offsets only move inside transactions; the work of revoked partitions is dropped.
   }
 
@@ -201,13 +224,16 @@ public final class ExactlyOncePublisher implements Publisher {
   @Override
   public Future<Void> close() {
     dead = true;
-    return this.<Void>run(() -> {
-      producer.close(Duration.ofSeconds(5));
-      return null;
-    }).onComplete(v -> {
-      thread.shutdown();
-      clientMeters.close();
-    });
+    return this.<Void>run(
+            () -> {
+              producer.close(Duration.ofSeconds(5));
+              return null;
+            })
+        .onComplete(
+            v -> {
+              thread.shutdown();
+              clientMeters.close();
+            });
   }
 
   @Override
@@ -222,14 +248,15 @@ public final class ExactlyOncePublisher implements Publisher {
   private <T> Future<T> run(Callable<T> task) {
     Promise<T> p = Promise.promise();
     try {
-      thread.execute(() -> {
-        try {
-          T v = task.call();
-          context.runOnContext(x -> p.complete(v));
-        } catch (Throwable e) {
-          context.runOnContext(x -> p.fail(e));
-        }
-      });
+      thread.execute(
+          () -> {
+            try {
+              T v = task.call();
+              context.runOnContext(x -> p.complete(v));
+            } catch (Throwable e) {
+              context.runOnContext(x -> p.fail(e));
+            }
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       p.fail(e);
     }

@@ -28,9 +28,11 @@ public final class GroupTracker {
   /** The partitions owned and the group metadata of the generation that gave them. */
   public record Assignment(ConsumerGroupMetadata metadata, Set<TopicPartition> owned) {}
 
-  private final AtomicReference<Assignment> current = new AtomicReference<>(new Assignment(null, Set.of()));
-  private volatile BiConsumer<Consumer<?, ?>, Collection<TopicPartition>> beforeRevoke = (c, p) -> { };
-  private volatile java.util.function.Consumer<Consumer<?, ?>> beforePoll = c -> { };
+  private final AtomicReference<Assignment> current =
+      new AtomicReference<>(new Assignment(null, Set.of()));
+  private volatile BiConsumer<Consumer<?, ?>, Collection<TopicPartition>> beforeRevoke =
+      (c, p) -> {};
+  private volatile java.util.function.Consumer<Consumer<?, ?>> beforePoll = c -> {};
 
   public Assignment snapshot() {
     return current.get();
@@ -59,24 +61,30 @@ public final class GroupTracker {
   /** A consumer that behaves as {@code delegate} but reports its rebalances here first. */
   @SuppressWarnings("unchecked")
   public <K, V> Consumer<K, V> wrap(Consumer<K, V> delegate) {
-    return (Consumer<K, V>) Proxy.newProxyInstance(Consumer.class.getClassLoader(), new Class<?>[] {Consumer.class},
-        (proxy, method, args) -> {
-          Object[] a = args;
-          if (method.getName().equals("subscribe") && a != null && a.length == 2
-              && a[1] instanceof ConsumerRebalanceListener downstream) {
-            a = new Object[] {a[0], listener(delegate, downstream)};
-          } else if (method.getName().equals("poll")) {
-            beforePoll.accept(delegate);
-          }
-          try {
-            return method.invoke(delegate, a);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return (Consumer<K, V>)
+        Proxy.newProxyInstance(
+            Consumer.class.getClassLoader(),
+            new Class<?>[] {Consumer.class},
+            (proxy, method, args) -> {
+              Object[] a = args;
+              if (method.getName().equals("subscribe")
+                  && a != null
+                  && a.length == 2
+                  && a[1] instanceof ConsumerRebalanceListener downstream) {
+                a = new Object[] {a[0], listener(delegate, downstream)};
+              } else if (method.getName().equals("poll")) {
+                beforePoll.accept(delegate);
+              }
+              try {
+                return method.invoke(delegate, a);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
-  private ConsumerRebalanceListener listener(Consumer<?, ?> consumer, ConsumerRebalanceListener downstream) {
+  private ConsumerRebalanceListener listener(
+      Consumer<?, ?> consumer, ConsumerRebalanceListener downstream) {
     return new ConsumerRebalanceListener() {
       @Override
       public void onPartitionsRevoked(Collection<TopicPartition> partitions) {

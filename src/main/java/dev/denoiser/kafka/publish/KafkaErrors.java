@@ -8,7 +8,10 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdAuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 
-/** Which Kafka client failures leave a transactional producer unusable (Kafka's producer Javadoc lists them). */
+/**
+ * Which Kafka client failures leave a transactional producer unusable (Kafka's producer Javadoc
+ * lists them).
+ */
 final class KafkaErrors {
   private KafkaErrors() {}
 
@@ -39,10 +42,14 @@ final class KafkaErrors {
 
   static boolean fatal(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ProducerFencedException || t instanceof FencedInstanceIdException
-          || t instanceof OutOfOrderSequenceException || t instanceof AuthorizationException
-          || t instanceof TransactionalIdAuthorizationException || t instanceof AuthenticationException
-          || t instanceof UnsupportedVersionException || t instanceof IllegalStateException) {
+      if (t instanceof ProducerFencedException
+          || t instanceof FencedInstanceIdException
+          || t instanceof OutOfOrderSequenceException
+          || t instanceof AuthorizationException
+          || t instanceof TransactionalIdAuthorizationException
+          || t instanceof AuthenticationException
+          || t instanceof UnsupportedVersionException
+          || t instanceof IllegalStateException) {
         return true;
       }
       if (t.getCause() == t) {

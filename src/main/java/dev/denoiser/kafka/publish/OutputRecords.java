@@ -1,9 +1,9 @@
 package dev.denoiser.kafka.publish;
 
-import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.frame.FrameCodec;
+import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaOptions;
 import java.util.List;
@@ -14,8 +14,8 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Builds the output records of one input record. All keep the input's key, so each stream stays
- * on one output partition.
+ * Builds the output records of one input record. All keep the input's key, so each stream stays on
+ * one output partition.
  *
  * <ul>
  *   <li>Denoised ({@code kafka.topic.denoised}): the frame in the input's format, with headers
@@ -29,15 +29,16 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * </ul>
  *
  * <p>No record built here is larger than {@code kafka.maxRecordBytes} (key, value and headers, plus
- * a margin for Kafka's own framing): a dead letter that would be is cut to fit, with headers
- * {@code truncated: true} and {@code original-size} (the input headers are dropped too when they
- * alone are over half the budget); an output that would be is not built ({@link #fits} says so and
- * the caller dead-letters the input instead). A record over the broker's limit is refused for
- * good, so without this one oversized input would hold its partition's commits forever.
+ * a margin for Kafka's own framing): a dead letter that would be is cut to fit, with headers {@code
+ * truncated: true} and {@code original-size} (the input headers are dropped too when they alone are
+ * over half the budget); an output that would be is not built ({@link #fits} says so and the caller
+ * dead-letters the input instead). A record over the broker's limit is refused for good, so without
+ * this one oversized input would hold its partition's commits forever.
  */
 public final class OutputRecords {
   /** Kafka's record batch header and per-record framing, with room to spare. */
   static final int FRAMING_BYTES = 512;
+
   private final KafkaOptions options;
 
   public OutputRecords(KafkaOptions options) {
@@ -50,8 +51,10 @@ public final class OutputRecords {
 
   /** Bytes {@code r} takes on the wire, roughly: key, value, header names and values, framing. */
   public static long size(ProducerRecord<byte[], byte[]> r) {
-    return FRAMING_BYTES + (r.key() == null ? 0 : r.key().length)
-        + (r.value() == null ? 0 : r.value().length) + headerBytes(r.headers());
+    return FRAMING_BYTES
+        + (r.key() == null ? 0 : r.key().length)
+        + (r.value() == null ? 0 : r.value().length)
+        + headerBytes(r.headers());
   }
 
   private static long headerBytes(Iterable<Header> headers) {
@@ -72,7 +75,8 @@ public final class OutputRecords {
     return "true".equals(KafkaHeaders.text(r.headers(), KafkaHeaders.TRUNCATED));
   }
 
-  public List<ProducerRecord<byte[], byte[]>> results(ConsumerRecord<byte[], byte[]> in, FrameRequest req, InferenceResult r) {
+  public List<ProducerRecord<byte[], byte[]>> results(
+      ConsumerRecord<byte[], byte[]> in, FrameRequest req, InferenceResult r) {
     String frameId = req.frame().frameId();
     Headers dh = new RecordHeaders();
     KafkaHeaders.put(dh, KafkaHeaders.CONTENT_TYPE, req.type().mime());
@@ -84,7 +88,8 @@ public final class OutputRecords {
     KafkaHeaders.put(dh, KafkaHeaders.QUEUE_US, r.queueMicros());
     KafkaHeaders.put(dh, KafkaHeaders.COMPUTE_US, r.computeMicros());
     KafkaHeaders.put(dh, KafkaHeaders.BATCH_SIZE, r.batchSize());
-    KafkaHeaders.put(dh, KafkaHeaders.E2E_US, Math.max(0, System.currentTimeMillis() - in.timestamp()) * 1000);
+    KafkaHeaders.put(
+        dh, KafkaHeaders.E2E_US, Math.max(0, System.currentTimeMillis() - in.timestamp()) * 1000);
     if (r.noiseSigmaText() != null) {
       KafkaHeaders.put(dh, KafkaHeaders.NOISE_SIGMA, r.noiseSigmaText());
     }
@@ -97,13 +102,23 @@ public final class OutputRecords {
       KafkaHeaders.put(lh, KafkaHeaders.NOISE_SIGMA, r.noiseSigmaText());
     }
     return List.of(
-        new ProducerRecord<>(options.denoisedTopic(), null, in.key(), FrameCodec.encode(r.denoised(), req.type()), dh),
-        new ProducerRecord<>(options.latentTopic(), null, in.key(), FrameCodec.toFloat32(r.latent()), lh));
+        new ProducerRecord<>(
+            options.denoisedTopic(),
+            null,
+            in.key(),
+            FrameCodec.encode(r.denoised(), req.type()),
+            dh),
+        new ProducerRecord<>(
+            options.latentTopic(), null, in.key(), FrameCodec.toFloat32(r.latent()), lh));
   }
 
   /** The dead letter of {@code in}, cut to fit {@code kafka.maxRecordBytes} when it would not. */
-  public ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> in, DenoiserException e) {
-    byte[] key = in.key() != null && in.key().length > 1024 ? java.util.Arrays.copyOf(in.key(), 1024) : in.key();
+  public ProducerRecord<byte[], byte[]> deadLetter(
+      ConsumerRecord<byte[], byte[]> in, DenoiserException e) {
+    byte[] key =
+        in.key() != null && in.key().length > 1024
+            ? java.util.Arrays.copyOf(in.key(), 1024)
+            : in.key();
     int max = options.maxRecordBytes();
     boolean keepHeaders = headerBytes(in.headers()) <= max / 2;
     Headers h = new RecordHeaders();
@@ -117,12 +132,16 @@ public final class OutputRecords {
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_TOPIC, in.topic());
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_PARTITION, in.partition());
     KafkaHeaders.put(h, KafkaHeaders.SOURCE_OFFSET, in.offset());
-    ProducerRecord<byte[], byte[]> whole = new ProducerRecord<>(options.dlqTopic(), null, key, in.value(), h);
+    ProducerRecord<byte[], byte[]> whole =
+        new ProducerRecord<>(options.dlqTopic(), null, key, in.value(), h);
     if (keepHeaders && key == in.key() && size(whole) <= max) {
       return whole;
     }
     if (!keepHeaders) {
-      KafkaHeaders.put(h, KafkaHeaders.FRAME_ID, abbreviate(KafkaHeaders.text(in.headers(), KafkaHeaders.FRAME_ID), 256));
+      KafkaHeaders.put(
+          h,
+          KafkaHeaders.FRAME_ID,
+          abbreviate(KafkaHeaders.text(in.headers(), KafkaHeaders.FRAME_ID), 256));
     }
     return truncate(whole, in.value() == null ? 0 : in.value().length, max);
   }
@@ -131,7 +150,8 @@ public final class OutputRecords {
    * A copy of {@code r} whose value is cut so that the record fits {@code max} bytes, with headers
    * {@code truncated: true} and {@code original-size}.
    */
-  static ProducerRecord<byte[], byte[]> truncate(ProducerRecord<byte[], byte[]> r, long originalSize, int max) {
+  static ProducerRecord<byte[], byte[]> truncate(
+      ProducerRecord<byte[], byte[]> r, long originalSize, int max) {
     Headers h = new RecordHeaders();
     for (Header x : r.headers()) {
       if (!x.key().equals(KafkaHeaders.TRUNCATED) && !x.key().equals(KafkaHeaders.ORIGINAL_SIZE)) {
@@ -140,18 +160,23 @@ public final class OutputRecords {
     }
     KafkaHeaders.put(h, KafkaHeaders.TRUNCATED, "true");
     KafkaHeaders.put(h, KafkaHeaders.ORIGINAL_SIZE, originalSize);
-    ProducerRecord<byte[], byte[]> empty = new ProducerRecord<>(r.topic(), null, r.key(), new byte[0], h);
+    ProducerRecord<byte[], byte[]> empty =
+        new ProducerRecord<>(r.topic(), null, r.key(), new byte[0], h);
     long room = Math.max(0, max - size(empty));
-    byte[] value = r.value() == null ? new byte[0] : java.util.Arrays.copyOf(r.value(), (int) Math.min(room, r.value().length));
+    byte[] value =
+        r.value() == null
+            ? new byte[0]
+            : java.util.Arrays.copyOf(r.value(), (int) Math.min(room, r.value().length));
     return new ProducerRecord<>(r.topic(), null, r.key(), value, h);
   }
 
   /**
    * What replaces a record the producer or the broker refused for good (too large for the topic,
-   * invalid): a dead letter with no value that keeps the record's headers, says why, and is
-   * marked truncated.
+   * invalid): a dead letter with no value that keeps the record's headers, says why, and is marked
+   * truncated.
    */
-  public ProducerRecord<byte[], byte[]> refused(ProducerRecord<byte[], byte[]> r, Slot slot, Exception cause) {
+  public ProducerRecord<byte[], byte[]> refused(
+      ProducerRecord<byte[], byte[]> r, Slot slot, Exception cause) {
     Headers h = new RecordHeaders();
     if (r.topic().equals(options.dlqTopic())) {
       for (Header x : r.headers()) {
@@ -162,12 +187,16 @@ public final class OutputRecords {
         h.add(x);
       }
       KafkaHeaders.put(h, KafkaHeaders.ERROR_CODE, ErrorCode.PAYLOAD_TOO_LARGE.name());
-      KafkaHeaders.put(h, KafkaHeaders.ERROR_MESSAGE, abbreviate("the output to " + r.topic() + " was refused: " + cause, 1024));
+      KafkaHeaders.put(
+          h,
+          KafkaHeaders.ERROR_MESSAGE,
+          abbreviate("the output to " + r.topic() + " was refused: " + cause, 1024));
       KafkaHeaders.put(h, KafkaHeaders.SOURCE_TOPIC, slot.record.topic());
       KafkaHeaders.put(h, KafkaHeaders.SOURCE_PARTITION, slot.record.partition());
       KafkaHeaders.put(h, KafkaHeaders.SOURCE_OFFSET, slot.record.offset());
     }
-    ProducerRecord<byte[], byte[]> dl = new ProducerRecord<>(options.dlqTopic(), null, r.key(), r.value(), h);
+    ProducerRecord<byte[], byte[]> dl =
+        new ProducerRecord<>(options.dlqTopic(), null, r.key(), r.value(), h);
     return truncate(dl, r.value() == null ? 0 : r.value().length, 0);
   }
 

@@ -14,9 +14,9 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Writes output records with a native idempotent producer ({@code acks=all}) driven from one
- * thread of its own, so a send that must wait (topic metadata, a full buffer) never blocks the
- * event loop. What the event loop hands over in one turn goes to that thread as one task; a slot's
+ * Writes output records with a native idempotent producer ({@code acks=all}) driven from one thread
+ * of its own, so a send that must wait (topic metadata, a full buffer) never blocks the event loop.
+ * What the event loop hands over in one turn goes to that thread as one task; a slot's
  * acknowledgement comes back to the event loop once, when all its records are written; a failed
  * record comes back on its own for the caller to retry.
  */
@@ -40,14 +40,18 @@ final class OutputSender {
     this.context = context;
     this.listener = listener;
     this.producer = new KafkaProducer<>(config);
-    this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "denoiser-kafka-send-" + name));
+    this.thread =
+        Executors.newSingleThreadExecutor(r -> new Thread(r, "denoiser-kafka-send-" + name));
   }
 
   Producer<byte[], byte[]> producer() {
     return producer;
   }
 
-  /** Sends {@code records} of {@code slot}; the caller set {@code slot.unacked} to the slot's record count first. */
+  /**
+   * Sends {@code records} of {@code slot}; the caller set {@code slot.unacked} to the slot's record
+   * count first.
+   */
   void send(Slot slot, List<ProducerRecord<byte[], byte[]>> records) {
     if (pending.isEmpty()) {
       context.runOnContext(v -> flush());
@@ -67,13 +71,15 @@ final class OutputSender {
 
   private void write(Out o) {
     try {
-      producer.send(o.record(), (md, e) -> {
-        if (e != null) {
-          context.runOnContext(v -> listener.failed(o.slot(), o.record(), e));
-        } else if (o.slot().unacked.decrementAndGet() == 0) {
-          context.runOnContext(v -> listener.acked(o.slot()));
-        }
-      });
+      producer.send(
+          o.record(),
+          (md, e) -> {
+            if (e != null) {
+              context.runOnContext(v -> listener.failed(o.slot(), o.record(), e));
+            } else if (o.slot().unacked.decrementAndGet() == 0) {
+              context.runOnContext(v -> listener.acked(o.slot()));
+            }
+          });
     } catch (RuntimeException e) {
       context.runOnContext(v -> listener.failed(o.slot(), o.record(), e));
     }
@@ -84,10 +90,11 @@ final class OutputSender {
     flush();
     Promise<Void> p = Promise.promise();
     try {
-      thread.execute(() -> {
-        producer.close(timeout);
-        context.runOnContext(v -> p.complete());
-      });
+      thread.execute(
+          () -> {
+            producer.close(timeout);
+            context.runOnContext(v -> p.complete());
+          });
     } catch (java.util.concurrent.RejectedExecutionException e) {
       p.complete();
     }

@@ -10,11 +10,11 @@ import org.apache.kafka.common.TopicPartition;
  * The in-order completion buffer of one input partition: every record taken from it and not yet
  * committed, oldest first, as {@link Slot}s.
  *
- * <p>Inference completes out of order (batches, several workers), but outputs leave in input
- * order: {@link #takeReady()} releases only the READY slots at the front, so the outputs of one key
- * are published in the order its records came. The offset to commit is one past the last slot of
- * the contiguous DONE prefix ({@link #popDone()}), so a record is never committed before its
- * outputs, nor before the records ahead of it.
+ * <p>Inference completes out of order (batches, several workers), but outputs leave in input order:
+ * {@link #takeReady()} releases only the READY slots at the front, so the outputs of one key are
+ * published in the order its records came. The offset to commit is one past the last slot of the
+ * contiguous DONE prefix ({@link #popDone()}), so a record is never committed before its outputs,
+ * nor before the records ahead of it.
  *
  * <p>Single-threaded: the ingest verticle's event loop. {@link #close()} is for a partition revoked
  * or rewound: late completions see {@link #closed()} and are dropped.
@@ -37,8 +37,8 @@ public final class PartitionLedger {
   /** Appends a record just polled; records must come in offset order. */
   public Slot add(ConsumerRecord<byte[], byte[]> record) {
     if (record.offset() <= lastOffset()) {
-      throw new IllegalArgumentException("offset " + record.offset() + " of " + partition
-          + " is not after " + lastOffset());
+      throw new IllegalArgumentException(
+          "offset " + record.offset() + " of " + partition + " is not after " + lastOffset());
     }
     Slot s = new Slot(record);
     unsent.addLast(s);
@@ -51,7 +51,10 @@ public final class PartitionLedger {
     return last == null ? -1 : last.offset();
   }
 
-  /** Marks the front READY slots SENT and returns them in offset order; stops at the first one not ready. */
+  /**
+   * Marks the front READY slots SENT and returns them in offset order; stops at the first one not
+   * ready.
+   */
   List<Slot> takeReady() {
     List<Slot> out = new ArrayList<>();
     while (!unsent.isEmpty() && unsent.peekFirst().state() == Slot.State.READY) {

@@ -7,12 +7,14 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes the output records the {@link PartitionLedger}s release, in their order, and commits the
- * input offsets behind them: {@link AtLeastOncePublisher} (acknowledged sends, then offset
- * commits) or {@link ExactlyOncePublisher} (outputs and offsets in one transaction). Everything but
- * {@link #beforeRevoke} runs on the ingest verticle's event loop.
+ * input offsets behind them: {@link AtLeastOncePublisher} (acknowledged sends, then offset commits)
+ * or {@link ExactlyOncePublisher} (outputs and offsets in one transaction). Everything but {@link
+ * #beforeRevoke} runs on the ingest verticle's event loop.
  */
 public interface Publisher {
-  /** Gets the producer ready (exactly-once: {@code initTransactions}, which fences older producers). */
+  /**
+   * Gets the producer ready (exactly-once: {@code initTransactions}, which fences older producers).
+   */
   Future<Void> start();
 
   /** A slot of {@code ledger} became READY. */
@@ -28,8 +30,7 @@ public interface Publisher {
   void beforeRevoke(Consumer<?, ?> consumer, Collection<TopicPartition> partitions);
 
   /** On the consumer's polling thread, before each poll. */
-  default void beforePoll(Consumer<?, ?> consumer) {
-  }
+  default void beforePoll(Consumer<?, ?> consumer) {}
 
   /** Partitions gone from this consumer: forget their offsets. */
   void forget(Collection<TopicPartition> partitions);
@@ -37,6 +38,8 @@ public interface Publisher {
   /** Closes the producer after what it has was sent. */
   Future<Void> close();
 
-  /** Closes the producer at once, committing and aborting nothing (a crash, or a fenced producer). */
+  /**
+   * Closes the producer at once, committing and aborting nothing (a crash, or a fenced producer).
+   */
   void abandon();
 }

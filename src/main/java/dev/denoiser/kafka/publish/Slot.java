@@ -13,13 +13,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * (outputs acknowledged or committed). Only the event loop of its ingest verticle touches it.
  */
 public final class Slot {
-  enum State { PENDING, READY, SENT, DONE }
+  enum State {
+    PENDING,
+    READY,
+    SENT,
+    DONE
+  }
 
   public final ConsumerRecord<byte[], byte[]> record;
   private State state = State.PENDING;
   private List<ProducerRecord<byte[], byte[]>> outputs = List.of();
   private boolean deadLetter;
-  /** Output records still waiting for their acknowledgement (at-least-once; counted down by the producer's thread). */
+
+  /**
+   * Output records still waiting for their acknowledgement (at-least-once; counted down by the
+   * producer's thread).
+   */
   final AtomicInteger unacked = new AtomicInteger();
 
   Slot(ConsumerRecord<byte[], byte[]> record) {
@@ -48,7 +57,8 @@ public final class Slot {
 
   public void ready(List<ProducerRecord<byte[], byte[]>> out, boolean isDeadLetter) {
     if (state != State.PENDING) {
-      throw new IllegalStateException("slot at offset " + offset() + " is " + state + ", not PENDING");
+      throw new IllegalStateException(
+          "slot at offset " + offset() + " is " + state + ", not PENDING");
     }
     this.outputs = List.copyOf(out);
     this.deadLetter = isDeadLetter;

@@ -12,10 +12,13 @@ import java.util.function.DoubleFunction;
 public final class Baselines {
   /** Blur standard deviations tried (pixels), at every sigma. */
   static final double[] BLUR = {0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 2.5, 3.0};
+
   /** TV weight as a multiple of the noise sigma (0-255 scale). */
   static final double[] TV = {0.5, 0.6, 0.7, 0.8, 0.9, 1.0};
+
   /** NLM h as a multiple of sigma, gray. */
   static final double[] NLM = {0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3};
+
   /** NLM h (luminance and colour) as a multiple of sigma, for the colour version. */
   static final double[] NLM_COLOR = {0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2};
 
@@ -42,11 +45,13 @@ public final class Baselines {
     out.add(new Family("Gaussian blur", s -> blurs()));
     out.add(new Family("median", s -> List.of(new Median(3), new Median(5))));
     if (withNlm) {
-      out.add(new Family("non-local means colored (OpenCV)",
-          s -> scaled(NLM_COLOR, s, NonLocalMeans::new)));
+      out.add(
+          new Family(
+              "non-local means colored (OpenCV)", s -> scaled(NLM_COLOR, s, NonLocalMeans::new)));
     }
-    out.add(new Family("total variation (Chambolle, per channel)",
-        s -> scaled(TV, s, TotalVariation::new)));
+    out.add(
+        new Family(
+            "total variation (Chambolle, per channel)", s -> scaled(TV, s, TotalVariation::new)));
     return out;
   }
 

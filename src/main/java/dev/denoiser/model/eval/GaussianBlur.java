@@ -1,7 +1,6 @@
 package dev.denoiser.model.eval;
 
 import dev.denoiser.frame.Mirror;
-
 import java.util.Locale;
 
 /**

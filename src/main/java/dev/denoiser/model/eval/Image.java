@@ -11,8 +11,17 @@ public record Image(int width, int height, int channels, float[] data) {
       throw new IllegalArgumentException("bad image size " + channels + "x" + height + "x" + width);
     }
     if (data.length != (long) width * height * channels) {
-      throw new IllegalArgumentException("image of " + channels + "x" + height + "x" + width
-          + " needs " + (long) width * height * channels + " values, got " + data.length);
+      throw new IllegalArgumentException(
+          "image of "
+              + channels
+              + "x"
+              + height
+              + "x"
+              + width
+              + " needs "
+              + (long) width * height * channels
+              + " values, got "
+              + data.length);
     }
   }
 
@@ -49,8 +58,8 @@ public record Image(int width, int height, int channels, float[] data) {
   /** A rectangle of this image (a copy). */
   public Image crop(int x, int y, int w, int h) {
     if (x < 0 || y < 0 || x + w > width || y + h > height) {
-      throw new IllegalArgumentException("crop " + w + "x" + h + "+" + x + "+" + y
-          + " outside " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "crop " + w + "x" + h + "+" + x + "+" + y + " outside " + width + "x" + height);
     }
     float[] out = new float[w * h * channels];
     for (int c = 0; c < channels; c++) {

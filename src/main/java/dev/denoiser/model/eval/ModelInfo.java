@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the natural-image eval reads from {@code models/<name>/card.json}: {@code domain}
- * ({@code "natural"} selects a model by default), {@code channels} (1 gray, 3 RGB; default 1) and
- * {@code sizeMultiple} (default 4). A missing card means the defaults.
+ * What the natural-image eval reads from {@code models/<name>/card.json}: {@code domain} ({@code
+ * "natural"} selects a model by default), {@code channels} (1 gray, 3 RGB; default 1) and {@code
+ * sizeMultiple} (default 4). A missing card means the defaults.
  */
 public record ModelInfo(String name, Path onnx, String domain, int channels, int sizeMultiple) {
   public static final String MODEL_FILE = "model.onnx";
@@ -36,8 +36,8 @@ public record ModelInfo(String name, Path onnx, String domain, int channels, int
       throw new IllegalArgumentException(cardFile + ": channels must be 1 or 3, got " + channels);
     }
     int multiple = Math.max(1, card.getInteger("sizeMultiple", 4));
-    return new ModelInfo(dir.getFileName().toString(), onnx, card.getString("domain", ""),
-        channels, multiple);
+    return new ModelInfo(
+        dir.getFileName().toString(), onnx, card.getString("domain", ""), channels, multiple);
   }
 
   public boolean natural() {

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Scores the noisy input, the classical baselines (best parameter per sigma) and the given models
- * on the test photos: gray at every sigma of {@link #SIGMAS}, colour at {@link #COLOR_SIGMA}.
- * Every noisy image is drawn once with the protocol's seed and shared by all methods.
+ * on the test photos: gray at every sigma of {@link #SIGMAS}, colour at {@link #COLOR_SIGMA}. Every
+ * noisy image is drawn once with the protocol's seed and shared by all methods.
  */
 public final class NaturalEval {
   public static final double[] SIGMAS = {15, 25, 50};
@@ -40,8 +40,8 @@ public final class NaturalEval {
   }
 
   /** Denoised images the whole run will compute, for a progress bar's maximum. */
-  public static long work(List<Photo> photos, List<Baselines.Family> gray,
-      List<Baselines.Family> color, int models) {
+  public static long work(
+      List<Photo> photos, List<Baselines.Family> gray, List<Baselines.Family> color, int models) {
     long nGray = photos.size();
     long nColor = photos.stream().filter(p -> p.rgb() != null).count();
     long total = 0;

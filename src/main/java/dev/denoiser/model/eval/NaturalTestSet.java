@@ -15,19 +15,31 @@ import javax.imageio.ImageIO;
 /**
  * The natural-image test set of issue 15 and its protocol: the ten scikit-image photographs, gray
  * by BT.601 luma rounded to uint8 (the weights of the service's own PNG decoding), noisy =
- * uint8(clip(round(clean + N(0, sigma)))) with a fixed seed per image, sigma and channel count,
- * and PSNR on [0, 255] with the output clipped (not rounded).
+ * uint8(clip(round(clean + N(0, sigma)))) with a fixed seed per image, sigma and channel count, and
+ * PSNR on [0, 255] with the output clipped (not rounded).
  */
 public final class NaturalTestSet {
   /** The ten test photographs, never trained on. */
-  public static final List<String> GRAY_NAMES = List.of("camera.png", "astronaut.png",
-      "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png", "moon.png", "grass.png",
-      "gravel.png", "brick.png");
+  public static final List<String> GRAY_NAMES =
+      List.of(
+          "camera.png",
+          "astronaut.png",
+          "coffee.png",
+          "chelsea.png",
+          "rocket.jpg",
+          "motorcycle_left.png",
+          "moon.png",
+          "grass.png",
+          "gravel.png",
+          "brick.png");
+
   /** The five colour photographs among them. */
-  public static final List<String> COLOR_NAMES = List.of("astronaut.png", "coffee.png",
-      "chelsea.png", "rocket.jpg", "motorcycle_left.png");
+  public static final List<String> COLOR_NAMES =
+      List.of("astronaut.png", "coffee.png", "chelsea.png", "rocket.jpg", "motorcycle_left.png");
+
   /** BT.601 luma weights, as in the service's frame decoding. */
   public static final double WR = 0.299;
+
   public static final double WG = 0.587;
   public static final double WB = 0.114;
 
@@ -42,12 +54,13 @@ public final class NaturalTestSet {
     for (String name : GRAY_NAMES) {
       Path p = dir.resolve(name);
       if (!Files.isRegularFile(p)) {
-        throw new IllegalArgumentException("missing test photo " + p
-            + " (run sh src/scripts/fetch-natural.sh)");
+        throw new IllegalArgumentException(
+            "missing test photo " + p + " (run sh src/scripts/fetch-natural.sh)");
       }
       Image rgb = read(p);
       Image gray = rgb.channels() == 1 ? rgb : gray(rgb);
-      out.add(new Photo(name, gray, COLOR_NAMES.contains(name) && rgb.channels() == 3 ? rgb : null));
+      out.add(
+          new Photo(name, gray, COLOR_NAMES.contains(name) && rgb.channels() == 3 ? rgb : null));
     }
     return out;
   }
@@ -121,8 +134,8 @@ public final class NaturalTestSet {
   }
 
   /**
-   * PSNR in dB on [0, 255] over every value of every channel, with {@code output} clipped to
-   * [0, 255] (not rounded); infinite when equal.
+   * PSNR in dB on [0, 255] over every value of every channel, with {@code output} clipped to [0,
+   * 255] (not rounded); infinite when equal.
    */
   public static double psnr(Image clean, Image output) {
     if (clean.data().length != output.data().length || clean.width() != output.width()) {

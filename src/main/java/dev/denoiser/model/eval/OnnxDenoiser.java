@@ -13,8 +13,8 @@ import java.util.Set;
  * A model.onnx run through ONNX Runtime on a whole image: input {@code noisy} [1,C,H,W] float32 in
  * [0,1], output {@code denoised} [1,C,H,W]. The image is reflect-padded on the bottom and right to
  * the model's size multiple and the output cropped back. A gray model on an RGB image runs on each
- * channel; an RGB model on a gray image gets the gray plane three times and returns their mean.
- * Not thread-safe; close it.
+ * channel; an RGB model on a gray image gets the gray plane three times and returns their mean. Not
+ * thread-safe; close it.
  */
 public final class OnnxDenoiser implements Denoiser, AutoCloseable {
   private static final String INPUT = "noisy";
@@ -36,8 +36,8 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
       opts.setInterOpNumThreads(1);
       session = env.createSession(info.onnx().toString(), opts);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime cannot load " + info.onnx() + ": "
-          + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime cannot load " + info.onnx() + ": " + e.getMessage(), e);
     }
   }
 
@@ -76,8 +76,8 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
       }
       return new Image(noisy.width(), noisy.height(), 1, g);
     }
-    throw new IllegalArgumentException("model " + name() + " takes " + c + " channels, got "
-        + noisy.channels());
+    throw new IllegalArgumentException(
+        "model " + name() + " takes " + c + " channels, got " + noisy.channels());
   }
 
   /** One forward pass on an image whose channel count is the model's. */
@@ -95,19 +95,26 @@ public final class OnnxDenoiser implements Denoiser, AutoCloseable {
       OnnxTensor den = (OnnxTensor) r.get(OUTPUT).orElseThrow();
       FloatBuffer fb = den.getFloatBuffer();
       if (fb.remaining() != out.length) {
-        throw new IllegalStateException("model " + name() + " returned " + fb.remaining()
-            + " values for an input of " + out.length);
+        throw new IllegalStateException(
+            "model "
+                + name()
+                + " returned "
+                + fb.remaining()
+                + " values for an input of "
+                + out.length);
       }
       fb.get(out);
     } catch (OrtException e) {
-      throw new IllegalStateException("ONNX Runtime failed on " + name() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "ONNX Runtime failed on " + name() + ": " + e.getMessage(), e);
     }
     for (int i = 0; i < out.length; i++) {
       out[i] *= 255f;
     }
     Image result = new Image(padded.width(), padded.height(), c, out);
     return result.width() == img.width() && result.height() == img.height()
-        ? result : result.crop(0, 0, img.width(), img.height());
+        ? result
+        : result.crop(0, 0, img.width(), img.height());
   }
 
   @Override

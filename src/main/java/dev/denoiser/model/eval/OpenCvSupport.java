@@ -2,13 +2,15 @@ package dev.denoiser.model.eval;
 
 /**
  * Whether OpenCV's Java bindings ({@code org.openpnp:opencv}, provided scope, never in the shaded
- * jar) are on the classpath and their native library loads. Only then may {@link NonLocalMeans}
- * be created.
+ * jar) are on the classpath and their native library loads. Only then may {@link NonLocalMeans} be
+ * created.
  */
 public final class OpenCvSupport {
   /** How to run eval-natural with OpenCV on the classpath, for the message when it is missing. */
-  public static final String HOW = "mvn -q compile exec:java -Dexec.classpathScope=compile"
-      + " -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args=\"eval-natural\"";
+  public static final String HOW =
+      "mvn -q compile exec:java -Dexec.classpathScope=compile"
+          + " -Dexec.mainClass=dev.denoiser.cli.Main -Dexec.args=\"eval-natural\"";
+
   private static String problem;
   private static boolean checked;
 

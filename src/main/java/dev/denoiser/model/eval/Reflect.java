@@ -3,8 +3,8 @@ package dev.denoiser.model.eval;
 import dev.denoiser.frame.Mirror;
 
 /**
- * Reflection padding ({@link Mirror}: the mirror excludes the edge pixel) and the matching crop, for filters near the border and for models that
- * need sizes that are multiples of a number.
+ * Reflection padding ({@link Mirror}: the mirror excludes the edge pixel) and the matching crop,
+ * for filters near the border and for models that need sizes that are multiples of a number.
  */
 public final class Reflect {
   private Reflect() {}
@@ -20,8 +20,8 @@ public final class Reflect {
       return img;
     }
     if (width < img.width() || height < img.height()) {
-      throw new IllegalArgumentException("cannot pad " + img.width() + "x" + img.height()
-          + " down to " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "cannot pad " + img.width() + "x" + img.height() + " down to " + width + "x" + height);
     }
     float[] out = new float[width * height * img.channels()];
     int w0 = img.width();

@@ -2,9 +2,9 @@ package dev.denoiser.model.eval;
 
 /**
  * The result of one method at one noise level: the chosen configuration ({@code denoiser}, whose
- * name carries the parameter), the PSNR of every photo in test-set order, and, for a method with
- * a parameter grid, the PSNR of every photo with the parameter best for that photo
- * ({@code perImageBest}, null otherwise).
+ * name carries the parameter), the PSNR of every photo in test-set order, and, for a method with a
+ * parameter grid, the PSNR of every photo with the parameter best for that photo ({@code
+ * perImageBest}, null otherwise).
  */
 public record Score(Denoiser denoiser, double[] perImage, double[] perImageBest) {
 

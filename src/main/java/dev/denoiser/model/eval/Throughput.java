@@ -1,9 +1,9 @@
 package dev.denoiser.model.eval;
 
 /**
- * Frames per second of a {@link Denoiser} on one frame size, batch 1: two warm-up calls, then
- * calls until at least {@code seconds} have passed and at least three calls were timed. The time
- * is the whole call (padding, tensor copies and the forward pass).
+ * Frames per second of a {@link Denoiser} on one frame size, batch 1: two warm-up calls, then calls
+ * until at least {@code seconds} have passed and at least three calls were timed. The time is the
+ * whole call (padding, tensor copies and the forward pass).
  */
 public final class Throughput {
   private Throughput() {}

@@ -3,13 +3,12 @@ package dev.denoiser.model.eval;
 import java.util.Locale;
 
 /**
- * Total-variation denoising by Chambolle's projection algorithm (J. Math. Imaging Vis. 20, 2004):
- * u = f - weight * div p, where the dual field p is iterated as
- * p &larr; (p + tau grad(div p - f / weight)) / (1 + tau |grad(div p - f / weight)|), tau = 1/4,
- * with forward differences (zero at the far border) and their adjoint divergence. It minimises
- * |u - f|^2 / (2 weight) + TV(u). Stops when the mean absolute change of u over an iteration falls
- * under {@code tol} (on the 0-255 scale) or after {@code maxIter} iterations. Colour images are
- * processed per channel.
+ * Total-variation denoising by Chambolle's projection algorithm (J. Math. Imaging Vis. 20, 2004): u
+ * = f - weight * div p, where the dual field p is iterated as p &larr; (p + tau grad(div p - f /
+ * weight)) / (1 + tau |grad(div p - f / weight)|), tau = 1/4, with forward differences (zero at the
+ * far border) and their adjoint divergence. It minimises |u - f|^2 / (2 weight) + TV(u). Stops when
+ * the mean absolute change of u over an iteration falls under {@code tol} (on the 0-255 scale) or
+ * after {@code maxIter} iterations. Colour images are processed per channel.
  */
 public final class TotalVariation implements Denoiser {
   private static final float TAU = 0.25f;

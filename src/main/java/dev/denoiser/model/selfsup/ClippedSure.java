@@ -8,8 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Estimates a denoiser's PSNR on noisy frames alone, for an 8-bit feed with Gaussian noise of a
  * known sigma that clips at 0 and 255. Stein's unbiased risk estimate (SURE) is written in the
- * latent unclipped value {@code u = x + n} of every pixel: {@code E[(f - x)^2] = E[(f - u)^2] -
- * s^2 + 2 s^2 E[df/du]}.
+ * latent unclipped value {@code u = x + n} of every pixel: {@code E[(f - x)^2] = E[(f - u)^2] - s^2
+ * + 2 s^2 E[df/du]}.
  *
  * <ul>
  *   <li>Where the pixel is not clipped, {@code u = y}: the term is {@code (f - y)^2 - s^2 + 2 s^2
@@ -18,7 +18,8 @@ import java.util.SplittableRandom;
  *   <li>Where the pixel is clipped at 0 (or 255), {@code f} does not depend on {@code u} (flat), so
  *       there is no divergence term, and {@code (f - u)^2} is replaced by its expectation given
  *       {@code u < 0.5} (or {@code u > 254.5}): the mean and variance of a Gaussian truncated
- *       there, centred on a pilot estimate {@code p} of the clean pixel (the serving model's output).
+ *       there, centred on a pilot estimate {@code p} of the clean pixel (the serving model's
+ *       output).
  * </ul>
  *
  * The per-frame MSE gives a per-frame PSNR (peak 1); the estimate is their mean, the same average
@@ -36,12 +37,12 @@ public final class ClippedSure {
   }
 
   /**
-   * The estimated mean PSNR (dB) of {@code f} over {@code noisy} gray frames with noise
-   * {@code sigma} (0-255 scale), the clipped pixels' clean values taken from {@code pilot}'s output
-   * (null: {@code f}'s own).
+   * The estimated mean PSNR (dB) of {@code f} over {@code noisy} gray frames with noise {@code
+   * sigma} (0-255 scale), the clipped pixels' clean values taken from {@code pilot}'s output (null:
+   * {@code f}'s own).
    */
-  public static double estimatePsnr(Denoiser f, Denoiser pilot, List<Frame> noisy, double sigma,
-      long seed) {
+  public static double estimatePsnr(
+      Denoiser f, Denoiser pilot, List<Frame> noisy, double sigma, long seed) {
     double sum = 0;
     SplittableRandom rng = new SplittableRandom(seed);
     for (Frame y : noisy) {
@@ -54,7 +55,8 @@ public final class ClippedSure {
   /** The estimated per-pixel MSE (on the [0,1] scale) of {@code f} on one gray frame. */
   public static double estimateMse(Denoiser f, Denoiser pilot, Frame y, double sigma, long seed) {
     if (y.channels() != 1) {
-      throw new IllegalArgumentException("the gate scores gray frames, got " + y.channels() + " channels");
+      throw new IllegalArgumentException(
+          "the gate scores gray frames, got " + y.channels() + " channels");
     }
     int h = y.height();
     int w = y.width();

@@ -5,18 +5,20 @@ import java.util.Locale;
 /**
  * The self-supervised training objectives. {@code R2R} (Recorrupted-to-Recorrupted, Pang et al.
  * 2021): input {@code y + a z}, target {@code y - z / a}, {@code z ~ N(0, sigma^2)}; for Gaussian
- * noise the input's and the target's noise are independent, so the squared error trains towards
- * the clean image. {@code N2N} (Neighbor2Neighbor, Huang et al. 2021): two half-resolution images
- * from random neighbours of every 2x2 cell, one the input and the other the target, plus the
- * regulariser that ties the sub-sampled full-resolution output to the pair. {@code BOOTSTRAP}
- * (a parametric bootstrap of the feed's noise): the serving model's output on each sampled frame
- * is the target, and the input is that output with noise drawn from the feed's estimated noise
- * model (Gaussian of sigma-hat, rounded and clipped to 8 bits as a camera's feed is); the targets
- * are smooth, so the gradient is not drowned in the target's own noise, and the network learns the
- * noise level and clipping of the feed rather than of its training set.
+ * noise the input's and the target's noise are independent, so the squared error trains towards the
+ * clean image. {@code N2N} (Neighbor2Neighbor, Huang et al. 2021): two half-resolution images from
+ * random neighbours of every 2x2 cell, one the input and the other the target, plus the regulariser
+ * that ties the sub-sampled full-resolution output to the pair. {@code BOOTSTRAP} (a parametric
+ * bootstrap of the feed's noise): the serving model's output on each sampled frame is the target,
+ * and the input is that output with noise drawn from the feed's estimated noise model (Gaussian of
+ * sigma-hat, rounded and clipped to 8 bits as a camera's feed is); the targets are smooth, so the
+ * gradient is not drowned in the target's own noise, and the network learns the noise level and
+ * clipping of the feed rather than of its training set.
  */
 public enum Objective {
-  R2R, N2N, BOOTSTRAP;
+  R2R,
+  N2N,
+  BOOTSTRAP;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);

@@ -4,64 +4,150 @@ package dev.denoiser.model.selfsup;
  * How to refresh: the {@code objective}, whether its loss models the clipping of an 8-bit feed
  * ({@code clipAware}), {@code steps} Adam steps of {@code batch} patches of {@code patch} pixels
  * (the network's input size; Neighbor2Neighbor cuts patches twice as large and halves them),
- * learning rate {@code learningRate} cosine-annealed to {@code finalLearningRate}, PyTorch
- * {@code threads}, {@code seed}. {@code sigma}: the feed's noise on the 0-255 scale, or 0 to
- * estimate it ({@link dev.denoiser.frame.NoiseEstimate}). {@code gateFrames}: how many of the
- * given frames (the last ones) are held back from training for the gate, which promotes only a
- * candidate whose estimated PSNR beats the serving model's by at least {@code minGainDb}.
+ * learning rate {@code learningRate} cosine-annealed to {@code finalLearningRate}, PyTorch {@code
+ * threads}, {@code seed}. {@code sigma}: the feed's noise on the 0-255 scale, or 0 to estimate it
+ * ({@link dev.denoiser.frame.NoiseEstimate}). {@code gateFrames}: how many of the given frames (the
+ * last ones) are held back from training for the gate, which promotes only a candidate whose
+ * estimated PSNR beats the serving model's by at least {@code minGainDb}.
  */
-public record RefreshOptions(Objective objective, boolean clipAware, int steps, int batch,
-    int patch, double learningRate, double finalLearningRate, int threads, long seed,
-    double sigma, int gateFrames, double minGainDb) {
+public record RefreshOptions(
+    Objective objective,
+    boolean clipAware,
+    int steps,
+    int batch,
+    int patch,
+    double learningRate,
+    double finalLearningRate,
+    int threads,
+    long seed,
+    double sigma,
+    int gateFrames,
+    double minGainDb) {
   /** Recorrupted-to-Recorrupted's {@code a}: input {@code y + a z}, target {@code y - z / a}. */
   public static final double R2R_ALPHA = 0.5;
+
   /** Neighbor2Neighbor's regulariser weight. */
   public static final double N2N_GAMMA = 2.0;
 
   public RefreshOptions {
-    if (objective == null || steps < 0 || batch < 1 || patch < 8 || patch % 4 != 0
-        || !(learningRate > 0) || !(finalLearningRate > 0) || finalLearningRate > learningRate
-        || threads < 0 || !(sigma >= 0) || gateFrames < 1 || !(minGainDb >= 0)) {
+    if (objective == null
+        || steps < 0
+        || batch < 1
+        || patch < 8
+        || patch % 4 != 0
+        || !(learningRate > 0)
+        || !(finalLearningRate > 0)
+        || finalLearningRate > learningRate
+        || threads < 0
+        || !(sigma >= 0)
+        || gateFrames < 1
+        || !(minGainDb >= 0)) {
       throw new IllegalArgumentException("bad refresh options: " + this);
     }
   }
 
   /**
-   * Defaults: clipping-aware R2R, 500 steps of 16 patches of 64x64, lr 3e-4 annealed to 1e-5,
-   * one thread, sigma estimated, 8 gate frames, a gain of 0.1 dB to promote.
+   * Defaults: clipping-aware R2R, 500 steps of 16 patches of 64x64, lr 3e-4 annealed to 1e-5, one
+   * thread, sigma estimated, 8 gate frames, a gain of 0.1 dB to promote.
    */
   public static RefreshOptions defaults() {
     return new RefreshOptions(Objective.R2R, true, 500, 16, 64, 3e-4, 1e-5, 1, 1, 0, 8, 0.1);
   }
 
   public RefreshOptions withObjective(Objective o, boolean aware) {
-    return new RefreshOptions(o, aware, steps, batch, patch, learningRate, finalLearningRate,
-        threads, seed, sigma, gateFrames, minGainDb);
+    return new RefreshOptions(
+        o,
+        aware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb);
   }
 
   public RefreshOptions withSteps(int n) {
-    return new RefreshOptions(objective, clipAware, n, batch, patch, learningRate,
-        finalLearningRate, threads, seed, sigma, gateFrames, minGainDb);
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        n,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb);
   }
 
   public RefreshOptions withLearningRate(double lr, double finalLr) {
-    return new RefreshOptions(objective, clipAware, steps, batch, patch, lr, finalLr, threads,
-        seed, sigma, gateFrames, minGainDb);
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        lr,
+        finalLr,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb);
   }
 
   public RefreshOptions withSigma(double s) {
-    return new RefreshOptions(objective, clipAware, steps, batch, patch, learningRate,
-        finalLearningRate, threads, seed, s, gateFrames, minGainDb);
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        s,
+        gateFrames,
+        minGainDb);
   }
 
   public RefreshOptions withGateFrames(int n) {
-    return new RefreshOptions(objective, clipAware, steps, batch, patch, learningRate,
-        finalLearningRate, threads, seed, sigma, n, minGainDb);
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        n,
+        minGainDb);
   }
 
   public RefreshOptions withBatch(int b, int p) {
-    return new RefreshOptions(objective, clipAware, steps, b, p, learningRate,
-        finalLearningRate, threads, seed, sigma, gateFrames, minGainDb);
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        b,
+        p,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb);
   }
 
   /** A short label such as {@code r2r+clip}. */

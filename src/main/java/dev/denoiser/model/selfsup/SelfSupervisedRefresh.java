@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.denoiser.data.Noise;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.NoiseEstimate;
 import dev.denoiser.model.ModelCard;
@@ -15,11 +16,9 @@ import dev.denoiser.model.OrtModel;
 import dev.denoiser.model.TrainConfig;
 import dev.denoiser.model.TrainListener;
 import dev.denoiser.model.Trainer;
-import dev.denoiser.data.Noise;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,30 +37,45 @@ import java.util.function.UnaryOperator;
  * r.gate().promote();  // the clipping-aware SURE gate: candidate beats serving on held-back frames
  * }</pre>
  *
- * The last {@link RefreshOptions#gateFrames()} frames are held back; the others are cut into
- * random patches (with the eight flips and rotations) for {@link RefreshOptions#steps()} steps of
- * the {@link Objective} from the serving weights ({@link Trainer#fineTune}). Frames are gray
- * ({@link Frame#channels()} 1) and at least {@code 2 * patch} pixels on each side.
+ * The last {@link RefreshOptions#gateFrames()} frames are held back; the others are cut into random
+ * patches (with the eight flips and rotations) for {@link RefreshOptions#steps()} steps of the
+ * {@link Objective} from the serving weights ({@link Trainer#fineTune}). Frames are gray ({@link
+ * Frame#channels()} 1) and at least {@code 2 * patch} pixels on each side.
  */
 public final class SelfSupervisedRefresh {
   /** The refreshed model, the noise it was trained for, the gate's decision, and the speed. */
-  public record Result(byte[] candidateOnnx, double sigmaHat, GateReport gate,
-      double patchesPerSecond, double seconds) {}
+  public record Result(
+      byte[] candidateOnnx,
+      double sigmaHat,
+      GateReport gate,
+      double patchesPerSecond,
+      double seconds) {}
 
   private SelfSupervisedRefresh() {}
 
-  /** Refreshes the model in {@code servingOnnx} (described by {@code card}) on {@code noisyFrames}. */
-  public static Result run(Path servingOnnx, ModelCard card, List<Frame> noisyFrames,
-      RefreshOptions opts, TrainListener listener) {
+  /**
+   * Refreshes the model in {@code servingOnnx} (described by {@code card}) on {@code noisyFrames}.
+   */
+  public static Result run(
+      Path servingOnnx,
+      ModelCard card,
+      List<Frame> noisyFrames,
+      RefreshOptions opts,
+      TrainListener listener) {
     if (noisyFrames.size() <= opts.gateFrames()) {
-      throw new IllegalArgumentException("a refresh needs more than " + opts.gateFrames()
-          + " frames (the gate holds that many back), got " + noisyFrames.size());
+      throw new IllegalArgumentException(
+          "a refresh needs more than "
+              + opts.gateFrames()
+              + " frames (the gate holds that many back), got "
+              + noisyFrames.size());
     }
     List<Frame> train = noisyFrames.subList(0, noisyFrames.size() - opts.gateFrames());
-    List<Frame> gate = noisyFrames.subList(noisyFrames.size() - opts.gateFrames(), noisyFrames.size());
+    List<Frame> gate =
+        noisyFrames.subList(noisyFrames.size() - opts.gateFrames(), noisyFrames.size());
     for (Frame f : noisyFrames) {
       if (f.channels() != 1) {
-        throw new IllegalArgumentException("the self-supervised refresh trains on gray frames, got " + f);
+        throw new IllegalArgumentException(
+            "the self-supervised refresh trains on gray frames, got " + f);
       }
     }
     double sigma = opts.sigma() > 0 ? opts.sigma() : estimateSigma(train);
@@ -70,8 +84,19 @@ public final class SelfSupervisedRefresh {
     byte[] bytes;
     try {
       Map<String, String> meta = new LinkedHashMap<>(im.metadata());
-      meta.put("refresh", "self-supervised " + opts.label() + " sigma " + Math.round(sigma * 10) / 10.0
-          + ", " + opts.steps() + " steps of " + opts.batch() + "x" + opts.patch() + "^2");
+      meta.put(
+          "refresh",
+          "self-supervised "
+              + opts.label()
+              + " sigma "
+              + Math.round(sigma * 10) / 10.0
+              + ", "
+              + opts.steps()
+              + " steps of "
+              + opts.batch()
+              + "x"
+              + opts.patch()
+              + "^2");
       bytes = OnnxExporter.toBytes(im.spec(), tr.model().weights(), meta);
     } finally {
       tr.model().close();
@@ -92,19 +117,35 @@ public final class SelfSupervisedRefresh {
   }
 
   /** Fine-tunes the imported weights with the objective; the caller closes the result's model. */
-  public static Trainer.Result train(OnnxImporter.Imported im, List<Frame> frames, double sigma,
-      RefreshOptions opts, TrainListener listener) {
+  public static Trainer.Result train(
+      OnnxImporter.Imported im,
+      List<Frame> frames,
+      double sigma,
+      RefreshOptions opts,
+      TrainListener listener) {
     NetSpec spec = im.spec();
     if (spec.channels() != 1) {
-      throw new ModelException("the self-supervised refresh is for gray models, not " + spec.channels() + " channels");
+      throw new ModelException(
+          "the self-supervised refresh is for gray models, not " + spec.channels() + " channels");
     }
-    TrainConfig cfg = new TrainConfig(1, opts.batch(), opts.learningRate(), Noise.gaussian(0), opts.seed(),
-        opts.threads(), 0, 1.0, opts.finalLearningRate(), TrainConfig.Loss.MSE);
-    Trainer.StepLoss loss = switch (opts.objective()) {
-      case R2R -> new R2r(frames, sigma, opts);
-      case N2N -> new N2n(frames, sigma, opts);
-      case BOOTSTRAP -> new Bootstrap(teacher(im, frames), sigma, opts);
-    };
+    TrainConfig cfg =
+        new TrainConfig(
+            1,
+            opts.batch(),
+            opts.learningRate(),
+            Noise.gaussian(0),
+            opts.seed(),
+            opts.threads(),
+            0,
+            1.0,
+            opts.finalLearningRate(),
+            TrainConfig.Loss.MSE);
+    Trainer.StepLoss loss =
+        switch (opts.objective()) {
+          case R2R -> new R2r(frames, sigma, opts);
+          case N2N -> new N2n(frames, sigma, opts);
+          case BOOTSTRAP -> new Bootstrap(teacher(im, frames), sigma, opts);
+        };
     return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
   }
 
@@ -112,13 +153,19 @@ public final class SelfSupervisedRefresh {
    * The gate: the clipping-aware SURE PSNR of serving and candidate on the held-back frames (the
    * serving model's output is the pilot for the clipped pixels of both).
    */
-  public static GateReport gate(Path servingOnnx, byte[] candidate, List<Frame> frames,
-      double sigma, double minGainDb, long seed) {
+  public static GateReport gate(
+      Path servingOnnx,
+      byte[] candidate,
+      List<Frame> frames,
+      double sigma,
+      double minGainDb,
+      long seed) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile("candidate", ".onnx");
       Files.write(tmp, candidate);
-      try (OrtModel serving = new OrtModel(servingOnnx, 1); OrtModel cand = new OrtModel(tmp, 1)) {
+      try (OrtModel serving = new OrtModel(servingOnnx, 1);
+          OrtModel cand = new OrtModel(tmp, 1)) {
         Denoiser s = Denoiser.of(serving);
         Denoiser c = Denoiser.of(cand);
         double ps = ClippedSure.estimatePsnr(s, s, frames, sigma, seed);
@@ -153,7 +200,8 @@ public final class SelfSupervisedRefresh {
       for (int k = 0; k < count; k++) {
         Frame f = frames.get(rng.nextInt(frames.size()));
         if (f.height() < size || f.width() < size) {
-          throw new IllegalArgumentException("frame " + f + " is smaller than a " + size + "x" + size + " patch");
+          throw new IllegalArgumentException(
+              "frame " + f + " is smaller than a " + size + "x" + size + " patch");
         }
         int y0 = rng.nextInt(f.height() - size + 1);
         int x0 = rng.nextInt(f.width() - size + 1);
@@ -237,7 +285,8 @@ public final class SelfSupervisedRefresh {
       }
       return out;
     } catch (IOException e) {
-      throw new ModelException("cannot run the serving model for the bootstrap: " + e.getMessage(), e);
+      throw new ModelException(
+          "cannot run the serving model for the bootstrap: " + e.getMessage(), e);
     } finally {
       if (tmp != null) {
         try {
@@ -307,7 +356,8 @@ public final class SelfSupervisedRefresh {
       for (int k = 0; k < b; k++) {
         for (int r = 0; r < p; r++) {
           for (int c = 0; c < p; c++) {
-            // The 2x2 cell's positions 0 1 / 2 3; the pair is a cell position and a 4-neighbour of it.
+            // The 2x2 cell's positions 0 1 / 2 3; the pair is a cell position and a 4-neighbour of
+            // it.
             int first = rng.nextInt(4);
             int second = NEIGHBOURS[first][rng.nextInt(2)];
             int j = (k * p + r) * p + c;
@@ -323,8 +373,10 @@ public final class SelfSupervisedRefresh {
       boolean was = JniUtils.isGradMode();
       JniUtils.setGradMode(false);
       try {
-        fullOut = predicted(net.apply(scope.create(y, new Shape(b, 1, full, full))), s, o.clipAware())
-            .stopGradient().reshape(b, (long) full * full);
+        fullOut =
+            predicted(net.apply(scope.create(y, new Shape(b, 1, full, full))), s, o.clipAware())
+                .stopGradient()
+                .reshape(b, (long) full * full);
       } finally {
         JniUtils.setGradMode(was);
       }

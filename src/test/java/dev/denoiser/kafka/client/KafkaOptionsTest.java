@@ -14,12 +14,19 @@ import org.junit.jupiter.api.Test;
 class KafkaOptionsTest {
   @Test
   void clientsAreIdempotentManualCommitAndReadCommitted() {
-    Settings s = Settings.of(new JsonObject()
-        .put(Setting.KAFKA_CLIENT_PROPERTIES.key(), "security.protocol=SASL_SSL; sasl.mechanism=PLAIN")
-        .put(Setting.KAFKA_GUARANTEE.key(), "exactly_once")
-        .put(Setting.KAFKA_TRANSACTIONAL_ID.key(), "replica-a"));
+    Settings s =
+        Settings.of(
+            new JsonObject()
+                .put(
+                    Setting.KAFKA_CLIENT_PROPERTIES.key(),
+                    "security.protocol=SASL_SSL; sasl.mechanism=PLAIN")
+                .put(Setting.KAFKA_GUARANTEE.key(), "exactly_once")
+                .put(Setting.KAFKA_TRANSACTIONAL_ID.key(), "replica-a"));
     KafkaOptions o = KafkaOptions.from(s, "embedded:1");
-    assertEquals("embedded:1", o.bootstrapServers(), "the embedded broker's address when none is configured");
+    assertEquals(
+        "embedded:1",
+        o.bootstrapServers(),
+        "the embedded broker's address when none is configured");
     assertEquals(KafkaOptions.Guarantee.EXACTLY_ONCE, o.guarantee());
     Map<String, Object> c = o.consumerConfig(0);
     assertEquals("false", c.get("enable.auto.commit"));
@@ -34,7 +41,8 @@ class KafkaOptionsTest {
 
   @Test
   void aConfiguredClusterWinsAndTheDefaultTransactionalIdNamesGroupAndHost() {
-    Settings s = Settings.of(new JsonObject().put(Setting.KAFKA_BOOTSTRAP_SERVERS.key(), "kafka-0:9092"));
+    Settings s =
+        Settings.of(new JsonObject().put(Setting.KAFKA_BOOTSTRAP_SERVERS.key(), "kafka-0:9092"));
     KafkaOptions o = KafkaOptions.from(s, "embedded:1");
     assertEquals("kafka-0:9092", o.bootstrapServers());
     assertEquals(KafkaOptions.Guarantee.AT_LEAST_ONCE, o.guarantee());
@@ -44,8 +52,13 @@ class KafkaOptionsTest {
 
   @Test
   void badValuesAreClearErrors() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaOptions.from(
-        Settings.of(new JsonObject().put(Setting.KAFKA_GUARANTEE.key(), "twice")), "x:1"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                KafkaOptions.from(
+                    Settings.of(new JsonObject().put(Setting.KAFKA_GUARANTEE.key(), "twice")),
+                    "x:1"));
     assertTrue(e.getMessage().contains("kafka.processing.guarantee"));
     e = assertThrows(IllegalArgumentException.class, () -> KafkaOptions.parseProperties("acks"));
     assertTrue(e.getMessage().contains("key=value"));

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo feed with kafka.demo.source=video puts noisy gray8 video frames with their size and model into Kafka. */
+/**
+ * The demo feed with kafka.demo.source=video puts noisy gray8 video frames with their size and
+ * model into Kafka.
+ */
 @Tag("slow")
 class VideoDemoFeedTest {
   @TempDir Path dir;
@@ -33,22 +36,49 @@ class VideoDemoFeedTest {
   @Test
   void publishesNoisyVideoFramesWithSizeAndModelHeaders() throws Exception {
     Path clip = dir.resolve("clip.avi");
-    Process p = new ProcessBuilder(VideoFrames.ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc=size=64x48:rate=5", "-t", "1", clip.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                VideoFrames.ffmpeg(),
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=5",
+                "-t",
+                "1",
+                clip.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test clip");
-    Settings s = Settings.of(TestKafka.names("video-demo").put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1))
-        .with(Setting.KAFKA_DEMO_SOURCE, "video").with(Setting.KAFKA_DEMO_VIDEO_FILE, clip.toString())
-        .with(Setting.KAFKA_DEMO_VIDEO_SIZE, "32x24").with(Setting.KAFKA_DEMO_VIDEO_MODEL, "natural-gray");
+    Settings s =
+        Settings.of(TestKafka.names("video-demo").put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1))
+            .with(Setting.KAFKA_DEMO_SOURCE, "video")
+            .with(Setting.KAFKA_DEMO_VIDEO_FILE, clip.toString())
+            .with(Setting.KAFKA_DEMO_VIDEO_SIZE, "32x24")
+            .with(Setting.KAFKA_DEMO_VIDEO_MODEL, "natural-gray");
     KafkaOptions o = KafkaOptions.from(s, TestKafka.bootstrap());
     TopicSetup.ensure(o);
     Vertx vertx = Vertx.vertx();
     List<ConsumerRecord<String, byte[]>> got = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", TestKafka.bootstrap(),
-        "group.id", o.groupId() + "-check", "auto.offset.reset", "earliest"), new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                "bootstrap.servers",
+                TestKafka.bootstrap(),
+                "group.id",
+                o.groupId() + "-check",
+                "auto.offset.reset",
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
       VideoDemoFrames video = VideoDemoFrames.fromSettings(s, java.util.Set.of("natural-gray"));
-      vertx.deployVerticle(new DemoFeedVerticle(o, 20, 0.3, video, null)).toCompletionStage().toCompletableFuture()
+      vertx
+          .deployVerticle(new DemoFeedVerticle(o, 20, 0.3, video, null))
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       consumer.subscribe(List.of(o.noisyTopic()));
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -61,7 +91,8 @@ class VideoDemoFeedTest {
     assertTrue(got.size() >= 8, "video frames arrived: " + got.size());
     for (ConsumerRecord<String, byte[]> r : got) {
       assertEquals(32 * 24, r.value().length);
-      assertEquals("application/x-gray8", KafkaHeaders.text(r.headers(), KafkaHeaders.CONTENT_TYPE));
+      assertEquals(
+          "application/x-gray8", KafkaHeaders.text(r.headers(), KafkaHeaders.CONTENT_TYPE));
       assertEquals(32, KafkaHeaders.integer(r.headers(), KafkaHeaders.WIDTH));
       assertEquals(24, KafkaHeaders.integer(r.headers(), KafkaHeaders.HEIGHT));
       assertEquals("natural-gray", KafkaHeaders.text(r.headers(), KafkaHeaders.MODEL));

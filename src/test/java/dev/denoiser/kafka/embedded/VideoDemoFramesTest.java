@@ -17,14 +17,30 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The video demo feed's frames: chosen by kafka.demo.source, looped, noisy, with a model header only for a loaded model. */
+/**
+ * The video demo feed's frames: chosen by kafka.demo.source, looped, noisy, with a model header
+ * only for a loaded model.
+ */
 class VideoDemoFramesTest {
   @TempDir Path dir;
 
   private Path video() throws Exception {
     Path out = dir.resolve("clip.avi");
-    Process p = new ProcessBuilder(VideoFrames.ffmpeg(), "-nostdin", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc=size=64x48:rate=5", "-t", "1", out.toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                VideoFrames.ffmpeg(),
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=64x48:rate=5",
+                "-t",
+                "1",
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
     p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test video");
     return out;
@@ -34,14 +50,18 @@ class VideoDemoFramesTest {
   void mnistIsTheDefaultAndVideoLoopsNoisyFrames() throws Exception {
     assertNull(VideoDemoFrames.fromSettings(Settings.defaultsOnly(), Set.of()));
     Path clip = video();
-    Settings s = Settings.defaultsOnly().with(Setting.KAFKA_DEMO_SOURCE, "video")
-        .with(Setting.KAFKA_DEMO_VIDEO_FILE, clip.toString()).with(Setting.KAFKA_DEMO_VIDEO_SIZE, "32x24")
-        .with(Setting.KAFKA_DEMO_VIDEO_MODEL, "natural-gray");
+    Settings s =
+        Settings.defaultsOnly()
+            .with(Setting.KAFKA_DEMO_SOURCE, "video")
+            .with(Setting.KAFKA_DEMO_VIDEO_FILE, clip.toString())
+            .with(Setting.KAFKA_DEMO_VIDEO_SIZE, "32x24")
+            .with(Setting.KAFKA_DEMO_VIDEO_MODEL, "natural-gray");
     List<byte[]> clean = VideoFrames.read(clip, 32, 24, 5);
-    try (VideoDemoFrames v = VideoDemoFrames.fromSettings(s, Set.of("natural-gray", "conv-upsample"))) {
+    try (VideoDemoFrames v =
+        VideoDemoFrames.fromSettings(s, Set.of("natural-gray", "conv-upsample"))) {
       assertEquals("natural-gray", v.model());
       double diff = 0;
-      for (int i = 0; i < 12; i++) {   // 5 frames a loop: plays past the end
+      for (int i = 0; i < 12; i++) { // 5 frames a loop: plays past the end
         byte[] f = v.take(10_000);
         assertNotNull(f, "frame " + i + " came");
         assertEquals(32 * 24, f.length);
@@ -51,7 +71,8 @@ class VideoDemoFramesTest {
         }
       }
       double rms = Math.sqrt(diff / (12 * 32 * 24));
-      assertTrue(rms > 15 && rms < 30, "noise of sigma 0.1 (about 25 of 255, less where clipped): " + rms);
+      assertTrue(
+          rms > 15 && rms < 30, "noise of sigma 0.1 (about 25 of 255, less where clipped): " + rms);
     }
     try (VideoDemoFrames v = VideoDemoFrames.fromSettings(s, Set.of("conv-upsample"))) {
       assertNull(v.model(), "a model that is not loaded is left out");
@@ -60,12 +81,20 @@ class VideoDemoFramesTest {
 
   @Test
   void failsInOneLineWithoutTheFileOrWithABadSource() {
-    Settings s = Settings.defaultsOnly().with(Setting.KAFKA_DEMO_SOURCE, "video")
-        .with(Setting.KAFKA_DEMO_VIDEO_FILE, dir.resolve("vtest.avi").toString());
-    IOException e = assertThrows(IOException.class, () -> VideoDemoFrames.fromSettings(s, Set.of()));
-    assertTrue(e.getMessage().startsWith("kafka.demo.source=video: video file ") && e.getMessage().contains("fetch-natural.sh"),
+    Settings s =
+        Settings.defaultsOnly()
+            .with(Setting.KAFKA_DEMO_SOURCE, "video")
+            .with(Setting.KAFKA_DEMO_VIDEO_FILE, dir.resolve("vtest.avi").toString());
+    IOException e =
+        assertThrows(IOException.class, () -> VideoDemoFrames.fromSettings(s, Set.of()));
+    assertTrue(
+        e.getMessage().startsWith("kafka.demo.source=video: video file ")
+            && e.getMessage().contains("fetch-natural.sh"),
         e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> VideoDemoFrames.fromSettings(Settings.defaultsOnly().with(Setting.KAFKA_DEMO_SOURCE, "tv"), Set.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            VideoDemoFrames.fromSettings(
+                Settings.defaultsOnly().with(Setting.KAFKA_DEMO_SOURCE, "tv"), Set.of()));
   }
 }

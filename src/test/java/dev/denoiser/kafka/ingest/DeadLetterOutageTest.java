@@ -1,14 +1,11 @@
 package dev.denoiser.kafka.ingest;
 
-import java.time.Duration;
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
-import dev.denoiser.data.NoisyDigits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaMetrics;
 import dev.denoiser.kafka.client.KafkaOptions;
@@ -21,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -31,6 +29,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A dead-letter topic that refuses writes (its max.message.bytes is too small) is not ignored:
- * the record's offset stays uncommitted until the dead letter is written, in both guarantees.
+ * A dead-letter topic that refuses writes (its max.message.bytes is too small) is not ignored: the
+ * record's offset stays uncommitted until the dead letter is written, in both guarantees.
  */
 @ExtendWith(VertxExtension.class)
 @io.vertx.junit5.Timeout(value = 60, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
@@ -59,27 +59,48 @@ class DeadLetterOutageTest {
   void startService(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 13);
     admin = Admin.create(Map.of("bootstrap.servers", TestKafka.bootstrap()));
-    ServiceHarness.deploy(models, new JsonObject()).onComplete(ctx.succeeding(h -> {
-      svc = h;
-      ctx.completeNow();
-    }));
+    ServiceHarness.deploy(models, new JsonObject())
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  ctx.completeNow();
+                }));
   }
 
-  /** Starts an ingest on a one-partition topic whose dead-letter topic refuses records, then sends good, poison, good. */
+  /**
+   * Starts an ingest on a one-partition topic whose dead-letter topic refuses records, then sends
+   * good, poison, good.
+   */
   void start(String test, String guarantee) throws Exception {
-    o = KafkaOptions.from(Settings.of(TestKafka.names(test).put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
-        .put(Setting.KAFKA_GUARANTEE.key(), guarantee)), TestKafka.bootstrap());
+    o =
+        KafkaOptions.from(
+            Settings.of(
+                TestKafka.names(test)
+                    .put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
+                    .put(Setting.KAFKA_GUARANTEE.key(), guarantee)),
+            TestKafka.bootstrap());
     tp = new TopicPartition(o.noisyTopic(), 0);
     TopicSetup.ensure(o);
     maxMessageBytes(o.dlqTopic(), "100");
     metrics = new KafkaMetrics(new SimpleMeterRegistry());
-    ServiceHarness.await(svc.vertx.deployVerticle(new KafkaIngestVerticle(svc.svc(), o, metrics, 0)));
+    ServiceHarness.await(
+        svc.vertx.deployVerticle(new KafkaIngestVerticle(svc.svc(), o, metrics, 0)));
     byte[] good = new NoisyDigits(3, 0.3, 28).gray8(0);
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       for (String id : List.of("g0", "p1", "g2")) {
-        var h = id.startsWith("g")
-            ? TestKafka.headers("frame-id", id, "content-type", "application/x-gray8", "width", "28", "height", "28")
-            : TestKafka.headers("frame-id", id);
+        var h =
+            id.startsWith("g")
+                ? TestKafka.headers(
+                    "frame-id",
+                    id,
+                    "content-type",
+                    "application/x-gray8",
+                    "width",
+                    "28",
+                    "height",
+                    "28")
+                : TestKafka.headers("frame-id", id);
         TestKafka.send(producer, o.noisyTopic(), "k", id.startsWith("g") ? good : new byte[300], h);
       }
     }
@@ -93,14 +114,26 @@ class DeadLetterOutageTest {
 
   void maxMessageBytes(String topic, String bytes) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    admin.incrementalAlterConfigs(Map.of(r, List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes),
-        AlterConfigOp.OpType.SET)))).all().get();
+    admin
+        .incrementalAlterConfigs(
+            Map.of(
+                r,
+                List.of(
+                    new AlterConfigOp(
+                        new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET))))
+        .all()
+        .get();
   }
 
-  /** Polls {@code value} until it reaches {@code atLeast} (or 30 s pass); returns its last value for the caller to assert. */
+  /**
+   * Polls {@code value} until it reaches {@code atLeast} (or 30 s pass); returns its last value for
+   * the caller to assert.
+   */
   static long waitFor(LongSupplier value, long atLeast) {
     try {
-      Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> value.getAsLong() >= atLeast);
     } catch (ConditionTimeoutException e) {
       // the caller's assertion says what did not happen
@@ -123,8 +156,12 @@ class DeadLetterOutageTest {
   /** Makes the dead-letter topic take the record, then checks everything is committed once. */
   void repairAndCheck(boolean readCommitted) throws Exception {
     maxMessageBytes(o.dlqTopic(), "1048588");
-    assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()), "once written, the offsets move on");
-    assertEquals(List.of("g0", "g2"), frameIds(TestKafka.readToEnd(o.denoisedTopic(), readCommitted)),
+    assertTrue(
+        TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()),
+        "once written, the offsets move on");
+    assertEquals(
+        List.of("g0", "g2"),
+        frameIds(TestKafka.readToEnd(o.denoisedTopic(), readCommitted)),
         "each good frame once, in order");
     List<ConsumerRecord<String, byte[]>> dead = TestKafka.readToEnd(o.dlqTopic(), readCommitted);
     assertEquals(List.of("p1"), frameIds(dead));
@@ -134,10 +171,16 @@ class DeadLetterOutageTest {
   @Test
   void atLeastOnceRetriesTheDeadLetterAndHoldsItsOffset() throws Exception {
     start("dlq-outage", "at_least_once");
-    assertEquals(List.of("g0", "g2"), frameIds(TestKafka.readAtLeast(o.denoisedTopic(), 2, false)),
+    assertEquals(
+        List.of("g0", "g2"),
+        frameIds(TestKafka.readAtLeast(o.denoisedTopic(), 2, false)),
         "the good records around the refused dead letter still come out");
-    assertTrue(waitFor(() -> (long) metrics.sendRetriesTotal(), 2) >= 2, "the dead letter is retried");
-    assertEquals(1, waitFor(this::committed, 1), "commit stops before the dead letter that could not be written");
+    assertTrue(
+        waitFor(() -> (long) metrics.sendRetriesTotal(), 2) >= 2, "the dead letter is retried");
+    assertEquals(
+        1,
+        waitFor(this::committed, 1),
+        "commit stops before the dead letter that could not be written");
     assertEquals(0, TestKafka.readToEnd(o.dlqTopic(), false).size());
     repairAndCheck(false);
   }
@@ -145,7 +188,8 @@ class DeadLetterOutageTest {
   @Test
   void exactlyOnceAbortsAndRewindsUntilTheDeadLetterIsWritten() throws Exception {
     start("dlq-outage-eos", "exactly_once");
-    assertTrue(waitFor(() -> (long) metrics.abortedTotal(), 2) >= 2,
+    assertTrue(
+        waitFor(() -> (long) metrics.abortedTotal(), 2) >= 2,
         "the transaction holding the dead letter is aborted, and tried again");
     assertTrue(committed() <= 1, "nothing from the dead letter on is committed");
     assertEquals(0, TestKafka.readToEnd(o.dlqTopic(), true).size());

@@ -1,10 +1,10 @@
 package dev.denoiser.kafka.ingest;
 
-import dev.denoiser.data.NoisyDigits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestKafka;
@@ -28,7 +28,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Far more frames than the batcher's queue holds: partitions pause and resume, and every frame comes out once, in order. */
+/**
+ * Far more frames than the batcher's queue holds: partitions pause and resume, and every frame
+ * comes out once, in order.
+ */
 @ExtendWith(VertxExtension.class)
 @io.vertx.junit5.Timeout(value = 120, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
 @Timeout(180)
@@ -41,14 +44,18 @@ class KafkaBackpressureTest {
   @BeforeEach
   void start(VertxTestContext ctx) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 19);
-    cfg = TestKafka.names("backpressure")
-        .put(Setting.BATCH_QUEUE_SIZE.key(), 4)
-        .put(Setting.BATCH_MAX_SIZE.key(), 4)
-        .put(Setting.KAFKA_MAX_IN_FLIGHT.key(), 200);
-    ServiceHarness.deploy(models, cfg).onComplete(ctx.succeeding(h -> {
-      svc = h;
-      ctx.completeNow();
-    }));
+    cfg =
+        TestKafka.names("backpressure")
+            .put(Setting.BATCH_QUEUE_SIZE.key(), 4)
+            .put(Setting.BATCH_MAX_SIZE.key(), 4)
+            .put(Setting.KAFKA_MAX_IN_FLIGHT.key(), 200);
+    ServiceHarness.deploy(models, cfg)
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  ctx.completeNow();
+                }));
   }
 
   @AfterEach
@@ -56,7 +63,10 @@ class KafkaBackpressureTest {
     svc.stop().onComplete(ctx.succeedingThenComplete());
   }
 
-  /** Kafka clients block, so this test feeds and reads on its own thread; the service is the context's. */
+  /**
+   * Kafka clients block, so this test feeds and reads on its own thread; the service is the
+   * context's.
+   */
   @Test
   void aBacklogLargerThanTheQueueIsDenoisedWithoutLosingAFrame() throws Exception {
     int n = 1200;
@@ -68,22 +78,43 @@ class KafkaBackpressureTest {
       for (int i = 0; i < n; i++) {
         String key = "s-" + (i % 6);
         String id = key + "/" + i;
-        acks.add(producer.send(new ProducerRecord<>(noisy, null, key, digits.gray8(i), TestKafka.headers(
-            "content-type", "application/x-gray8", "width", "28", "height", "28", "frame-id", id))));
+        acks.add(
+            producer.send(
+                new ProducerRecord<>(
+                    noisy,
+                    null,
+                    key,
+                    digits.gray8(i),
+                    TestKafka.headers(
+                        "content-type",
+                        "application/x-gray8",
+                        "width",
+                        "28",
+                        "height",
+                        "28",
+                        "frame-id",
+                        id))));
         sent.computeIfAbsent(key, k -> new ArrayList<>()).add(id);
       }
       for (java.util.concurrent.Future<?> a : acks) {
         a.get();
       }
-      List<ConsumerRecord<String, byte[]>> out = TestKafka.readAtLeast(cfg.getString(Setting.KAFKA_TOPIC_DENOISED.key()), n, false);
+      List<ConsumerRecord<String, byte[]>> out =
+          TestKafka.readAtLeast(cfg.getString(Setting.KAFKA_TOPIC_DENOISED.key()), n, false);
       Map<String, List<String>> got = new LinkedHashMap<>();
-      out.forEach(r -> got.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(TestKafka.header(r, KafkaHeaders.FRAME_ID)));
+      out.forEach(
+          r ->
+              got.computeIfAbsent(r.key(), k -> new ArrayList<>())
+                  .add(TestKafka.header(r, KafkaHeaders.FRAME_ID)));
       assertEquals(sent, got, "every frame once, in input order per key");
       assertTrue(TestKafka.awaitAllCommitted(cfg.getString(Setting.KAFKA_GROUP_ID.key()), noisy));
       var registry = svc.metered.registry();
-      assertTrue(registry.counter("denoiser_kafka_retries", "code", "OVERLOADED").count() > 0,
+      assertTrue(
+          registry.counter("denoiser_kafka_retries", "code", "OVERLOADED").count() > 0,
           "the batcher's queue filled up and refused frames were offered again");
-      assertEquals(0, TestKafka.readToEnd(cfg.getString(Setting.KAFKA_TOPIC_DLQ.key()), false).size(),
+      assertEquals(
+          0,
+          TestKafka.readToEnd(cfg.getString(Setting.KAFKA_TOPIC_DLQ.key()), false).size(),
           "backpressure sends nothing to the dead-letter topic");
     }
   }

@@ -1,11 +1,11 @@
 package dev.denoiser.kafka.ingest;
 
-import dev.denoiser.data.NoisyDigits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
+import dev.denoiser.data.NoisyDigits;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaMetrics;
 import dev.denoiser.kafka.client.KafkaOptions;
@@ -52,10 +52,13 @@ class KafkaCrashTest {
   @BeforeAll
   static void start(VertxTestContext ctx) {
     TestModels.write(models, "conv-upsample", 1, 17);
-    ServiceHarness.deploy(models, new JsonObject()).onComplete(ctx.succeeding(h -> {
-      svc = h;
-      ctx.completeNow();
-    }));
+    ServiceHarness.deploy(models, new JsonObject())
+        .onComplete(
+            ctx.succeeding(
+                h -> {
+                  svc = h;
+                  ctx.completeNow();
+                }));
   }
 
   @AfterAll
@@ -64,7 +67,9 @@ class KafkaCrashTest {
   }
 
   static KafkaOptions options(String test, KafkaOptions.Guarantee g) throws Exception {
-    JsonObject names = TestKafka.names(test).put(Setting.KAFKA_GUARANTEE.key(), g.name().toLowerCase(java.util.Locale.ROOT));
+    JsonObject names =
+        TestKafka.names(test)
+            .put(Setting.KAFKA_GUARANTEE.key(), g.name().toLowerCase(java.util.Locale.ROOT));
     KafkaOptions o = KafkaOptions.from(Settings.of(names), TestKafka.bootstrap());
     TopicSetup.ensure(o);
     return o;
@@ -75,34 +80,50 @@ class KafkaCrashTest {
    * thread, so that what happens meanwhile lands mid-stream.
    */
   static CompletableFuture<List<String>> feed(KafkaOptions o, int from, int to) {
-    return CompletableFuture.supplyAsync(() -> {
-      List<String> ids = new ArrayList<>();
-      NoisyDigits digits = new NoisyDigits(from, 0.3, 28);
-      List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
-      try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
-        for (int i = from; i < to; i++) {
-          String id = "f-" + i;
-          acks.add(p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(o.noisyTopic(), null, "s-" + (i % 8),
-              digits.gray8(i), TestKafka.headers("content-type", "application/x-gray8", "width", "28", "height", "28",
-                  "frame-id", id))));
-          ids.add(id);
-          if (i % 20 == 19) {
-            p.flush();
-            Thread.sleep(60); // the feed's pace, so the crash lands mid-stream (stimulus, not a wait)
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<String> ids = new ArrayList<>();
+          NoisyDigits digits = new NoisyDigits(from, 0.3, 28);
+          List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
+          try (KafkaProducer<String, byte[]> p = TestKafka.producer()) {
+            for (int i = from; i < to; i++) {
+              String id = "f-" + i;
+              acks.add(
+                  p.send(
+                      new org.apache.kafka.clients.producer.ProducerRecord<>(
+                          o.noisyTopic(),
+                          null,
+                          "s-" + (i % 8),
+                          digits.gray8(i),
+                          TestKafka.headers(
+                              "content-type",
+                              "application/x-gray8",
+                              "width",
+                              "28",
+                              "height",
+                              "28",
+                              "frame-id",
+                              id))));
+              ids.add(id);
+              if (i % 20 == 19) {
+                p.flush();
+                Thread.sleep(
+                    60); // the feed's pace, so the crash lands mid-stream (stimulus, not a wait)
+              }
+            }
+            for (java.util.concurrent.Future<?> a : acks) {
+              a.get();
+            }
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
           }
-        }
-        for (java.util.concurrent.Future<?> a : acks) {
-          a.get();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-      return ids;
-    });
+          return ids;
+        });
   }
 
   static KafkaIngestVerticle deploy(KafkaOptions o) throws Exception {
-    KafkaIngestVerticle v = new KafkaIngestVerticle(svc.svc(), o, new KafkaMetrics(new SimpleMeterRegistry()), 0);
+    KafkaIngestVerticle v =
+        new KafkaIngestVerticle(svc.svc(), o, new KafkaMetrics(new SimpleMeterRegistry()), 0);
     ServiceHarness.await(svc.vertx.deployVerticle(v));
     return v;
   }
@@ -115,8 +136,8 @@ class KafkaCrashTest {
 
   /**
    * Feeds FRAMES frames; a first consumer halts as a crash would once some outputs are out, a
-   * second one (same group, same transactional.id) takes over. Returns the ids fed, once the
-   * second has committed everything.
+   * second one (same group, same transactional.id) takes over. Returns the ids fed, once the second
+   * has committed everything.
    */
   static List<String> crashMidStream(KafkaOptions o) throws Exception {
     boolean eos = o.guarantee() == KafkaOptions.Guarantee.EXACTLY_ONCE;
@@ -124,7 +145,8 @@ class KafkaCrashTest {
     KafkaIngestVerticle a = deploy(o);
     TestKafka.readAtLeast(o.denoisedTopic(), FRAMES / 6, eos);
     ServiceHarness.await(a.halt());
-    // exactly-once: its initTransactions fences the crashed producer and aborts its open transaction
+    // exactly-once: its initTransactions fences the crashed producer and aborts its open
+    // transaction
     KafkaIngestVerticle b = deploy(o);
     List<String> ids = fed.get();
     assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()));
@@ -138,7 +160,10 @@ class KafkaCrashTest {
     List<String> ids = crashMidStream(o);
     for (String topic : List.of(o.denoisedTopic(), o.latentTopic())) {
       Set<String> got = countIds(TestKafka.readToEnd(topic, false)).keySet();
-      assertEquals(new TreeSet<>(ids), new TreeSet<>(got), "every input has at least one output in " + topic);
+      assertEquals(
+          new TreeSet<>(ids),
+          new TreeSet<>(got),
+          "every input has at least one output in " + topic);
     }
   }
 
@@ -154,7 +179,8 @@ class KafkaCrashTest {
     List<String> ids = new ArrayList<>(feed(o, 0, FRAMES / 2).get());
     KafkaIngestVerticle zombie = deploy(o);
     TestKafka.readAtLeast(o.denoisedTopic(), FRAMES / 6, true);
-    // same transactional.id: its initTransactions fences the running instance, which must notice and stop
+    // same transactional.id: its initTransactions fences the running instance, which must notice
+    // and stop
     KafkaIngestVerticle successor = deploy(o);
     ids.addAll(feed(o, FRAMES / 2, FRAMES).get());
     assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()));
@@ -169,7 +195,8 @@ class KafkaCrashTest {
     ids.forEach(id -> once.put(id, 1));
     for (String topic : List.of(o.denoisedTopic(), o.latentTopic())) {
       List<ConsumerRecord<String, byte[]>> committed = TestKafka.readToEnd(topic, true);
-      assertEquals(once, countIds(committed), "every input has exactly one committed output in " + topic);
+      assertEquals(
+          once, countIds(committed), "every input has exactly one committed output in " + topic);
     }
   }
 }

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * dead letter with the error headers would not) followed by good frames: the dead letter is cut to
  * fit and says so, the good frames come out, every offset is committed, and the service stays
  * ready; in both guarantees. A record the broker refuses for good (an output topic with a small
- * max.message.bytes) is replaced by an empty dead letter. An ingest that cannot make progress
- * with records held turns readiness to 503 until it can.
+ * max.message.bytes) is replaced by an empty dead letter. An ingest that cannot make progress with
+ * records held turns readiness to 503 until it can.
  */
 @Timeout(180)
 @Tag("slow")
@@ -54,8 +54,10 @@ class PoisonRecordTest {
 
   void start(String test, String guarantee, Map<String, Object> extra) throws Exception {
     TestModels.write(models, "conv-upsample", 1, 13);
-    JsonObject names = TestKafka.names(test).put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
-        .put(Setting.KAFKA_GUARANTEE.key(), guarantee);
+    JsonObject names =
+        TestKafka.names(test)
+            .put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1)
+            .put(Setting.KAFKA_GUARANTEE.key(), guarantee);
     extra.forEach(names::put);
     o = KafkaOptions.from(Settings.of(names), TestKafka.bootstrap());
     svc = ServiceHarness.start(models, new JsonObject());
@@ -65,7 +67,8 @@ class PoisonRecordTest {
   }
 
   void deploy() throws Exception {
-    ServiceHarness.await(svc.vertx.deployVerticle(new KafkaIngestVerticle(svc.svc(), o, metrics, 0)));
+    ServiceHarness.await(
+        svc.vertx.deployVerticle(new KafkaIngestVerticle(svc.svc(), o, metrics, 0)));
   }
 
   /** Sends g0, the poison p1, then g2..g4. */
@@ -76,9 +79,22 @@ class PoisonRecordTest {
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       for (String id : List.of("g0", "p1", "g2", "g3", "g4")) {
         boolean g = id.startsWith("g");
-        TestKafka.send(producer, o.noisyTopic(), "k", g ? good : poison, g
-            ? TestKafka.headers("frame-id", id, "content-type", "application/x-gray8", "width", "28", "height", "28")
-            : TestKafka.headers("frame-id", id));
+        TestKafka.send(
+            producer,
+            o.noisyTopic(),
+            "k",
+            g ? good : poison,
+            g
+                ? TestKafka.headers(
+                    "frame-id",
+                    id,
+                    "content-type",
+                    "application/x-gray8",
+                    "width",
+                    "28",
+                    "height",
+                    "28")
+                : TestKafka.headers("frame-id", id));
       }
     }
   }
@@ -95,8 +111,15 @@ class PoisonRecordTest {
 
   void maxMessageBytes(String topic, String bytes) throws Exception {
     ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    admin.incrementalAlterConfigs(Map.of(r, List.of(new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes),
-        AlterConfigOp.OpType.SET)))).all().get();
+    admin
+        .incrementalAlterConfigs(
+            Map.of(
+                r,
+                List.of(
+                    new AlterConfigOp(
+                        new ConfigEntry("max.message.bytes", bytes), AlterConfigOp.OpType.SET))))
+        .all()
+        .get();
   }
 
   static List<String> frameIds(List<ConsumerRecord<String, byte[]>> records) {
@@ -106,17 +129,27 @@ class PoisonRecordTest {
   void poisonIsTruncatedAndIngestGoesOn(boolean readCommitted) throws Exception {
     deploy();
     feed();
-    assertEquals(List.of("g0", "g2", "g3", "g4"),
-        frameIds(TestKafka.read(o.denoisedTopic(), readCommitted, l -> l.size() >= 4, false, Duration.ofSeconds(60))),
+    assertEquals(
+        List.of("g0", "g2", "g3", "g4"),
+        frameIds(
+            TestKafka.read(
+                o.denoisedTopic(),
+                readCommitted,
+                l -> l.size() >= 4,
+                false,
+                Duration.ofSeconds(60))),
         "the good frames after the poison record come out, in order");
-    assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()), "every offset, the poison's included, is committed");
+    assertTrue(
+        TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()),
+        "every offset, the poison's included, is committed");
     List<ConsumerRecord<String, byte[]>> dead = TestKafka.readToEnd(o.dlqTopic(), readCommitted);
     assertEquals(List.of("p1"), frameIds(dead));
     ConsumerRecord<String, byte[]> d = dead.get(0);
     assertEquals("true", TestKafka.header(d, KafkaHeaders.TRUNCATED));
     assertEquals(Integer.toString(POISON_BYTES), TestKafka.header(d, KafkaHeaders.ORIGINAL_SIZE));
     assertEquals("UNSUPPORTED_MEDIA_TYPE", TestKafka.header(d, KafkaHeaders.ERROR_CODE));
-    assertTrue(d.value().length > 0 && d.value().length < o.maxRecordBytes(),
+    assertTrue(
+        d.value().length > 0 && d.value().length < o.maxRecordBytes(),
         "the dead letter keeps the head of the value: " + d.value().length + " bytes");
     assertEquals(1.0, metrics.truncatedTotal());
     assertEquals(0.0, metrics.abortedTotal(), "no transaction aborted");
@@ -144,8 +177,20 @@ class PoisonRecordTest {
     deploy();
     byte[] good = new NoisyDigits(3, 0.3, 28).gray8(0);
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
-      TestKafka.send(producer, o.noisyTopic(), "k", good,
-          TestKafka.headers("frame-id", "g0", "content-type", "application/x-gray8", "width", "28", "height", "28"));
+      TestKafka.send(
+          producer,
+          o.noisyTopic(),
+          "k",
+          good,
+          TestKafka.headers(
+              "frame-id",
+              "g0",
+              "content-type",
+              "application/x-gray8",
+              "width",
+              "28",
+              "height",
+              "28"));
     }
     assertTrue(TestKafka.awaitAllCommitted(o.groupId(), o.noisyTopic()), "the offset moves on");
     List<ConsumerRecord<String, byte[]>> dead = TestKafka.readToEnd(o.dlqTopic(), false);
@@ -163,10 +208,12 @@ class PoisonRecordTest {
     maxMessageBytes(o.dlqTopic(), "100");
     deploy();
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
-      TestKafka.send(producer, o.noisyTopic(), "k", new byte[300], TestKafka.headers("frame-id", "p0"));
+      TestKafka.send(
+          producer, o.noisyTopic(), "k", new byte[300], TestKafka.headers("frame-id", "p0"));
     }
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> !svc.svc().ready());
-    assertTrue(svc.svc().metrics().health().problems().containsKey("kafka-ingest-0"),
+    assertTrue(
+        svc.svc().metrics().health().problems().containsKey("kafka-ingest-0"),
         "the ingest names itself: " + svc.svc().metrics().health().problems());
     maxMessageBytes(o.dlqTopic(), "1048588");
     Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> svc.svc().ready());

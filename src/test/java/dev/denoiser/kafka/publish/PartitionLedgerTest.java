@@ -17,7 +17,14 @@ class PartitionLedgerTest {
   private List<Slot> add(long... offsets) {
     List<Slot> out = new ArrayList<>();
     for (long o : offsets) {
-      out.add(ledger.add(new ConsumerRecord<>("t", 0, o, "k".getBytes(java.nio.charset.StandardCharsets.UTF_8), new byte[] {1})));
+      out.add(
+          ledger.add(
+              new ConsumerRecord<>(
+                  "t",
+                  0,
+                  o,
+                  "k".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                  new byte[] {1})));
     }
     return out;
   }
@@ -31,7 +38,8 @@ class PartitionLedgerTest {
     List<Slot> s = add(10, 11, 12, 13);
     s.get(2).ready(List.of(), false);
     s.get(1).ready(List.of(), false);
-    assertEquals(List.of(), offsets(ledger.takeReady()), "offset 10 is not ready, so nothing may leave");
+    assertEquals(
+        List.of(), offsets(ledger.takeReady()), "offset 10 is not ready, so nothing may leave");
     s.get(0).ready(List.of(), true);
     assertEquals(List.of(10L, 11L, 12L), offsets(ledger.takeReady()));
     s.get(3).ready(List.of(), false);
@@ -74,6 +82,7 @@ class PartitionLedgerTest {
     assertThrows(IllegalArgumentException.class, () -> add(3));
     s.get(0).ready(List.of(), false);
     assertThrows(IllegalStateException.class, () -> s.get(0).ready(List.of(), false));
-    assertThrows(IllegalStateException.class, () -> ledger.done(s.get(0)), "only SENT slots can be done");
+    assertThrows(
+        IllegalStateException.class, () -> ledger.done(s.get(0)), "only SENT slots can be done");
   }
 }

@@ -30,8 +30,8 @@ class NaturalTestSetTest {
   void psnrClipsTheOutputButDoesNotRoundIt() {
     assertEquals(Double.POSITIVE_INFINITY, NaturalTestSet.psnr(of(255, 0), of(300, -40)));
     // error 0.5 everywhere: MSE 0.25
-    assertEquals(10 * Math.log10(65025 / 0.25), NaturalTestSet.psnr(of(10, 20), of(10.5f, 19.5f)),
-        1e-9);
+    assertEquals(
+        10 * Math.log10(65025 / 0.25), NaturalTestSet.psnr(of(10, 20), of(10.5f, 19.5f)), 1e-9);
   }
 
   @Test
@@ -41,8 +41,10 @@ class NaturalTestSetTest {
     Image b = NaturalTestSet.noisy("camera.png", clean, 25);
     assertArrayEquals(a.data(), b.data());
     assertFalse(Arrays.equals(a.data(), NaturalTestSet.noisy("moon.png", clean, 25).data()));
-    assertNotEquals(NaturalTestSet.seed("camera.png", 25, 1), NaturalTestSet.seed("camera.png", 15, 1));
-    assertNotEquals(NaturalTestSet.seed("coffee.png", 25, 1), NaturalTestSet.seed("coffee.png", 25, 3));
+    assertNotEquals(
+        NaturalTestSet.seed("camera.png", 25, 1), NaturalTestSet.seed("camera.png", 15, 1));
+    assertNotEquals(
+        NaturalTestSet.seed("coffee.png", 25, 1), NaturalTestSet.seed("coffee.png", 25, 3));
     double noisyPsnr = NaturalTestSet.psnr(clean, a);
     assertEquals(20.2, noisyPsnr, 0.6, "sigma 25 noise is about 20 dB");
   }
@@ -61,7 +63,8 @@ class NaturalTestSetTest {
       at255 += x == 255 ? 1 : 0;
       at0 += x == 0 ? 1 : 0;
     }
-    assertTrue(at255 > 300 && at0 > 300, "clipping piles values at the ends: " + at0 + ", " + at255);
+    assertTrue(
+        at255 > 300 && at0 > 300, "clipping piles values at the ends: " + at0 + ", " + at255);
   }
 
   @Test

@@ -11,9 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gate's PSNR estimate without clean frames, on crops of vtest.avi with 8-bit clipped
- * Gaussian noise, scoring the shipped natural-gray model through ONNX Runtime: within 0.5 dB of
- * the true PSNR at sigma 25 and 75, where plain SURE is more than 0.5 dB off at 75.
+ * The gate's PSNR estimate without clean frames, on crops of vtest.avi with 8-bit clipped Gaussian
+ * noise, scoring the shipped natural-gray model through ONNX Runtime: within 0.5 dB of the true
+ * PSNR at sigma 25 and 75, where plain SURE is more than 0.5 dB off at 75.
  */
 class ClippedSureTest {
   static final int SIZE = 192;
@@ -69,7 +69,9 @@ class ClippedSureTest {
         }
       }
       System.out.print(table);
-      assertTrue(Math.abs(plain75 - true75) > 0.5, "plain SURE is off at 75 (the reason for the clipped one)\n" + table);
+      assertTrue(
+          Math.abs(plain75 - true75) > 0.5,
+          "plain SURE is off at 75 (the reason for the clipped one)\n" + table);
     }
   }
 

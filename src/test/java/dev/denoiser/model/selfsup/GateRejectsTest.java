@@ -15,8 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A refresh that makes the model worse (a few steps at a far too high learning rate) is rejected
- * by the gate, which has only the noisy held-back frames; the clean frames confirm it was worse.
+ * A refresh that makes the model worse (a few steps at a far too high learning rate) is rejected by
+ * the gate, which has only the noisy held-back frames; the clean frames confirm it was worse.
  */
 class GateRejectsTest {
   @Test
@@ -26,11 +26,15 @@ class GateRejectsTest {
     for (int i = 0; i < clean.size(); i++) {
       noisy.add(RefreshScenario.noisy(clean.get(i), 75, 300 + i));
     }
-    RefreshOptions o = RefreshOptions.defaults().withSteps(6).withBatch(4, 64)
-        .withLearningRate(0.05, 0.05).withGateFrames(4);
+    RefreshOptions o =
+        RefreshOptions.defaults()
+            .withSteps(6)
+            .withBatch(4, 64)
+            .withLearningRate(0.05, 0.05)
+            .withGateFrames(4);
     ModelCard card = ModelCard.read(RefreshScenario.SERVING.resolveSibling(ModelCard.FILE));
-    SelfSupervisedRefresh.Result r = SelfSupervisedRefresh.run(RefreshScenario.SERVING, card,
-        noisy, o, TrainListener.NONE);
+    SelfSupervisedRefresh.Result r =
+        SelfSupervisedRefresh.run(RefreshScenario.SERVING, card, noisy, o, TrainListener.NONE);
     assertTrue(r.sigmaHat() > 60 && r.sigmaHat() < 90, "sigma estimate " + r.sigmaHat());
     assertFalse(r.gate().promote(), "gate " + r.gate().toJson());
     assertTrue(r.gate().gainDb() < 0, "gate " + r.gate().toJson());
@@ -53,13 +57,17 @@ class GateRejectsTest {
   void tooFewFramesOrColourFramesAreRefused() {
     RefreshOptions o = RefreshOptions.defaults().withGateFrames(4);
     List<Frame> few = List.of(new Frame(new float[64 * 64], 64, 64));
-    assertThrows(IllegalArgumentException.class, () -> SelfSupervisedRefresh.run(
-        RefreshScenario.SERVING, null, few, o, TrainListener.NONE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SelfSupervisedRefresh.run(RefreshScenario.SERVING, null, few, o, TrainListener.NONE));
     List<Frame> colour = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       colour.add(new Frame(new float[3 * 64 * 64], 64, 64, null, null, 3));
     }
-    assertThrows(IllegalArgumentException.class, () -> SelfSupervisedRefresh.run(
-        RefreshScenario.SERVING, null, colour, o, TrainListener.NONE));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            SelfSupervisedRefresh.run(
+                RefreshScenario.SERVING, null, colour, o, TrainListener.NONE));
   }
 }

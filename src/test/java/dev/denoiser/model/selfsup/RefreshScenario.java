@@ -85,23 +85,34 @@ public final class RefreshScenario {
     int batch = args.length > 7 ? Integer.parseInt(args[7]) : 16;
     int gateFrames = args.length > 8 ? Integer.parseInt(args[8]) : 8;
     Split s = split(sigma, trainEvery, evalCount);
-    RefreshOptions o = RefreshOptions.defaults().withObjective(obj, clip).withSteps(steps)
-        .withLearningRate(lr, 1e-5).withGateFrames(gateFrames).withBatch(batch, 64);
+    RefreshOptions o =
+        RefreshOptions.defaults()
+            .withObjective(obj, clip)
+            .withSteps(steps)
+            .withLearningRate(lr, 1e-5)
+            .withGateFrames(gateFrames)
+            .withBatch(batch, 64);
     ModelCard card = ModelCard.read(SERVING.resolveSibling(ModelCard.FILE));
     long t0 = System.nanoTime();
-    SelfSupervisedRefresh.Result r = SelfSupervisedRefresh.run(SERVING, card, s.trainNoisy(), o,
-        new TrainListener() {
-          @Override
-          public void stepDone(int epoch, int step, double loss, double sps) {
-            if (step % 50 == 0) {
-              System.err.printf("step %d loss %.6f %.2f steps/s%n", step, loss, sps);
-            }
-          }
-        });
+    SelfSupervisedRefresh.Result r =
+        SelfSupervisedRefresh.run(
+            SERVING,
+            card,
+            s.trainNoisy(),
+            o,
+            new TrainListener() {
+              @Override
+              public void stepDone(int epoch, int step, double loss, double sps) {
+                if (step % 50 == 0) {
+                  System.err.printf("step %d loss %.6f %.2f steps/s%n", step, loss, sps);
+                }
+              }
+            });
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     Path cand = Files.createTempFile("cand", ".onnx");
     Files.write(cand, r.candidateOnnx());
-    try (OrtModel serving = new OrtModel(SERVING, 1); OrtModel candidate = new OrtModel(cand, 1)) {
+    try (OrtModel serving = new OrtModel(SERVING, 1);
+        OrtModel candidate = new OrtModel(cand, 1)) {
       Denoiser sv = Denoiser.of(serving);
       Denoiser cd = Denoiser.of(candidate);
       double ts = ClippedSure.truePsnr(sv, s.evalNoisy(), s.evalClean());
@@ -112,12 +123,29 @@ public final class RefreshScenario {
       double ecT = ClippedSure.estimatePsnr(cd, sv, s.evalNoisy(), sigma, 5);
       double ps = ClippedSure.plainSurePsnr(sv, s.evalNoisy(), sigma, 5);
       double pc = ClippedSure.plainSurePsnr(cd, s.evalNoisy(), sigma, 5);
-      System.out.println("| objective | sigma | sigma_hat | steps x batch | patches/s | refresh s "
-          + "| true serving | true candidate | gain | gate serving (sigma_hat) | gate candidate (sigma_hat) "
-          + "| gate serving (true sigma) | gate candidate (true sigma) | plain SURE serving | plain SURE candidate | gate (held-back) |");
-      System.out.printf("| %s | %.0f | %.2f | %dx%d | %.1f | %.0f | %.2f | %.2f | %+.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s %+.2f |%n",
-          o.label(), sigma, r.sigmaHat(), steps, o.batch(), r.patchesPerSecond(), trainSeconds,
-          ts, tc, tc - ts, es, ec, esT, ecT, ps, pc, r.gate().promote() ? "promote" : "reject",
+      System.out.println(
+          "| objective | sigma | sigma_hat | steps x batch | patches/s | refresh s "
+              + "| true serving | true candidate | gain | gate serving (sigma_hat) | gate candidate (sigma_hat) "
+              + "| gate serving (true sigma) | gate candidate (true sigma) | plain SURE serving | plain SURE candidate | gate (held-back) |");
+      System.out.printf(
+          "| %s | %.0f | %.2f | %dx%d | %.1f | %.0f | %.2f | %.2f | %+.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %s %+.2f |%n",
+          o.label(),
+          sigma,
+          r.sigmaHat(),
+          steps,
+          o.batch(),
+          r.patchesPerSecond(),
+          trainSeconds,
+          ts,
+          tc,
+          tc - ts,
+          es,
+          ec,
+          esT,
+          ecT,
+          ps,
+          pc,
+          r.gate().promote() ? "promote" : "reject",
           r.gate().gainDb());
     } finally {
       Files.deleteIfExists(cand);
