@@ -156,12 +156,15 @@ public final class RefreshBench {
                 .put(Setting.KAFKA_ENABLED.key(), false)
                 .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), 1)
                 .put(Setting.TRAINER_ENABLED.key(), true)
+                // the bench's own in-process service on loopback: the documented open-admin case
+                .put(Setting.TRAINER_ALLOW_OPEN_ADMIN.key(), true)
                 .put(Setting.TRAINER_THREADS.key(), 1)
                 .put(Setting.FEED_SAMPLE_MODELS.key(), o.model())
                 .put(Setting.FEED_SAMPLE_MAX_FRAMES.key(), o.frames())
                 .put(Setting.FEED_SAMPLE_MAX_BYTES.key(), 1L << 30)
                 .put(Setting.TRAINER_SELFSUP_STEPS.key(), o.steps())
                 .put(Setting.TRAINER_SELFSUP_BATCH_SIZE.key(), o.batch())
+                .put(Setting.TRAINER_MIN_BATCH_SIZE.key(), Math.min(8, o.batch()))
                 .put(Setting.TRAINER_SELFSUP_LEARNING_RATE.key(), o.learningRate()));
     Metered metered = Metered.create();
     ServiceVerticle sv = new ServiceVerticle(s, metered.serviceMetrics());
