@@ -92,6 +92,9 @@ public final class CensoredGaussian {
    * clipped mean rises with {@code x}). {@code m} must lie strictly inside (0, 255).
    */
   public static double invertMean(double m, double s) {
+    if (m - 4 * s > 0 && m + 4 * s < WHITE) {
+      return m; // nothing measurable is clipped
+    }
     double lo = -6 * s - 1;
     double hi = WHITE + 6 * s + 1;
     for (int i = 0; i < 60; i++) {
@@ -118,6 +121,13 @@ public final class CensoredGaussian {
     // bounds).
     if (v >= m * (WHITE - m)) {
       return maxSigma;
+    }
+    // Far from both bounds clipping changes neither moment measurably (the mass beyond 4 sigma is
+    // 3e-5): the plain deviation is the answer, without the nested bisections that cost about a
+    // quarter millisecond.
+    double plain = Math.sqrt(v);
+    if (m - 4 * plain > 0 && m + 4 * plain < WHITE && plain < maxSigma) {
+      return plain;
     }
     double lo = 0;
     double hi = maxSigma;

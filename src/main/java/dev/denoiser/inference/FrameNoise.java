@@ -7,12 +7,13 @@ import dev.denoiser.frame.NoiseEstimate;
  * The noise level of one frame, as the worker reports it for every frame it runs: the {@link
  * NoiseEstimate} sigma of additive Gaussian noise, on the 0-255 scale. Frames larger than {@link
  * #MAX_SIDE} on a side are measured on their central {@code MAX_SIDE x MAX_SIDE} crop, so the cost
- * stays at about a quarter million values; colour frames are the mean of their planes. Frames too
- * small to measure (under one {@link NoiseEstimate#BLOCK}-pixel block) give NaN.
+ * stays bounded (64 blocks; the estimate is a quantile over blocks, which 64 already pin down);
+ * colour frames are the mean of their planes. Frames too small to measure (under one {@link
+ * NoiseEstimate#BLOCK}-pixel block) give NaN.
  */
 public final class FrameNoise {
   /** Largest side measured; larger frames are cropped around their centre. */
-  public static final int MAX_SIDE = 512;
+  public static final int MAX_SIDE = 128;
 
   private FrameNoise() {}
 
