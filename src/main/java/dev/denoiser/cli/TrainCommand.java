@@ -117,8 +117,9 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--loss",
       description =
-          "bce (binary cross-entropy, the default) or psnr "
-              + "(minus the mean per-image PSNR; for fine-tuning with --init-from).")
+          "bce (binary cross-entropy, the default for autoencoders), mse (the default for "
+              + "residual networks) or psnr (minus the mean per-image PSNR; for fine-tuning with "
+              + "--init-from).")
   String loss;
 
   @Option(names = "--kl-weight", description = "Weight of the VAE's KL term.")

@@ -88,8 +88,10 @@ public final class CensoredGaussian {
   }
 
   /**
-   * The clean value {@code x} whose clipped mean at sigma {@code s} is {@code m} (bisection; the
-   * clipped mean rises with {@code x}). {@code m} must lie strictly inside (0, 255).
+   * The clean value {@code x} whose clipped mean at sigma {@code s} is {@code m}. The clipped mean
+   * rises with {@code x} at the slope {@code P(not clipped)}, so a Newton step, kept inside a
+   * shrinking bracket (bisection when it leaves it), converges in a handful of evaluations. {@code
+   * m} must lie strictly inside (0, 255).
    */
   public static double invertMean(double m, double s) {
     if (m - 4 * s > 0 && m + 4 * s < WHITE) {
@@ -97,15 +99,26 @@ public final class CensoredGaussian {
     }
     double lo = -6 * s - 1;
     double hi = WHITE + 6 * s + 1;
-    for (int i = 0; i < 60; i++) {
-      double mid = 0.5 * (lo + hi);
-      if (mean(mid, s) < m) {
-        lo = mid;
+    double x = Math.min(hi, Math.max(lo, m));
+    for (int i = 0; i < 60 && hi - lo > 1e-9; i++) {
+      double a = -x / s;
+      double b = (WHITE - x) / s;
+      double pa = cdf(a);
+      double pb = cdf(b);
+      double f = WHITE * (1 - pb) + x * (pb - pa) + s * (phi(a) - phi(b)) - m;
+      if (f < 0) {
+        lo = x;
       } else {
-        hi = mid;
+        hi = x;
       }
+      if (Math.abs(f) < 1e-10) {
+        return x;
+      }
+      double slope = pb - pa;
+      double next = slope > 1e-12 ? x - f / slope : Double.NaN;
+      x = next > lo && next < hi ? next : 0.5 * (lo + hi);
     }
-    return 0.5 * (lo + hi);
+    return x;
   }
 
   /**
@@ -129,17 +142,42 @@ public final class CensoredGaussian {
     if (m - 4 * plain > 0 && m + 4 * plain < WHITE && plain < maxSigma) {
       return plain;
     }
+    // The clipped variance along the curve of clipped mean m rises with s: regula falsi with the
+    // Illinois modification (superlinear, about ten evaluations where bisection took fifty).
     double lo = 0;
+    double glo = -v;
     double hi = maxSigma;
-    for (int i = 0; i < 50; i++) {
-      double mid = 0.5 * (lo + hi);
-      double x = invertMean(m, mid);
-      if (variance(x, mid) < v) {
+    double ghi = variance(invertMean(m, hi), hi) - v;
+    if (!(ghi > 0)) {
+      return maxSigma;
+    }
+    int side = 0;
+    double mid = 0.5 * (lo + hi);
+    for (int i = 0; i < 100 && hi - lo > 1e-7; i++) {
+      mid = (lo * ghi - hi * glo) / (ghi - glo);
+      if (!(mid > lo && mid < hi)) {
+        mid = 0.5 * (lo + hi);
+      }
+      double g = variance(invertMean(m, mid), mid) - v;
+      if (Math.abs(g) < 1e-9 * v) {
+        return mid;
+      }
+      if (g < 0) {
         lo = mid;
+        glo = g;
+        if (side < 0) {
+          ghi *= 0.5;
+        }
+        side = -1;
       } else {
         hi = mid;
+        ghi = g;
+        if (side > 0) {
+          glo *= 0.5;
+        }
+        side = 1;
       }
     }
-    return 0.5 * (lo + hi);
+    return mid;
   }
 }

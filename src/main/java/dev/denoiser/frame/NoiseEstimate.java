@@ -125,17 +125,16 @@ public final class NoiseEstimate {
    * function of the plane).
    */
   static double simulatedQuantile(double[] means, double s) {
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5EEDL);
+    float[] normals = Normals.TABLE;
+    int rows = normals.length / (BLOCK * BLOCK);
     float[] blk = new float[BLOCK * BLOCK];
     double[] sig = new double[means.length];
     int k = 0;
-    for (double m : means) {
-      double x = CensoredGaussian.invertMean(m, s);
+    for (int j = 0; j < means.length; j++) {
+      double x = CensoredGaussian.invertMean(means[j], s);
+      int row = (j % rows) * blk.length;
       for (int i = 0; i < blk.length; i++) {
-        double u = rng.nextDouble();
-        double v = rng.nextDouble();
-        double g = Math.sqrt(-2 * Math.log(1 - u)) * Math.cos(2 * Math.PI * v);
-        blk[i] = (float) (Math.min(255, Math.max(0, Math.rint(x + s * g))) / 255.0);
+        blk[i] = (float) (Math.min(255, Math.max(0, Math.rint(x + s * normals[row + i]))) / 255.0);
       }
       double[] mv = block(blk, BLOCK, 0, 0);
       double e = CensoredGaussian.invertSigma(mv[0], mv[1], MAX_SIGMA);
@@ -145,6 +144,31 @@ public final class NoiseEstimate {
     }
     return k == 0 ? Double.NaN : quantile(Arrays.copyOf(sig, k), QUANTILE);
   }
+
+  /**
+   * Standard normal draws for the simulated blocks, drawn once with a fixed seed: {@value #ROWS}
+   * blocks' worth, reused in turn when a plane has more blocks. Drawing them per call cost more
+   * than the rest of the estimate on a small frame.
+   */
+  private static final class Normals {
+    static final float[] TABLE = draw();
+
+    private static float[] draw() {
+      java.util.SplittableRandom rng = new java.util.SplittableRandom(0x5EEDL);
+      float[] t = new float[ROWS * BLOCK * BLOCK];
+      for (int i = 0; i < t.length; i += 2) {
+        double u = rng.nextDouble();
+        double v = rng.nextDouble();
+        double r = Math.sqrt(-2 * Math.log(1 - u));
+        t[i] = (float) (r * Math.cos(2 * Math.PI * v));
+        t[i + 1] = (float) (r * Math.sin(2 * Math.PI * v));
+      }
+      return t;
+    }
+  }
+
+  /** Simulated blocks drawn once (1 MiB of floats). */
+  static final int ROWS = 1024;
 
   private static double quantile(double[] v, double p) {
     Arrays.sort(v);

@@ -63,11 +63,11 @@ public final class Trainer {
       throw new ModelException(
           arch.name() + " trains on 28x28 images, got " + data.height() + "x" + data.width());
     }
-    if (arch.residual() != (cfg.loss() == TrainConfig.Loss.MSE)) {
-      throw new ModelException(
-          arch.residual()
-              ? arch.name() + " trains with the mse loss"
-              : "the mse loss is for residual architectures, not " + arch.name());
+    if (arch.residual() && cfg.loss() == TrainConfig.Loss.BCE) {
+      throw new ModelException(arch.name() + " trains with the mse or psnr loss");
+    }
+    if (!arch.residual() && cfg.loss() == TrainConfig.Loss.MSE) {
+      throw new ModelException("the mse loss is for residual architectures, not " + arch.name());
     }
     if (spec.channels() != data.channels()) {
       throw new ModelException(
@@ -249,12 +249,16 @@ public final class Trainer {
 
   /** The loss of one batch under {@code cfg}'s objective. */
   static NDArray loss(
-      Architecture.Result<NDArray> r, NDArray target, boolean vae, TrainConfig cfg) {
+      Architecture.Result<NDArray> r,
+      NDArray target,
+      boolean vae,
+      boolean residual,
+      TrainConfig cfg) {
     if (cfg.loss() == TrainConfig.Loss.MSE) {
       return r.logits().sub(target).square().mean();
     }
     if (cfg.loss() == TrainConfig.Loss.PSNR) {
-      return psnrLoss(r.logits(), target);
+      return residual ? psnrLossOfImages(r.logits(), target) : psnrLoss(r.logits(), target);
     }
     return loss(r, target, vae, cfg.klWeight());
   }
@@ -267,6 +271,24 @@ public final class Trainer {
     NDArray err = logits.getNDArrayInternal().sigmoid().sub(target);
     NDArray mse = err.square().reshape(err.getShape().get(0), -1).mean(new int[] {1});
     return mse.add(PSNR_FLOOR).log().mean().mul((float) (10 / Math.log(10)));
+  }
+
+  /**
+   * Floor of the per-image MSE in the residual PSNR loss: 40 dB, so nearly noiseless patches (sigma
+   * below about 4 on 0-255), which a residual network passes through anyway, do not take the
+   * gradient over.
+   */
+  static final float IMAGE_PSNR_FLOOR = 1e-4f;
+
+  /**
+   * Minus the mean per-image PSNR of images already in [0, 1] (a residual network's unclipped
+   * output). Each image's gradient is weighed by one over its MSE, so a patch at sigma 15 counts as
+   * much as one at sigma 50, where the plain MSE lets the noisiest patches dominate.
+   */
+  static NDArray psnrLossOfImages(NDArray images, NDArray target) {
+    NDArray err = images.sub(target);
+    NDArray mse = err.square().reshape(err.getShape().get(0), -1).mean(new int[] {1});
+    return mse.add(IMAGE_PSNR_FLOOR).log().mean().mul((float) (10 / Math.log(10)));
   }
 
   /** The loss of one batch: mean per-pixel BCE, or per-image BCE + KL for the VAE. */
@@ -365,7 +387,7 @@ public final class Trainer {
         NDArray loss;
         try (GradientCollector gc = model.gradients()) {
           Architecture.Result<NDArray> r = model.forward(x, sampler);
-          loss = loss(r, t, model.arch().variational(), cfg);
+          loss = loss(r, t, model.arch().variational(), model.arch().residual(), cfg);
           gc.backward(loss);
         }
         double value = loss.getFloat();
