@@ -78,6 +78,9 @@ public final class CoreBench {
                 .put(Setting.INFERENCE_INTRA_OP_THREADS.key(), opt.threads())
                 .put(Setting.BATCH_QUEUE_SIZE.key(), 4096)
                 .put(Setting.BATCH_MAX_SIZE.key(), 64)
+                // one client opens up to 256 connections from one address: the per-address cap
+                // (128 by default, against a flood from one host) would refuse half of them
+                .put(Setting.HTTP_MAX_CONNECTIONS_PER_CLIENT.key(), 0)
                 // the serving core alone: no broker, demo feed or directory polling sharing the
                 // cores
                 .put(Setting.KAFKA_ENABLED.key(), false)

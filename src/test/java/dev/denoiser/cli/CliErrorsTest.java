@@ -136,6 +136,9 @@ class CliErrorsTest {
     assertOneLineError(
         run("train", "x", "--loss", "mse", "--arch", "conv-upsample", "--out", tmp.toString()),
         "the mse loss is for residual architectures");
+    assertOneLineError(
+        run("train", "x", "--loss", "bce", "--arch", "unet-residual", "--out", tmp.toString()),
+        "trains with the mse or psnr loss");
   }
 
   /** The default recipe fine-tunes conv-upsample-bce: without it, training says what to run. */

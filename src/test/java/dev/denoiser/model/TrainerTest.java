@@ -185,6 +185,24 @@ class TrainerTest {
   }
 
   @Test
+  void theResidualPsnrLossWeighsEachImageByItsOwnError() {
+    try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.types.Shape shape = new ai.djl.ndarray.types.Shape(2, 1, 4, 4);
+      float[] clean = new float[32];
+      float[] out = new float[32];
+      for (int i = 0; i < 16; i++) {
+        out[i] = 0.01f; // image 0: MSE 1e-4
+        out[16 + i] = 0.1f; // image 1: MSE 1e-2
+      }
+      double loss =
+          Trainer.psnrLossOfImages(nd.create(out, shape), nd.create(clean, shape)).getFloat();
+      double floor = Trainer.IMAGE_PSNR_FLOOR;
+      double expected = (10 * Math.log10(1e-4 + floor) + 10 * Math.log10(1e-2 + floor)) / 2;
+      assertEquals(expected, loss, 1e-3);
+    }
+  }
+
+  @Test
   void fineTuningWithThePsnrLossRaisesThePsnr() {
     Noise noise = Noise.gaussian(0.3);
     Trainer.Result bce = Trainer.train(SMALL, cfg(2, 8), DATA, TrainListener.NONE, null);
