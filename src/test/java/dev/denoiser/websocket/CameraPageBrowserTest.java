@@ -4,17 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.denoiser.data.VideoFrames;
+import dev.denoiser.testing.Chromium;
 import dev.denoiser.testing.ServiceHarness;
+import dev.denoiser.testing.TestClips;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +26,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -52,23 +48,7 @@ class CameraPageBrowserTest {
     TestModels.write(models, "digits-28", 1, 31, 28, 28, 2);
     TestModels.write(models, "conv-4", 3, 32, 0, 0, 4);
     Path clip = files.resolve("clip.avi");
-    Process p =
-        new ProcessBuilder(
-                VideoFrames.ffmpeg(),
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=64x48:rate=5",
-                "-t",
-                "2",
-                clip.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the demo clip");
+    TestClips.testPattern(clip, 2);
     svc =
         ServiceHarness.start(
             models,
@@ -77,28 +57,13 @@ class CameraPageBrowserTest {
                 .put("kafka.demo.video.file", clip.toString())
                 .put("kafka.demo.video.size", "64x48")
                 .put("kafka.demo.video.model", "conv-4"));
-    ChromeOptions options =
-        new ChromeOptions()
-            .setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
-            .addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--use-fake-device-for-media-stream",
-                "--use-fake-ui-for-media-stream",
-                "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,1100");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(
-                new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver =
+        Chromium.headless(
+            profile,
+            1280,
+            1100,
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream");
   }
 
   @AfterAll

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.testing.Chromium;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -17,9 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -42,26 +39,7 @@ class PageNoiseBrowserTest {
             "training", new JsonObject().put("mode", "self-supervised").put("sigmaEstimate", 74.2))
         .write(dir.resolve(ModelCard.FILE));
     svc = ServiceHarness.start(models, new JsonObject().put("models.default", "conv-4"));
-    ChromeOptions options =
-        new ChromeOptions()
-            .setBinary(WebPageBrowserTest.executable("chrome.binary", "chromium"))
-            .addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,960");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(
-                new File(WebPageBrowserTest.executable("webdriver.chrome.driver", "chromedriver")))
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
+    driver = Chromium.headless(profile, 1280, 960);
   }
 
   @AfterAll

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.data.VideoFrames;
 import dev.denoiser.testing.ServiceHarness;
+import dev.denoiser.testing.TestClips;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -14,7 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,23 +34,7 @@ class VideoSamplesTest {
   @Test
   void servesTheFirstFramesOfTheClipOrSaysWhyNot() throws Exception {
     Path clip = dir.resolve("clip.avi");
-    Process p =
-        new ProcessBuilder(
-                VideoFrames.ffmpeg(),
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=64x48:rate=5",
-                "-t",
-                "1",
-                clip.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test clip");
+    TestClips.testPattern(clip, 1);
     Path models = dir.resolve("models");
     TestModels.write(models, "conv-4", 1, 32, 0, 0, 4);
     try (ServiceHarness svc =

@@ -3,10 +3,10 @@ package dev.denoiser.websocket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.denoiser.testing.Chromium;
 import dev.denoiser.testing.ServiceHarness;
 import dev.denoiser.testing.TestModels;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,9 +22,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -49,41 +46,7 @@ class WebPageBrowserTest {
     svc =
         ServiceHarness.start(
             models, new JsonObject().put("models.default", "vae-2d").put("auth.token", TOKEN));
-    ChromeOptions options =
-        new ChromeOptions()
-            .setBinary(executable("chrome.binary", "chromium"))
-            .addArguments(
-                "--headless=new",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                "--user-data-dir=" + profile.toAbsolutePath(),
-                "--window-size=1280,960");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(executable("webdriver.chrome.driver", "chromedriver")))
-            .usingAnyFreePort()
-            .build();
-    driver = new ChromeDriver(service, options);
-  }
-
-  /** A system property, else the first {@code name} on the PATH. */
-  static String executable(String property, String name) {
-    String p = System.getProperty(property);
-    if (p != null) {
-      return p;
-    }
-    for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
-      File f = new File(dir, name);
-      if (f.canExecute()) {
-        return f.getAbsolutePath();
-      }
-    }
-    throw new IllegalStateException(
-        name + " is not on the PATH (apt-get install chromium chromium-driver)");
+    driver = Chromium.headless(profile, 1280, 960);
   }
 
   @AfterAll

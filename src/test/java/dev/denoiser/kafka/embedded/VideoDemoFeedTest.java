@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
-import dev.denoiser.data.VideoFrames;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaOptions;
 import dev.denoiser.kafka.client.TopicSetup;
+import dev.denoiser.testing.TestClips;
 import dev.denoiser.testing.TestKafka;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -36,23 +36,7 @@ class VideoDemoFeedTest {
   @Test
   void publishesNoisyVideoFramesWithSizeAndModelHeaders() throws Exception {
     Path clip = dir.resolve("clip.avi");
-    Process p =
-        new ProcessBuilder(
-                VideoFrames.ffmpeg(),
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=64x48:rate=5",
-                "-t",
-                "1",
-                clip.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test clip");
+    TestClips.testPattern(clip, 1);
     Settings s =
         Settings.of(TestKafka.names("video-demo").put(Setting.KAFKA_TOPIC_PARTITIONS.key(), 1))
             .with(Setting.KAFKA_DEMO_SOURCE, "video")

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.denoiser.config.Setting;
 import dev.denoiser.config.Settings;
 import dev.denoiser.data.VideoFrames;
+import dev.denoiser.testing.TestClips;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,23 +26,7 @@ class VideoDemoFramesTest {
 
   private Path video() throws Exception {
     Path out = dir.resolve("clip.avi");
-    Process p =
-        new ProcessBuilder(
-                VideoFrames.ffmpeg(),
-                "-nostdin",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                "testsrc=size=64x48:rate=5",
-                "-t",
-                "1",
-                out.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "ffmpeg made the test video");
+    TestClips.testPattern(out, 1);
     return out;
   }
 
