@@ -40,7 +40,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    codecs = CodecPool.of(vertx, svc.settings());
+    codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
     EdgeMetrics edge = new EdgeMetrics(svc.metrics().registry());
     connections = new ConnectionGuard(vertx, svc.settings(), edge);
     Router router = router(edge);
@@ -87,7 +87,7 @@ public final class HttpVerticle extends VerticleBase {
             // the body's bytes are taken from the in-flight budget before it is buffered
             new BodyBudget(svc));
     router.get("/metrics").handler(metricsHandler());
-    new KServeApi(svc).mount(router, auth);
+    new KServeApi(svc, codecs).mount(router, auth);
     router.route("/v1/models*").handler(auth);
     new DenoiseApi(svc, codecs).mount(router);
     contributors.forEach(c -> c.mount(vertx, router));

@@ -52,7 +52,7 @@ public final class StreamEndpoint implements RouteContributor {
   @Override
   public void mount(Vertx vertx, Router router) {
     if (codecs == null) {
-      codecs = CodecPool.of(vertx, svc.settings());
+      codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
     }
     router.get(PATH).handler(ctx -> upgrade(vertx, ctx));
   }
