@@ -50,7 +50,7 @@ public final class StreamEndpoint implements RouteContributor {
   }
 
   @Override
-  public void mount(Vertx vertx, Router router) {
+  public synchronized void mount(Vertx vertx, Router router) {
     if (codecs == null) {
       codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
     }
