@@ -69,7 +69,7 @@ public enum Setting {
   CODEC_THREADS(
       "codec.threads",
       0,
-      "Threads that decode and encode PNG/JPEG frames of HTTP and WebSocket, off the event loops (0: the number of cores)."),
+      "Threads that decode and encode frames (HTTP, WebSocket, Kafka) and parse KServe JSON, off the event loops (0: the number of cores)."),
   MODELS_DIR(
       "models.dir",
       "models",
