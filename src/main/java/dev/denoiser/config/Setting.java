@@ -18,6 +18,10 @@ import java.util.Locale;
 public enum Setting {
   HTTP_HOST("http.host", "0.0.0.0", "Address the HTTP/WebSocket server binds to."),
   HTTP_PORT("http.port", 8080, "HTTP/WebSocket port (0 picks a free one)."),
+  HTTP_INSTANCES(
+      "http.instances",
+      0,
+      "HTTP server verticles, each on its own event loop, sharing the port (0: the number of cores)."),
   HTTP_MAX_BODY_BYTES(
       "http.maxBodyBytes",
       20L << 20,
@@ -65,7 +69,7 @@ public enum Setting {
   CODEC_THREADS(
       "codec.threads",
       0,
-      "Threads that decode and encode PNG/JPEG frames of HTTP and WebSocket, off the event loops (0: the number of cores)."),
+      "Threads that decode and encode frames (HTTP, WebSocket, Kafka) and parse KServe JSON, off the event loops (0: the number of cores)."),
   MODELS_DIR(
       "models.dir",
       "models",
@@ -216,6 +220,10 @@ public enum Setting {
       "kafka.maxInFlight",
       2048,
       "Records per consumer taken but not yet committed; beyond it the consumer pauses its partitions."),
+  KAFKA_MAX_IN_FLIGHT_BYTES(
+      "kafka.maxInFlightBytes",
+      0L,
+      "Bytes of records (keys, values, headers) per consumer taken but not yet committed; beyond it the consumer pauses its partitions until half is committed. 0: Kafka's share of memory.inflightBytes (memory.maxShare)."),
   KAFKA_TRANSACTIONAL_ID(
       "kafka.transactionalIdPrefix",
       "",

@@ -41,6 +41,8 @@ public final class ConnectionGuard {
   private final long idleNanos;
   private final LocalMap<String, Integer> clients;
   private final Map<HttpConnection, Conn> conns = new IdentityHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong accepted =
+      new java.util.concurrent.atomic.AtomicLong();
   private long sweepTimer = -1;
 
   private static final class Conn {
@@ -118,7 +120,13 @@ public final class ConnectionGuard {
     return () -> g.vertx.runOnContext(v -> g.closed(conn, c));
   }
 
+  /** Connections this server was handed. */
+  long accepted() {
+    return accepted.get();
+  }
+
   private void connected(HttpConnection conn) {
+    accepted.incrementAndGet();
     String client =
         conn.remoteAddress() == null || conn.remoteAddress().hostAddress() == null
             ? "unknown"

@@ -21,26 +21,48 @@ import org.slf4j.LoggerFactory;
  * Prometheus, and whatever the {@link RouteContributor}s mount (WebSocket stream, web page, admin
  * API). On undeploy it stops accepting connections and lets in-flight requests finish, up to {@code
  * http.shutdownGraceMillis}.
+ *
+ * <p>The service deploys {@code http.instances} of it, each on its own event loop; Vert.x shares
+ * the port between them and hands each new connection to one in turn. Their shared state (the
+ * per-client connection counts, the byte budget, the WebSocket count) is thread-safe.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   private final ServiceContext svc;
   private final List<RouteContributor> contributors;
+  private final int port;
   private HttpServer server;
   private CodecPool codecs;
   private ConnectionGuard connections;
+  private volatile Thread eventLoop;
 
   /** The WebSocket route, which checks the token itself (header or {@code ?access_token=}). */
   public static final String STREAM_PATH = "/v1/stream";
 
   public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors) {
+    this(svc, contributors, Integer.MIN_VALUE);
+  }
+
+  /**
+   * An instance that listens on {@code port} rather than {@code http.port}: -1 is Vert.x's shared
+   * random port, one free port for every instance that asks for it.
+   */
+  public HttpVerticle(ServiceContext svc, List<RouteContributor> contributors, int port) {
     this.svc = svc;
     this.contributors = List.copyOf(contributors);
+    this.port = port;
+  }
+
+  /** {@code http.instances}, or the number of cores for 0. */
+  public static int instances(ServiceContext svc) {
+    int n = svc.settings().getInt(Setting.HTTP_INSTANCES);
+    return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
   }
 
   @Override
   public Future<?> start() {
-    codecs = CodecPool.of(vertx, svc.settings());
+    eventLoop = Thread.currentThread();
+    codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
     EdgeMetrics edge = new EdgeMetrics(svc.metrics().registry());
     connections = new ConnectionGuard(vertx, svc.settings(), edge);
     Router router = router(edge);
@@ -52,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
             // bytes arrive, which would hide silent connections from the connection guard
             .setHttp2ClearTextEnabled(false)
             .setHost(svc.settings().getString(Setting.HTTP_HOST))
-            .setPort(svc.settings().getInt(Setting.HTTP_PORT))
+            .setPort(port != Integer.MIN_VALUE ? port : svc.settings().getInt(Setting.HTTP_PORT))
             .setCompressionSupported(false)
             .setMaxWebSocketMessageSize(
                 Math.toIntExact(
@@ -71,6 +93,16 @@ public final class HttpVerticle extends VerticleBase {
     return server.listen().onSuccess(s -> LOG.debug("HTTP listening on {}", s.actualPort()));
   }
 
+  /** The event-loop thread this instance runs on (null before it starts). */
+  public Thread eventLoop() {
+    return eventLoop;
+  }
+
+  /** Connections this instance was handed. */
+  public long connectionsAccepted() {
+    return connections == null ? 0 : connections.accepted();
+  }
+
   /** The port actually bound (useful with http.port=0). */
   public int port() {
     return server.actualPort();
@@ -87,7 +119,7 @@ public final class HttpVerticle extends VerticleBase {
             // the body's bytes are taken from the in-flight budget before it is buffered
             new BodyBudget(svc));
     router.get("/metrics").handler(metricsHandler());
-    new KServeApi(svc).mount(router, auth);
+    new KServeApi(svc, codecs).mount(router, auth);
     router.route("/v1/models*").handler(auth);
     new DenoiseApi(svc, codecs).mount(router);
     contributors.forEach(c -> c.mount(vertx, router));

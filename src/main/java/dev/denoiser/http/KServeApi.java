@@ -7,6 +7,7 @@ import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.FrameCodec;
 import dev.denoiser.inference.InferenceResult;
 import dev.denoiser.model.ModelCard;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.FrameGate;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
@@ -30,18 +31,21 @@ import org.slf4j.LoggerFactory;
  * nested, or binary after the JSON; the N frames go through the batcher like any other requests and
  * may share ONNX Runtime runs with other callers. Outputs {@code denoised} [N,C,H,W] and {@code
  * latent} [N,D] (FP32), or the subset named in {@code outputs}, as JSON or binary data. A malformed
- * request is a typed 400 and one log line.
+ * request is a typed 400 and one log line. The body is parsed, and the answer built, on the {@link
+ * CodecPool}: a body of megabytes of JSON numbers takes the event loop no longer than routing.
  */
 final class KServeApi {
   private static final Logger LOG = LoggerFactory.getLogger(KServeApi.class);
   private final ServiceContext svc;
   private final FrameGate gate;
+  private final CodecPool codecs;
 
   private final int maxBatch;
 
-  KServeApi(ServiceContext svc) {
+  KServeApi(ServiceContext svc, CodecPool codecs) {
     this.svc = svc;
     this.gate = svc.gate();
+    this.codecs = codecs;
     this.maxBatch =
         Math.max(
             1,
@@ -145,22 +149,36 @@ final class KServeApi {
 
   private void infer(RoutingContext ctx) {
     ModelCard card = cardFor(ctx);
-    KServeRequest req;
-    try {
-      req =
-          KServeRequest.parse(
-              ctx.body().buffer(),
-              ctx.request().getHeader(KServeRequest.HEADER_LENGTH),
-              svc.codec(),
-              maxBatch);
-    } catch (DenoiserException e) {
-      LOG.info("KServe infer on {} refused: {} {}", card.name(), e.code(), e.getMessage());
-      throw e;
+    Buffer body = ctx.body().buffer();
+    String headerLength = ctx.request().getHeader(KServeRequest.HEADER_LENGTH);
+    codecs
+        .run("kserve", () -> Parsed.of(svc.codec(), body, headerLength, maxBatch))
+        .onFailure(
+            e -> {
+              if (e instanceof DenoiserException d) {
+                LOG.info(
+                    "KServe infer on {} refused: {} {}", card.name(), d.code(), d.getMessage());
+              }
+              ctx.fail(e);
+            })
+        .onSuccess(parsed -> run(ctx, card, parsed));
+  }
+
+  /** A request parsed on the codec pool, with its frames. */
+  private record Parsed(KServeRequest req, List<Frame> frames) {
+    static Parsed of(FrameCodec codec, Buffer body, String headerLength, int maxBatch) {
+      KServeRequest req = KServeRequest.parse(body, headerLength, codec, maxBatch);
+      List<Frame> frames = new ArrayList<>(req.n());
+      for (float[] px : req.frames()) {
+        frames.add(codec.fromFloats(px, req.h(), req.w(), null, req.id()));
+      }
+      return new Parsed(req, frames);
     }
-    List<Frame> frames = new ArrayList<>(req.n());
-    for (float[] px : req.frames()) {
-      frames.add(svc.codec().fromFloats(px, req.h(), req.w(), null, req.id()));
-    }
+  }
+
+  private void run(RoutingContext ctx, ModelCard card, Parsed parsed) {
+    KServeRequest req = parsed.req();
+    List<Frame> frames = parsed.frames();
     List<Future<InferenceResult>> runs = new ArrayList<>(frames.size());
     for (Frame f : frames) {
       try {
@@ -170,27 +188,42 @@ final class KServeApi {
       }
     }
     Future.all(runs)
-        .onSuccess(
+        .compose(
             all -> {
               List<InferenceResult> results = all.list();
-              ctx.response()
-                  .putHeader("X-Model-Version", Long.toString(results.get(0).modelVersion()));
-              String sigmas = noiseSigmas(results);
-              if (sigmas != null) {
-                ctx.response().putHeader("X-Noise-Sigma", sigmas);
+              return codecs.run("kserve", () -> answer(req, card, frames, results));
+            })
+        .onSuccess(
+            a -> {
+              ctx.response().putHeader("X-Model-Version", a.modelVersion());
+              if (a.sigmas() != null) {
+                ctx.response().putHeader("X-Noise-Sigma", a.sigmas());
               }
-              send(ctx, req, card, frames, results);
+              if (a.headerLength() < 0) {
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
+                    .end(a.body());
+              } else {
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("Content-Type", "application/octet-stream")
+                    .putHeader(KServeRequest.HEADER_LENGTH, Integer.toString(a.headerLength()))
+                    .end(a.body());
+              }
             })
         .onFailure(ctx::fail);
   }
 
-  /** Writes the answer: JSON, or the JSON header then the binary outputs in order. */
-  private static void send(
-      RoutingContext ctx,
-      KServeRequest req,
-      ModelCard card,
-      List<Frame> frames,
-      List<InferenceResult> results) {
+  /**
+   * An answer built off the event loop: its body, the JSON header's length when binary data follows
+   * (else -1), and the header values.
+   */
+  private record Answer(Buffer body, int headerLength, String modelVersion, String sigmas) {}
+
+  /** The answer: JSON, or the JSON header then the binary outputs in order. */
+  private static Answer answer(
+      KServeRequest req, ModelCard card, List<Frame> frames, List<InferenceResult> results) {
     int n = frames.size();
     Frame f0 = frames.get(0);
     JsonArray outputs = new JsonArray();
@@ -234,20 +267,17 @@ final class KServeApi {
     if (req.id() != null) {
       resp.put("id", req.id());
     }
+    String version = Long.toString(results.get(0).modelVersion());
+    String sigmas = noiseSigmas(results);
     if (binaries.isEmpty()) {
-      DenoiseApi.json(ctx.response(), 200, resp);
-      return;
+      return new Answer(resp.toBuffer(), -1, version, sigmas);
     }
     Buffer header = resp.toBuffer();
     Buffer body =
         Buffer.buffer(header.length() + binaries.stream().mapToInt(b -> b.length).sum())
             .appendBuffer(header);
     binaries.forEach(body::appendBytes);
-    ctx.response()
-        .setStatusCode(200)
-        .putHeader("Content-Type", "application/octet-stream")
-        .putHeader(KServeRequest.HEADER_LENGTH, Integer.toString(header.length()))
-        .end(body);
+    return new Answer(body, header.length(), version, sigmas);
   }
 
   private static float[] concat(List<float[]> parts) {

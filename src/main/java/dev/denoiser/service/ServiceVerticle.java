@@ -49,7 +49,9 @@ public final class ServiceVerticle extends VerticleBase {
   private final ServiceMetrics metrics;
   private Deployments deployments;
   private ServiceContext svc;
-  private HttpVerticle http;
+  private volatile HttpVerticle http;
+  private final List<HttpVerticle> httpInstances =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private TrainerRole trainer;
   private FeedSample sample;
 
@@ -71,6 +73,11 @@ public final class ServiceVerticle extends VerticleBase {
   /** The sample of served frames ({@code feed.sample.*}; samples nothing by default). */
   public FeedSample feedSample() {
     return sample;
+  }
+
+  /** The HTTP verticle instances deployed ({@code http.instances}). */
+  public List<HttpVerticle> httpInstances() {
+    return List.copyOf(httpInstances);
   }
 
   /** The HTTP port bound. */
@@ -165,11 +172,7 @@ public final class ServiceVerticle extends VerticleBase {
                       () -> new ModelDirectoryWatcher(registry, modelsDir, watch),
                       new DeploymentOptions());
             })
-        .compose(
-            id -> {
-              http = new HttpVerticle(svc, routeContributors());
-              return deploy(() -> http, new DeploymentOptions());
-            })
+        .compose(id -> deployHttp())
         .compose(id -> KafkaRole.deploy(vertx, svc, this::deploy))
         .compose(
             kafka ->
@@ -189,6 +192,31 @@ public final class ServiceVerticle extends VerticleBase {
                   instances,
                   threads);
             });
+  }
+
+  /**
+   * {@code http.instances} HTTP verticles on one port. With {@code http.port=0} they listen on -1,
+   * Vert.x's shared random port: one port picked for all of them.
+   */
+  private Future<String> deployHttp() {
+    List<RouteContributor> contributors = routeContributors();
+    int n = HttpVerticle.instances(svc);
+    int port = settings.getInt(Setting.HTTP_PORT) == 0 && n > 1 ? -1 : -2;
+    return deploy(
+        () -> {
+          HttpVerticle v =
+              port == -1
+                  ? new HttpVerticle(svc, contributors, -1)
+                  : new HttpVerticle(svc, contributors);
+          synchronized (httpInstances) {
+            if (http == null) {
+              http = v;
+            }
+          }
+          httpInstances.add(v);
+          return v;
+        },
+        new DeploymentOptions().setInstances(n));
   }
 
   private List<RouteContributor> routeContributors() {

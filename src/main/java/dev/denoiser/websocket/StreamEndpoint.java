@@ -50,9 +50,9 @@ public final class StreamEndpoint implements RouteContributor {
   }
 
   @Override
-  public void mount(Vertx vertx, Router router) {
+  public synchronized void mount(Vertx vertx, Router router) {
     if (codecs == null) {
-      codecs = CodecPool.of(vertx, svc.settings());
+      codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
     }
     router.get(PATH).handler(ctx -> upgrade(vertx, ctx));
   }

@@ -24,8 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  *       output}: an output too large, dead-lettered instead; {@code refused}: a write the producer
  *       or broker refused for good, replaced by an empty dead letter).
  *   <li>{@code denoiser_kafka_commits_total}, {@code denoiser_kafka_transactions_aborted_total}.
- *   <li>{@code denoiser_kafka_in_flight} (records taken, not committed) and {@code
+ *   <li>{@code denoiser_kafka_in_flight} (records taken, not committed), {@code
+ *       denoiser_kafka_in_flight_bytes} (their keys, values and headers) and {@code
  *       denoiser_kafka_paused_partitions} (gauges).
+ *   <li>{@code denoiser_kafka_cap_pauses_total{reason}}: times every partition was paused because
+ *       too much was held ({@code records}: {@code kafka.maxInFlight}; {@code bytes}: {@code
+ *       kafka.maxInFlightBytes}).
  * </ul>
  *
  * <p>{@link #bind} adds the Kafka clients' own metrics through Micrometer's {@link
@@ -41,6 +45,7 @@ public final class KafkaMetrics {
   private final Counter aborted;
   private final AtomicLong inFlight = new AtomicLong();
   private final AtomicLong paused = new AtomicLong();
+  private final AtomicLong inFlightBytes = new AtomicLong();
 
   public KafkaMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -66,6 +71,9 @@ public final class KafkaMetrics {
             .register(registry);
     Gauge.builder("denoiser_kafka_in_flight", inFlight, AtomicLong::doubleValue)
         .description("Records taken from Kafka and not yet committed")
+        .register(registry);
+    Gauge.builder("denoiser_kafka_in_flight_bytes", inFlightBytes, AtomicLong::doubleValue)
+        .description("Bytes of the records taken from Kafka and not yet committed")
         .register(registry);
     Gauge.builder("denoiser_kafka_paused_partitions", paused, AtomicLong::doubleValue)
         .description("Input partitions paused for backpressure")
@@ -132,6 +140,15 @@ public final class KafkaMetrics {
 
   public void inFlightDelta(long d) {
     inFlight.addAndGet(d);
+  }
+
+  public void inFlightBytesDelta(long d) {
+    inFlightBytes.addAndGet(d);
+  }
+
+  /** Every partition was paused because {@code reason} ({@code records} or {@code bytes}). */
+  public void capPaused(String reason) {
+    registry.counter("denoiser_kafka_cap_pauses", "reason", reason).increment();
   }
 
   public void pausedDelta(long d) {

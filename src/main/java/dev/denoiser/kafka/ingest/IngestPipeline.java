@@ -4,11 +4,11 @@ import dev.denoiser.batching.InferenceClient;
 import dev.denoiser.error.DenoiserException;
 import dev.denoiser.error.ErrorCode;
 import dev.denoiser.kafka.client.KafkaMetrics;
-import dev.denoiser.kafka.publish.FrameRequest;
 import dev.denoiser.kafka.publish.OutputRecords;
 import dev.denoiser.kafka.publish.PartitionLedger;
 import dev.denoiser.kafka.publish.Publisher;
 import dev.denoiser.kafka.publish.Slot;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.MemoryBudget;
 import dev.denoiser.source.OverloadPolicy;
 import dev.denoiser.source.ServiceContext;
@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * bytes back when it leaves the batcher. At most twice the queue slots Kafka can hold ({@code
  * batching.sourceWeights}) are at the batcher at once; the others wait in the same queue as refused
  * ones, and a waiting frame is offered each time another leaves the batcher, so the queue stays
- * full without being hammered. Event loop only.
+ * full without being hammered. Records are decoded on the {@link CodecPool}, never on the event
+ * loop; outputs still leave in input order, as the {@link PartitionLedger} releases them by offset.
+ * Event loop only.
  */
 final class IngestPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(IngestPipeline.class);
@@ -49,11 +51,17 @@ final class IngestPipeline {
   private final int window;
 
   private final MemoryBudget budget;
+  private final CodecPool codecs;
   private int inferring;
 
   IngestPipeline(
-      ServiceContext svc, OutputRecords outputs, Publisher publisher, KafkaMetrics metrics) {
+      ServiceContext svc,
+      OutputRecords outputs,
+      Publisher publisher,
+      KafkaMetrics metrics,
+      CodecPool codecs) {
     this.svc = svc;
+    this.codecs = codecs;
     this.decoder = new RecordDecoder(svc.gate());
     this.outputs = outputs;
     this.publisher = publisher;
@@ -74,9 +82,10 @@ final class IngestPipeline {
   }
 
   /**
-   * Decodes a record, once the byte budget has room for it, and submits it; a record that cannot be
-   * decoded is dead-lettered. False when the budget has no room: the caller keeps it waiting (its
-   * partition paused), nothing is dropped.
+   * Takes the record's decode cost from the byte budget and decodes it on the codec pool, then
+   * submits it; a record that cannot be decoded is dead-lettered. False when the budget has no
+   * room: the caller keeps it waiting (its partition paused), nothing is dropped. A decode counts
+   * in the window like a frame at the batcher.
    */
   private boolean start(RetryQueue.Entry e) {
     if (e.request() != null) {
@@ -87,38 +96,43 @@ final class IngestPipeline {
     MemoryBudget.Lease lease;
     try {
       lease = budget.tryAcquire(KafkaIngestVerticle.SOURCE, decoder.cost(r));
-    } catch (DenoiserException ex) {
-      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, ex.code());
-      deadLetter(e.ledger(), e.slot(), ex);
-      return true;
     } catch (RuntimeException ex) {
-      deadLetter(
-          e.ledger(),
-          e.slot(),
-          new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
+      refuse(e, ex);
       return true;
     }
     if (lease == null) {
       return false; // counted by the budget (denoiser_memory_refusals{source="kafka"})
     }
-    FrameRequest req;
-    try {
-      req = decoder.decode(r);
-    } catch (DenoiserException ex) {
-      lease.close();
-      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, ex.code());
-      deadLetter(e.ledger(), e.slot(), ex);
-      return true;
-    } catch (RuntimeException ex) {
-      lease.close();
-      deadLetter(
-          e.ledger(),
-          e.slot(),
-          new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + ex));
-      return true;
-    }
-    submit(new RetryQueue.Entry(e.ledger(), e.slot(), req, lease));
+    inferring++;
+    codecs
+        .run("kafka", () -> decoder.decode(r))
+        .onComplete(
+            ar -> {
+              inferring--;
+              if (e.ledger().closed()) {
+                lease.close();
+              } else if (ar.succeeded()) {
+                submit(new RetryQueue.Entry(e.ledger(), e.slot(), ar.result(), lease));
+                return;
+              } else {
+                lease.close();
+                refuse(e, ar.cause());
+              }
+              probe();
+            });
     return true;
+  }
+
+  /** Dead-letters a record that could not be decoded (a typed error, or INVALID_FRAME). */
+  private void refuse(RetryQueue.Entry e, Throwable cause) {
+    DenoiserException ex =
+        cause instanceof DenoiserException d
+            ? d
+            : new DenoiserException(ErrorCode.INVALID_FRAME, "cannot decode: " + cause);
+    if (cause instanceof DenoiserException) {
+      svc.metrics().rejected(KafkaIngestVerticle.SOURCE, ex.code());
+    }
+    deadLetter(e.ledger(), e.slot(), ex);
   }
 
   private void submit(RetryQueue.Entry e) {

@@ -1,5 +1,6 @@
 package dev.denoiser.kafka.ingest;
 
+import dev.denoiser.config.Setting;
 import dev.denoiser.kafka.client.KafkaHeaders;
 import dev.denoiser.kafka.client.KafkaMetrics;
 import dev.denoiser.kafka.client.KafkaOptions;
@@ -9,6 +10,7 @@ import dev.denoiser.kafka.publish.GroupTracker;
 import dev.denoiser.kafka.publish.OutputRecords;
 import dev.denoiser.kafka.publish.PartitionLedger;
 import dev.denoiser.kafka.publish.Publisher;
+import dev.denoiser.source.CodecPool;
 import dev.denoiser.source.ServiceContext;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -58,6 +60,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private Publisher publisher;
   private FlowControl flow;
   private long inFlightReported;
+  private long bytesReported;
+  private long maxInFlightBytes;
+  private CodecPool codecs;
   private boolean capPaused;
   private boolean stopping;
   private boolean subscribed;
@@ -88,7 +93,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
             ? new ExactlyOncePublisher(
                 context, options, instance, group, metrics, this::rewind, this::fatal)
             : new AtLeastOncePublisher(vertx, options, instance, group, metrics);
-    pipeline = new IngestPipeline(svc, new OutputRecords(options), publisher, metrics);
+    long bytesCap = svc.settings().getLong(Setting.KAFKA_MAX_IN_FLIGHT_BYTES);
+    maxInFlightBytes = bytesCap > 0 ? bytesCap : svc.budget().limit(SOURCE);
+    codecs = CodecPool.of(vertx, svc.settings(), svc.metrics().registry());
+    pipeline = new IngestPipeline(svc, new OutputRecords(options), publisher, metrics, codecs);
     group.beforeRevoke(publisher::beforeRevoke);
     group.beforePoll(publisher::beforePoll);
     stream.exceptionHandler(e -> LOG.debug("consumer task failed: {}", e.toString()));
@@ -188,8 +196,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
     long inFlight = ledgers.values().stream().mapToLong(PartitionLedger::size).sum();
     metrics.inFlightDelta(inFlight - inFlightReported);
     inFlightReported = inFlight;
+    long bytes = ledgers.values().stream().mapToLong(PartitionLedger::bytes).sum();
+    metrics.inFlightBytesDelta(bytes - bytesReported);
+    bytesReported = bytes;
+    boolean overRecords = inFlight >= options.maxInFlight();
+    boolean overBytes = bytes >= maxInFlightBytes;
+    if (!capPaused && (overRecords || overBytes)) {
+      metrics.capPaused(overRecords ? "records" : "bytes");
+    }
+    // hysteresis: resume once half of what was held is committed
     capPaused =
-        inFlight >= options.maxInFlight() || (capPaused && inFlight > options.maxInFlight() / 2);
+        overRecords
+            || overBytes
+            || (capPaused
+                && (inFlight > options.maxInFlight() / 2 || bytes > maxInFlightBytes / 2));
     Set<TopicPartition> owned = group.snapshot().owned();
     flow.reconcile(capPaused || stopping ? owned : pipeline.waiting(), owned);
   }
@@ -331,10 +351,15 @@ public final class KafkaIngestVerticle extends VerticleBase {
     for (long t : timers) {
       vertx.cancelTimer(t);
     }
+    Future<Void> pool = codecs == null ? Future.succeededFuture() : codecs.close();
     if (!graceful) {
       publisher.abandon();
-      return stream.close().onComplete(v -> clientMeters.close());
+      return stream.close().onComplete(v -> clientMeters.close()).eventually(() -> pool);
     }
-    return stream.close().onComplete(v -> clientMeters.close()).eventually(() -> publisher.close());
+    return stream
+        .close()
+        .onComplete(v -> clientMeters.close())
+        .eventually(() -> publisher.close())
+        .eventually(() -> pool);
   }
 }

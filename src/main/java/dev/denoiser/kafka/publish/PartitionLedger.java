@@ -24,6 +24,7 @@ public final class PartitionLedger {
   private final ArrayDeque<Slot> unsent = new ArrayDeque<>();
   private final ArrayDeque<Slot> sent = new ArrayDeque<>();
   private boolean closed;
+  private long bytes;
   private boolean seeking;
 
   public PartitionLedger(TopicPartition partition) {
@@ -42,6 +43,7 @@ public final class PartitionLedger {
     }
     Slot s = new Slot(record);
     unsent.addLast(s);
+    bytes += sizeOf(record);
     return s;
   }
 
@@ -82,7 +84,9 @@ public final class PartitionLedger {
   long popDone() {
     long next = -1;
     while (!sent.isEmpty() && sent.peekFirst().state() == Slot.State.DONE) {
-      next = sent.pollFirst().offset() + 1;
+      Slot s = sent.pollFirst();
+      bytes -= sizeOf(s.record);
+      next = s.offset() + 1;
     }
     return next;
   }
@@ -96,6 +100,20 @@ public final class PartitionLedger {
   /** Records held: taken from Kafka, not yet committed. */
   public int size() {
     return unsent.size() + sent.size();
+  }
+
+  /** Bytes of the records held (keys, values and headers). */
+  public long bytes() {
+    return bytes;
+  }
+
+  /** What a record holds in memory: its key, value and headers. */
+  public static long sizeOf(ConsumerRecord<byte[], byte[]> r) {
+    long n = (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+    for (var h : r.headers()) {
+      n += h.key().length() + (h.value() == null ? 0 : h.value().length);
+    }
+    return n;
   }
 
   /** Slots handed to the producer and not yet acknowledged. */
