@@ -1,5 +1,6 @@
 package dev.denoiser.cli;
 
+import dev.denoiser.model.Progress;
 import dev.denoiser.model.eval.Baselines;
 import dev.denoiser.model.eval.CropGrid;
 import dev.denoiser.model.eval.Denoiser;
@@ -28,8 +29,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -134,14 +133,7 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     Set<String> modelNames = new LinkedHashSet<>();
     NaturalEval eval;
     long work = NaturalEval.work(photos, grayFamilies, colorFamilies, nets.size());
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("eval-natural")
-            .setInitialMax(work)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(1000)
-            .continuousUpdate()
-            .build()) {
+    try (ProgressBar bar = Progress.images("eval-natural", work)) {
       eval = new NaturalEval(photos, bar::step);
       for (Baselines.Family f : grayFamilies) {
         bar.setExtraMessage("gray " + f.label());
