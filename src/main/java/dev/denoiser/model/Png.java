@@ -96,7 +96,10 @@ public final class Png {
     boolean byStep = epochLoss.size() <= 1 && !curve.isEmpty();
     String x = byStep ? "training step" : "epoch (passes over the training set)";
     Chart c =
-        new Chart(model + ": training loss", x, yLabel(loss, variational) + (log ? ", log" : ""))
+        new Chart(
+                model + ": training loss",
+                x,
+                yLabel(loss, variational) + (log ? ", log scale" : ""))
             .logY(log)
             .includeX(0);
     if (!byStep) {

@@ -23,6 +23,14 @@ public final class Publisher {
   public static final List<String> STANDARD_NOISES =
       List.of("gaussian:0.1", "gaussian:0.3", "gaussian:0.5", "sp:0.1");
 
+  /**
+   * The card's training section keeps the loss curve (the mean of every {@code curveEvery} steps)
+   * beside the epoch means, so loss.png can be drawn again from the card alone.
+   */
+  public static final String CURVE_KEY = "curveLoss";
+
+  public static final String CURVE_EVERY_KEY = "curveEvery";
+
   /** The slice of the test set whose score the card records for re-checking. */
   public static final int CHECK_IMAGES = 500;
 
@@ -55,7 +63,12 @@ public final class Publisher {
             .put(
                 "epochLoss",
                 new io.vertx.core.json.JsonArray(
-                    r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()));
+                    r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()))
+            .put(CURVE_EVERY_KEY, Trainer.CURVE_EVERY)
+            .put(
+                CURVE_KEY,
+                new io.vertx.core.json.JsonArray(
+                    r.curve().stream().map(v -> Evaluator.round(v, 5)).toList()));
     if (trainingExtra != null) {
       training.mergeIn(trainingExtra);
     }
@@ -109,6 +122,11 @@ public final class Publisher {
                 "epochLoss",
                 new io.vertx.core.json.JsonArray(
                     r.epochLoss().stream().map(v -> Evaluator.round(v, 7)).toList()))
+            .put(CURVE_EVERY_KEY, Trainer.CURVE_EVERY)
+            .put(
+                CURVE_KEY,
+                new io.vertx.core.json.JsonArray(
+                    r.curve().stream().map(v -> Evaluator.round(v, 7)).toList()))
             .mergeIn(trainingExtra);
     JsonObject extra =
         new JsonObject()
