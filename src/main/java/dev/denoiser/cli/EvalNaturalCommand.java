@@ -13,6 +13,7 @@ import dev.denoiser.model.eval.NonLocalMeans;
 import dev.denoiser.model.eval.OnnxDenoiser;
 import dev.denoiser.model.eval.OpenCvSupport;
 import dev.denoiser.model.eval.Score;
+import dev.denoiser.model.eval.SpeedChart;
 import dev.denoiser.model.eval.Throughput;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -38,7 +39,8 @@ import picocli.CommandLine.Spec;
  * baselines (Gaussian blur, median, total variation, and OpenCV's non-local means when OpenCV is on
  * the classpath) on issue 15's ten test photos, gray at sigma 15/25/50 and colour at 25, times them
  * at 640x480 and 1920x1080, and writes {@code models/EVAL-natural.md} with a picture grid of crops
- * beside it.
+ * beside it, and (when it timed) the chart of gray PSNR against frames/s ({@code
+ * EVAL-natural-speed.png}).
  *
  * <p>OpenCV (provided scope, never in the shaded jar) is only on Maven's compile classpath; the
  * non-local-means rows need a run through it: {@code mvn -q compile exec:java
@@ -157,7 +159,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     Map<String, Score[]> grayOrdered = new LinkedHashMap<>();
     grayOrdered.put(NaturalEval.NOISY, eval.noisy());
     grayOrdered.putAll(gray);
-    List<EvalReport.Speed> speed = noSpeed ? List.of() : speed(photos, nets, grayOrdered, w);
+    Map<String, Double> fps = new LinkedHashMap<>();
+    List<EvalReport.Speed> speed = noSpeed ? List.of() : speed(photos, nets, grayOrdered, fps, w);
     Path png = grid != null ? grid : sibling(out, ".png");
     String caption = grid(eval, grayOrdered, modelNames, nets, png);
     EvalReport report =
@@ -182,6 +185,11 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     }
     w.print(md);
     w.println("wrote " + out + " and " + png);
+    if (!fps.isEmpty()) {
+      Path chart = sibling(out, "-speed.png");
+      SpeedChart.of(fps, grayOrdered, threads + " ONNX Runtime threads").write(chart);
+      w.println("wrote " + chart);
+    }
     w.flush();
     return 0;
   }
@@ -224,6 +232,7 @@ public final class EvalNaturalCommand implements Callable<Integer> {
       List<NaturalTestSet.Photo> photos,
       List<OnnxDenoiser> nets,
       Map<String, Score[]> gray,
+      Map<String, Double> fps,
       PrintWriter w) {
     List<EvalReport.Speed> out = new ArrayList<>();
     NaturalTestSet.Photo cam = photos.get(0);
@@ -249,6 +258,9 @@ public final class EvalNaturalCommand implements Callable<Integer> {
               a,
               b));
       progress(w, n.name(), a, b);
+      if (c == 1) {
+        fps.put(n.name(), a);
+      }
     }
     for (Map.Entry<String, Score[]> e : gray.entrySet()) {
       if (e.getKey().startsWith("non-local means")) {
@@ -265,6 +277,7 @@ public final class EvalNaturalCommand implements Callable<Integer> {
                 a,
                 b));
         progress(w, "non-local means", a, b);
+        fps.put(e.getKey(), a);
       }
     }
     return out;
