@@ -138,21 +138,21 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     try (ProgressBar bar = Progress.images("eval-natural", work)) {
       eval = new NaturalEval(photos, bar::step);
       for (Baselines.Family f : grayFamilies) {
-        bar.setExtraMessage("gray " + f.label());
+        Progress.say(bar, "gray " + f.label());
         gray.put(f.label(), eval.gray(f));
       }
       for (OnnxDenoiser n : nets) {
-        bar.setExtraMessage("gray " + n.name());
+        Progress.say(bar, "gray " + n.name());
         gray.put(n.name(), eval.gray(n));
         modelNames.add(n.name());
       }
       color.put(NaturalEval.NOISY, eval.noisyColor());
       for (Baselines.Family f : colorFamilies) {
-        bar.setExtraMessage("colour " + f.label());
+        Progress.say(bar, "colour " + f.label());
         color.put(f.label(), eval.color(f));
       }
       for (OnnxDenoiser n : nets) {
-        bar.setExtraMessage("colour " + n.name());
+        Progress.say(bar, "colour " + n.name());
         color.put(n.name(), eval.color(n));
       }
     }
@@ -187,7 +187,8 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     w.println("wrote " + out + " and " + png);
     if (!fps.isEmpty()) {
       Path chart = sibling(out, "-speed.png");
-      SpeedChart.of(fps, grayOrdered, threads + " ONNX Runtime threads").write(chart);
+      SpeedChart.of(fps, grayOrdered, "networks on " + threads + " ONNX Runtime threads")
+          .write(chart);
       w.println("wrote " + chart);
     }
     w.flush();

@@ -26,6 +26,11 @@ public final class Progress {
     return builder(task, max).setConsumer(consumer).build();
   }
 
+  /** Shows {@code what} after the speed (the bar itself puts no space between them). */
+  public static void say(ProgressBar bar, String what) {
+    bar.setExtraMessage(" " + what);
+  }
+
   private static ProgressBarBuilder builder(String task, long max) {
     return new ProgressBarBuilder()
         .setTaskName(task)

@@ -47,6 +47,7 @@ class EvalProgressTest {
                 bar.stepBy(n);
               });
       assertEquals(work, bar.getCurrent());
+      Progress.say(bar, "gray median");
     }
     assertEquals(work, steps.get(), "the steps add up to the total");
     assertTrue(calls.get() >= 2 * (2 + 600 / 250), "the model reports each run: " + calls);
@@ -60,6 +61,6 @@ class EvalProgressTest {
     String last = lines.get(lines.size() - 1);
     assertTrue(last.contains("eval"), last);
     assertTrue(last.contains(work + "/" + work), "the count: " + last);
-    assertTrue(last.contains("img/s"), "the speed in images per second: " + last);
+    assertTrue(last.contains("img/s gray median"), "the speed in images per second: " + last);
   }
 }
