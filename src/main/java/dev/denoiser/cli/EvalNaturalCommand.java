@@ -1,5 +1,6 @@
 package dev.denoiser.cli;
 
+import dev.denoiser.model.Progress;
 import dev.denoiser.model.eval.Baselines;
 import dev.denoiser.model.eval.CropGrid;
 import dev.denoiser.model.eval.Denoiser;
@@ -12,6 +13,7 @@ import dev.denoiser.model.eval.NonLocalMeans;
 import dev.denoiser.model.eval.OnnxDenoiser;
 import dev.denoiser.model.eval.OpenCvSupport;
 import dev.denoiser.model.eval.Score;
+import dev.denoiser.model.eval.SpeedChart;
 import dev.denoiser.model.eval.Throughput;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
  * baselines (Gaussian blur, median, total variation, and OpenCV's non-local means when OpenCV is on
  * the classpath) on issue 15's ten test photos, gray at sigma 15/25/50 and colour at 25, times them
  * at 640x480 and 1920x1080, and writes {@code models/EVAL-natural.md} with a picture grid of crops
- * beside it.
+ * beside it, and (when it timed) the chart of gray PSNR against frames/s ({@code
+ * EVAL-natural-speed.png}).
  *
  * <p>OpenCV (provided scope, never in the shaded jar) is only on Maven's compile classpath; the
  * non-local-means rows need a run through it: {@code mvn -q compile exec:java
@@ -134,38 +135,32 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     Set<String> modelNames = new LinkedHashSet<>();
     NaturalEval eval;
     long work = NaturalEval.work(photos, grayFamilies, colorFamilies, nets.size());
-    try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("eval-natural")
-            .setInitialMax(work)
-            .setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(1000)
-            .continuousUpdate()
-            .build()) {
+    try (ProgressBar bar = Progress.images("eval-natural", work)) {
       eval = new NaturalEval(photos, bar::step);
       for (Baselines.Family f : grayFamilies) {
-        bar.setExtraMessage("gray " + f.label());
+        Progress.say(bar, "gray " + f.label());
         gray.put(f.label(), eval.gray(f));
       }
       for (OnnxDenoiser n : nets) {
-        bar.setExtraMessage("gray " + n.name());
+        Progress.say(bar, "gray " + n.name());
         gray.put(n.name(), eval.gray(n));
         modelNames.add(n.name());
       }
       color.put(NaturalEval.NOISY, eval.noisyColor());
       for (Baselines.Family f : colorFamilies) {
-        bar.setExtraMessage("colour " + f.label());
+        Progress.say(bar, "colour " + f.label());
         color.put(f.label(), eval.color(f));
       }
       for (OnnxDenoiser n : nets) {
-        bar.setExtraMessage("colour " + n.name());
+        Progress.say(bar, "colour " + n.name());
         color.put(n.name(), eval.color(n));
       }
     }
     Map<String, Score[]> grayOrdered = new LinkedHashMap<>();
     grayOrdered.put(NaturalEval.NOISY, eval.noisy());
     grayOrdered.putAll(gray);
-    List<EvalReport.Speed> speed = noSpeed ? List.of() : speed(photos, nets, grayOrdered, w);
+    Map<String, Double> fps = new LinkedHashMap<>();
+    List<EvalReport.Speed> speed = noSpeed ? List.of() : speed(photos, nets, grayOrdered, fps, w);
     Path png = grid != null ? grid : sibling(out, ".png");
     String caption = grid(eval, grayOrdered, modelNames, nets, png);
     EvalReport report =
@@ -190,6 +185,12 @@ public final class EvalNaturalCommand implements Callable<Integer> {
     }
     w.print(md);
     w.println("wrote " + out + " and " + png);
+    if (!fps.isEmpty()) {
+      Path chart = sibling(out, "-speed.png");
+      SpeedChart.of(fps, grayOrdered, "networks on " + threads + " ONNX Runtime threads")
+          .write(chart);
+      w.println("wrote " + chart);
+    }
     w.flush();
     return 0;
   }
@@ -232,6 +233,7 @@ public final class EvalNaturalCommand implements Callable<Integer> {
       List<NaturalTestSet.Photo> photos,
       List<OnnxDenoiser> nets,
       Map<String, Score[]> gray,
+      Map<String, Double> fps,
       PrintWriter w) {
     List<EvalReport.Speed> out = new ArrayList<>();
     NaturalTestSet.Photo cam = photos.get(0);
@@ -257,6 +259,9 @@ public final class EvalNaturalCommand implements Callable<Integer> {
               a,
               b));
       progress(w, n.name(), a, b);
+      if (c == 1) {
+        fps.put(n.name(), a);
+      }
     }
     for (Map.Entry<String, Score[]> e : gray.entrySet()) {
       if (e.getKey().startsWith("non-local means")) {
@@ -273,6 +278,7 @@ public final class EvalNaturalCommand implements Callable<Integer> {
                 a,
                 b));
         progress(w, "non-local means", a, b);
+        fps.put(e.getKey(), a);
       }
     }
     return out;

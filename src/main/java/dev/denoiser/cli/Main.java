@@ -14,9 +14,9 @@ import picocli.CommandLine.Unmatched;
 /**
  * The command line: {@code serve} (the default), {@code trainer}, {@code train}, {@code eval},
  * {@code export}, {@code bench}, {@code loadgen}, and for deployments {@code broker}, {@code
- * health} and {@code prepare}, and for model signing {@code keygen} and {@code sign}. Expected
- * failures (bad input, missing data) print one line and exit non-zero; only bugs print a stack
- * trace.
+ * health} and {@code prepare}, for model signing {@code keygen} and {@code sign}, and {@code plot}
+ * for the models' pictures. Expected failures (bad input, missing data) print one line and exit
+ * non-zero; only bugs print a stack trace.
  *
  * <p>The commands that need PyTorch or the Kafka broker ({@link #FULL_ONLY}) are registered by
  * class name, and only when the class path carries what they need: the serving jar lists only what
@@ -34,7 +34,8 @@ import picocli.CommandLine.Unmatched;
       PrepareCommand.class,
       ConfigCommand.class,
       KeygenCommand.class,
-      SignCommand.class
+      SignCommand.class,
+      PlotCommand.class
     })
 public final class Main implements Runnable {
   /** A command of the full jar only: its name, class, and whether this class path can run it. */

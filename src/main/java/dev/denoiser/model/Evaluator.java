@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongConsumer;
 
 /**
  * Scores denoisers on a test set: mean per-image PSNR and SSIM of the output against the clean
@@ -71,9 +72,25 @@ public final class Evaluator {
 
   /** An exported model through ONNX Runtime. */
   public static Score onnx(Path model, Corrupted c) {
+    return onnx(model, c, n -> {});
+  }
+
+  /**
+   * The same, telling {@code progress} how many images each run of {@link #BATCH} denoised, so the
+   * counts add up to {@code c.n()}.
+   */
+  public static Score onnx(Path model, Corrupted c, LongConsumer progress) {
+    int px = c.h() * c.w();
+    float[] out = new float[c.noisy().length];
     try (OrtModel ort = new OrtModel(model, Torch.defaultThreads())) {
-      return score(ort.denoise(c.noisy(), c.n(), c.h(), c.w(), BATCH), c);
+      for (int from = 0; from < c.n(); from += BATCH) {
+        int b = Math.min(BATCH, c.n() - from);
+        float[] chunk = java.util.Arrays.copyOfRange(c.noisy(), from * px, (from + b) * px);
+        System.arraycopy(ort.denoise(chunk, b, c.h(), c.w(), BATCH), 0, out, from * px, b * px);
+        progress.accept(b);
+      }
     }
+    return score(out, c);
   }
 
   /** A DJL model (before export). */
@@ -94,16 +111,34 @@ public final class Evaluator {
    */
   public static Map<String, Map<String, Score>> table(
       ImageSet test, List<Noise> noises, Map<String, Path> models) {
+    return table(test, noises, models, n -> {});
+  }
+
+  /**
+   * Images {@link #table} denoises: each noise's set once for the median, once per blur sigma and
+   * once per model.
+   */
+  public static long work(ImageSet test, List<Noise> noises, Map<String, Path> models) {
+    return (long) test.count() * noises.size() * (1 + BLUR_SIGMAS.length + models.size());
+  }
+
+  /**
+   * The same, telling {@code progress} how many images were denoised (adds up to {@link #work}).
+   */
+  public static Map<String, Map<String, Score>> table(
+      ImageSet test, List<Noise> noises, Map<String, Path> models, LongConsumer progress) {
     Map<String, Map<String, Score>> rows = new LinkedHashMap<>();
     for (Noise nz : noises) {
       Corrupted c = Corrupted.of(test, nz, SEED);
       rows.computeIfAbsent("noisy input", k -> new LinkedHashMap<>()).put(nz.spec(), noisy(c));
       rows.computeIfAbsent("median 3x3", k -> new LinkedHashMap<>()).put(nz.spec(), median(c));
+      progress.accept(c.n());
       rows.computeIfAbsent("gaussian blur (best sigma)", k -> new LinkedHashMap<>())
           .put(nz.spec(), bestBlur(c));
+      progress.accept((long) c.n() * BLUR_SIGMAS.length);
       for (Map.Entry<String, Path> m : models.entrySet()) {
         rows.computeIfAbsent(m.getKey(), k -> new LinkedHashMap<>())
-            .put(nz.spec(), onnx(m.getValue(), c));
+            .put(nz.spec(), onnx(m.getValue(), c, progress));
       }
     }
     return rows;

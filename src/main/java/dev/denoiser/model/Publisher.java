@@ -23,6 +23,14 @@ public final class Publisher {
   public static final List<String> STANDARD_NOISES =
       List.of("gaussian:0.1", "gaussian:0.3", "gaussian:0.5", "sp:0.1");
 
+  /**
+   * The card's training section keeps the loss curve (the mean of every {@code curveEvery} steps)
+   * beside the epoch means, so loss.png can be drawn again from the card alone.
+   */
+  public static final String CURVE_KEY = "curveLoss";
+
+  public static final String CURVE_EVERY_KEY = "curveEvery";
+
   /** The slice of the test set whose score the card records for re-checking. */
   public static final int CHECK_IMAGES = 500;
 
@@ -55,7 +63,12 @@ public final class Publisher {
             .put(
                 "epochLoss",
                 new io.vertx.core.json.JsonArray(
-                    r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()));
+                    r.epochLoss().stream().map(v -> Evaluator.round(v, 5)).toList()))
+            .put(CURVE_EVERY_KEY, Trainer.CURVE_EVERY)
+            .put(
+                CURVE_KEY,
+                new io.vertx.core.json.JsonArray(
+                    r.curve().stream().map(v -> Evaluator.round(v, 5)).toList()));
     if (trainingExtra != null) {
       training.mergeIn(trainingExtra);
     }
@@ -72,13 +85,8 @@ public final class Publisher {
     card = OnnxExporter.export(spec, model.weights(), card, dir);
     try {
       samples(onnx, test, noise, dir.resolve("samples.png"));
-      String what =
-          r.config().loss() == TrainConfig.Loss.PSNR ? "minus mean PSNR (dB)" : "training loss";
-      Png.curve(
-          dir.resolve("loss.png"),
-          r.curve(),
-          name + ": " + what + " every " + Trainer.CURVE_EVERY + " steps");
-    } catch (IOException e) {
+      lossPng(name, r, dir);
+    } catch (IOException | java.io.UncheckedIOException e) {
       throw new ModelException("cannot write the PNGs to " + dir + ": " + e.getMessage(), e);
     }
     LOG.info("published {} to {} ({} bytes of weights)", name, dir, model.weights().count() * 4);
@@ -114,6 +122,11 @@ public final class Publisher {
                 "epochLoss",
                 new io.vertx.core.json.JsonArray(
                     r.epochLoss().stream().map(v -> Evaluator.round(v, 7)).toList()))
+            .put(CURVE_EVERY_KEY, Trainer.CURVE_EVERY)
+            .put(
+                CURVE_KEY,
+                new io.vertx.core.json.JsonArray(
+                    r.curve().stream().map(v -> Evaluator.round(v, 7)).toList()))
             .mergeIn(trainingExtra);
     JsonObject extra =
         new JsonObject()
@@ -129,14 +142,21 @@ public final class Publisher {
             OnnxExporter.card(name, model.spec(), version, extra),
             dir);
     try {
-      Png.curve(
-          dir.resolve("loss.png"),
-          r.curve(),
-          name + ": mean squared error every " + Trainer.CURVE_EVERY + " steps");
-    } catch (IOException e) {
+      lossPng(name, r, dir);
+    } catch (java.io.UncheckedIOException e) {
       throw new ModelException("cannot write loss.png to " + dir + ": " + e.getMessage(), e);
     }
     return card;
+  }
+
+  private static void lossPng(String name, Trainer.Result r, Path dir) {
+    Png.loss(
+        dir.resolve("loss.png"),
+        name,
+        r.config().loss(),
+        r.model().arch().variational(),
+        r.curve(),
+        r.epochLoss());
   }
 
   private static String noiseRange255(Noise n) {
@@ -202,14 +222,32 @@ public final class Publisher {
   }
 
   /** Eight test digits at the model's noise: noisy, denoised, clean. */
-  static void samples(Path onnx, ImageSet test, Noise noise, Path file) throws IOException {
+  public static void samples(Path onnx, ImageSet test, Noise noise, Path file) throws IOException {
     int n = 8;
     Evaluator.Corrupted c = Evaluator.Corrupted.of(test.head(n), noise, Evaluator.SEED);
     float[] den;
     try (OrtModel ort = new OrtModel(onnx, 1)) {
       den = ort.run(c.noisy(), n, c.h(), c.w()).denoised();
     }
-    Png.grid(file, List.of(c.noisy(), den, c.clean()), n, c.h(), c.w(), 2);
+    Png.grid(
+        file,
+        List.of(c.noisy(), den, c.clean()),
+        List.of("noisy, " + noiseLabel(noise.spec()), "denoised", "clean"),
+        n,
+        c.h(),
+        c.w(),
+        2);
+  }
+
+  /** "sigma 0.5" for gaussian:0.5, "salt and pepper 0.1" for sp:0.1, else the spec. */
+  static String noiseLabel(String spec) {
+    if (spec.startsWith("gaussian:")) {
+      return "sigma " + spec.substring("gaussian:".length());
+    }
+    if (spec.startsWith("sp:")) {
+      return "salt and pepper " + spec.substring(3);
+    }
+    return spec;
   }
 
   static String fmt(double v) {

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * The evaluation report behind {@code eval}: the PSNR/SSIM table of every published model against
@@ -80,7 +81,10 @@ public final class Report {
           }
         });
     List<Noise> noises = Publisher.STANDARD_NOISES.stream().map(Noise::parse).toList();
-    Map<String, Map<String, Evaluator.Score>> table = Evaluator.table(test, noises, onnx);
+    Map<String, Map<String, Evaluator.Score>> table;
+    try (ProgressBar bar = Progress.images("eval", Evaluator.work(test, noises, onnx))) {
+      table = Evaluator.table(test, noises, onnx, bar::stepBy);
+    }
     StringBuilder md = new StringBuilder("# Evaluation\n\n");
     md.append(Evaluator.markdown(table, noises, test.count())).append('\n');
     md.append(
