@@ -43,13 +43,30 @@ public final class ClippedSure {
    */
   public static double estimatePsnr(
       Denoiser f, Denoiser pilot, List<Frame> noisy, double sigma, long seed) {
-    double sum = 0;
+    return psnr(estimateMses(f, pilot, noisy, sigma, seed));
+  }
+
+  /**
+   * The estimated per-frame MSEs ([0,1] scale) of {@code f}; the same {@code seed} gives the same
+   * probes, so two denoisers' MSEs can be subtracted frame by frame.
+   */
+  public static double[] estimateMses(
+      Denoiser f, Denoiser pilot, List<Frame> noisy, double sigma, long seed) {
+    double[] out = new double[noisy.size()];
     SplittableRandom rng = new SplittableRandom(seed);
-    for (Frame y : noisy) {
-      double mse = estimateMse(f, pilot, y, sigma, rng.nextLong());
+    for (int k = 0; k < out.length; k++) {
+      out[k] = estimateMse(f, pilot, noisy.get(k), sigma, rng.nextLong());
+    }
+    return out;
+  }
+
+  /** The mean of the per-frame PSNRs (dB, peak 1) of per-frame MSEs. */
+  public static double psnr(double[] mses) {
+    double sum = 0;
+    for (double mse : mses) {
       sum += 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
     }
-    return sum / noisy.size();
+    return sum / mses.length;
   }
 
   /** The estimated per-pixel MSE (on the [0,1] scale) of {@code f} on one gray frame. */

@@ -4,8 +4,11 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * The gate's decision without clean frames: the estimated PSNR (dB) of the serving model and of the
- * candidate on {@code frames} held-back noisy frames at noise {@code sigma} (0-255), and whether
- * the candidate gains at least {@code minGainDb}.
+ * candidate on {@code frames} held-back noisy frames at noise {@code sigma} (0-255), {@code
+ * deltaMse} the mean per-frame difference of their estimated MSEs (candidate minus serving, [0,1]
+ * scale: the {@code n sigma^2} term of SURE cancels in it, so an error in sigma hardly moves it),
+ * {@code sigmaSource} how sigma was found, and whether the candidate gains at least {@code
+ * minGainDb} with a negative {@code deltaMse}.
  */
 public record GateReport(
     double servingPsnr,
@@ -13,7 +16,20 @@ public record GateReport(
     double minGainDb,
     int frames,
     double sigma,
-    boolean promote) {
+    boolean promote,
+    double deltaMse,
+    String sigmaSource) {
+  /** A report without the MSE difference (NaN) or the sigma's source. */
+  public GateReport(
+      double servingPsnr,
+      double candidatePsnr,
+      double minGainDb,
+      int frames,
+      double sigma,
+      boolean promote) {
+    this(servingPsnr, candidatePsnr, minGainDb, frames, sigma, promote, Double.NaN, "given");
+  }
+
   public double gainDb() {
     return candidatePsnr - servingPsnr;
   }
@@ -27,6 +43,8 @@ public record GateReport(
         .put("minGainDb", minGainDb)
         .put("frames", frames)
         .put("sigma", round(sigma))
+        .put("deltaMse", Double.isNaN(deltaMse) ? null : deltaMse)
+        .put("sigmaSource", sigmaSource)
         .put("promote", promote);
   }
 

@@ -22,7 +22,9 @@ public record RefreshOptions(
     long seed,
     double sigma,
     int gateFrames,
-    double minGainDb) {
+    double minGainDb,
+    int rounds,
+    double recipeFraction) {
   /** Recorrupted-to-Recorrupted's {@code a}: input {@code y + a z}, target {@code y - z / a}. */
   public static final double R2R_ALPHA = 0.5;
 
@@ -41,9 +43,83 @@ public record RefreshOptions(
         || threads < 0
         || !(sigma >= 0)
         || gateFrames < 1
-        || !(minGainDb >= 0)) {
+        || !(minGainDb >= 0)
+        || rounds < 1
+        || !(recipeFraction >= 0 && recipeFraction <= 1)) {
       throw new IllegalArgumentException("bad refresh options: " + this);
     }
+  }
+
+  /** Options of one round and no recipe patches. */
+  public RefreshOptions(
+      Objective objective,
+      boolean clipAware,
+      int steps,
+      int batch,
+      int patch,
+      double learningRate,
+      double finalLearningRate,
+      int threads,
+      long seed,
+      double sigma,
+      int gateFrames,
+      double minGainDb) {
+    this(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb,
+        1,
+        0);
+  }
+
+  public RefreshOptions withSeed(long n) {
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        n,
+        sigma,
+        gateFrames,
+        minGainDb,
+        rounds,
+        recipeFraction);
+  }
+
+  /**
+   * The bootstrap in {@code n} rounds (the steps split evenly; each round's targets are the
+   * previous round's outputs) with {@code fraction} of every batch cut from the serving model's own
+   * clean training photos ({@link dev.denoiser.data.NaturalImages#training}) instead of the feed.
+   */
+  public RefreshOptions withRounds(int n, double fraction) {
+    return new RefreshOptions(
+        objective,
+        clipAware,
+        steps,
+        batch,
+        patch,
+        learningRate,
+        finalLearningRate,
+        threads,
+        seed,
+        sigma,
+        gateFrames,
+        minGainDb,
+        n,
+        fraction);
   }
 
   /**
@@ -67,7 +143,9 @@ public record RefreshOptions(
         seed,
         sigma,
         gateFrames,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   public RefreshOptions withSteps(int n) {
@@ -83,7 +161,9 @@ public record RefreshOptions(
         seed,
         sigma,
         gateFrames,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   public RefreshOptions withLearningRate(double lr, double finalLr) {
@@ -99,7 +179,9 @@ public record RefreshOptions(
         seed,
         sigma,
         gateFrames,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   public RefreshOptions withSigma(double s) {
@@ -115,7 +197,9 @@ public record RefreshOptions(
         seed,
         s,
         gateFrames,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   public RefreshOptions withGateFrames(int n) {
@@ -131,7 +215,9 @@ public record RefreshOptions(
         seed,
         sigma,
         n,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   public RefreshOptions withBatch(int b, int p) {
@@ -147,11 +233,20 @@ public record RefreshOptions(
         seed,
         sigma,
         gateFrames,
-        minGainDb);
+        minGainDb,
+        rounds,
+        recipeFraction);
   }
 
   /** A short label such as {@code r2r+clip}. */
   public String label() {
-    return objective.id() + (clipAware && objective != Objective.BOOTSTRAP ? "+clip" : "");
+    String l = objective.id() + (clipAware && objective != Objective.BOOTSTRAP ? "+clip" : "");
+    if (rounds > 1) {
+      l += " x" + rounds + " rounds";
+    }
+    if (recipeFraction > 0) {
+      l += " +" + Math.round(recipeFraction * 100) + "% recipe";
+    }
+    return l;
   }
 }

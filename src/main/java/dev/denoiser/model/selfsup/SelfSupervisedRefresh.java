@@ -4,9 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.denoiser.data.ImageSet;
+import dev.denoiser.data.NaturalImages;
 import dev.denoiser.data.Noise;
 import dev.denoiser.frame.Frame;
 import dev.denoiser.frame.NoiseEstimate;
+import dev.denoiser.frame.TemporalNoiseEstimate;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.ModelException;
 import dev.denoiser.model.NetSpec;
@@ -16,6 +19,7 @@ import dev.denoiser.model.OrtModel;
 import dev.denoiser.model.TrainConfig;
 import dev.denoiser.model.TrainListener;
 import dev.denoiser.model.Trainer;
+import dev.denoiser.model.Weights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,7 +82,8 @@ public final class SelfSupervisedRefresh {
             "the self-supervised refresh trains on gray frames, got " + f);
       }
     }
-    double sigma = opts.sigma() > 0 ? opts.sigma() : estimateSigma(train);
+    Sigma est = opts.sigma() > 0 ? new Sigma(opts.sigma(), "given") : sigmaOf(train);
+    double sigma = est.value();
     OnnxImporter.Imported im = OnnxImporter.read(servingOnnx);
     Trainer.Result tr = train(im, train, sigma, opts, listener);
     byte[] bytes;
@@ -101,8 +106,21 @@ public final class SelfSupervisedRefresh {
     } finally {
       tr.model().close();
     }
-    GateReport g = gate(servingOnnx, bytes, gate, sigma, opts.minGainDb(), opts.seed());
+    GateReport g =
+        gate(servingOnnx, bytes, gate, sigma, est.source(), opts.minGainDb(), opts.seed());
     return new Result(bytes, sigma, g, tr.imagesPerSecond() * opts.batch(), tr.seconds());
+  }
+
+  /** A noise sigma (0-255) and how it was found. */
+  public record Sigma(double value, String source) {}
+
+  /**
+   * The feed's noise: the temporal estimate over all frames ({@link TemporalNoiseEstimate}) when
+   * the frames come from a still camera, else the median of the per-frame estimates.
+   */
+  public static Sigma sigmaOf(List<Frame> frames) {
+    TemporalNoiseEstimate.Result t = TemporalNoiseEstimate.estimate(frames);
+    return t.valid() ? new Sigma(t.sigma(), "temporal") : new Sigma(estimateSigma(frames), "frame");
   }
 
   /** The median of the per-frame noise estimates of up to 8 frames spread over the list. */
@@ -140,13 +158,40 @@ public final class SelfSupervisedRefresh {
             1.0,
             opts.finalLearningRate(),
             TrainConfig.Loss.MSE);
-    Trainer.StepLoss loss =
-        switch (opts.objective()) {
-          case R2R -> new R2r(frames, sigma, opts);
-          case N2N -> new N2n(frames, sigma, opts);
-          case BOOTSTRAP -> new Bootstrap(teacher(im, frames), sigma, opts);
-        };
-    return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
+    if (opts.objective() != Objective.BOOTSTRAP) {
+      Trainer.StepLoss loss =
+          opts.objective() == Objective.R2R
+              ? new R2r(frames, sigma, opts)
+              : new N2n(frames, sigma, opts);
+      return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
+    }
+    ImageSet recipe = opts.recipeFraction() > 0 ? recipePatches(opts) : null;
+    Weights w = im.weights();
+    Trainer.Result tr = null;
+    for (int r = 0; r < opts.rounds(); r++) {
+      long steps =
+          (long) opts.steps() * (r + 1) / opts.rounds() - (long) opts.steps() * r / opts.rounds();
+      List<Frame> targets = teacher(spec, w, im.metadata(), frames);
+      RefreshOptions ro = opts.withSeed(opts.seed() + 101L * r);
+      Trainer.Result next =
+          Trainer.fineTune(
+              spec, w, cfg, steps, new Bootstrap(targets, recipe, sigma, ro), listener);
+      if (tr != null) {
+        tr.model().close();
+      }
+      tr = next;
+      w = tr.model().weights();
+    }
+    return tr;
+  }
+
+  /** How many clean patches of the model's own training photos the recipe mix draws from. */
+  static final int RECIPE_PATCHES = 4000;
+
+  /** Patches of the natural-image training photos (the serving model's own training data). */
+  static ImageSet recipePatches(RefreshOptions opts) {
+    return NaturalImages.training(NaturalImages.defaultDir(), 1)
+        .patches(opts.patch(), RECIPE_PATCHES, opts.seed() * 17 + 3);
   }
 
   /**
@@ -160,6 +205,22 @@ public final class SelfSupervisedRefresh {
       double sigma,
       double minGainDb,
       long seed) {
+    return gate(servingOnnx, candidate, frames, sigma, "given", minGainDb, seed);
+  }
+
+  /**
+   * The gate, naming where sigma came from. It promotes when the estimated gain reaches {@code
+   * minGainDb} and the per-frame MSE difference (which does not carry SURE's {@code n sigma^2}
+   * term) agrees that the candidate is better.
+   */
+  public static GateReport gate(
+      Path servingOnnx,
+      byte[] candidate,
+      List<Frame> frames,
+      double sigma,
+      String sigmaSource,
+      double minGainDb,
+      long seed) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile("candidate", ".onnx");
@@ -168,9 +229,23 @@ public final class SelfSupervisedRefresh {
           OrtModel cand = new OrtModel(tmp, 1)) {
         Denoiser s = Denoiser.of(serving);
         Denoiser c = Denoiser.of(cand);
-        double ps = ClippedSure.estimatePsnr(s, s, frames, sigma, seed);
-        double pc = ClippedSure.estimatePsnr(c, s, frames, sigma, seed);
-        return new GateReport(ps, pc, minGainDb, frames.size(), sigma, pc - ps >= minGainDb);
+        double[] ms = ClippedSure.estimateMses(s, s, frames, sigma, seed);
+        double[] mc = ClippedSure.estimateMses(c, s, frames, sigma, seed);
+        double ps = ClippedSure.psnr(ms);
+        double pc = ClippedSure.psnr(mc);
+        double delta = 0;
+        for (int k = 0; k < ms.length; k++) {
+          delta += (mc[k] - ms[k]) / ms.length;
+        }
+        return new GateReport(
+            ps,
+            pc,
+            minGainDb,
+            frames.size(),
+            sigma,
+            pc - ps >= minGainDb && delta < 0,
+            delta,
+            sigmaSource);
       }
     } catch (IOException e) {
       throw new ModelException("cannot write the candidate for the gate: " + e.getMessage(), e);
@@ -271,7 +346,13 @@ public final class SelfSupervisedRefresh {
 
   /** The serving model's outputs on {@code frames} (the bootstrap's targets). */
   static List<Frame> teacher(OnnxImporter.Imported im, List<Frame> frames) {
-    byte[] onnx = OnnxExporter.toBytes(im.spec(), im.weights(), im.metadata());
+    return teacher(im.spec(), im.weights(), im.metadata(), frames);
+  }
+
+  /** The outputs of the network {@code spec} with {@code weights} on {@code frames}. */
+  static List<Frame> teacher(
+      NetSpec spec, Weights weights, Map<String, String> meta, List<Frame> frames) {
+    byte[] onnx = OnnxExporter.toBytes(spec, weights, meta);
     Path tmp = null;
     try {
       tmp = Files.createTempFile("serving", ".onnx");
@@ -298,15 +379,24 @@ public final class SelfSupervisedRefresh {
     }
   }
 
-  /** The parametric bootstrap: re-noised serving outputs in, serving outputs as targets. */
+  /**
+   * The parametric bootstrap: re-noised serving outputs in, serving outputs as targets; with a
+   * recipe set, that fraction of each batch is clean training patches instead.
+   */
   static final class Bootstrap implements Trainer.StepLoss {
     private final Patches patches;
+    private final ImageSet recipe;
     private final SplittableRandom rng;
     private final double s;
     private final RefreshOptions o;
 
     Bootstrap(List<Frame> targets, double sigma, RefreshOptions o) {
+      this(targets, null, sigma, o);
+    }
+
+    Bootstrap(List<Frame> targets, ImageSet recipe, double sigma, RefreshOptions o) {
       this.patches = new Patches(targets, o.seed());
+      this.recipe = recipe;
       this.rng = new SplittableRandom(o.seed() * 31 + 13);
       this.s = sigma;
       this.o = o;
@@ -316,7 +406,12 @@ public final class SelfSupervisedRefresh {
     public NDArray loss(NDManager scope, UnaryOperator<NDArray> net, long step) {
       int b = o.batch();
       int p = o.patch();
-      float[] x = patches.next(b, p);
+      int fromRecipe = recipe == null ? 0 : (int) Math.round(b * o.recipeFraction());
+      float[] x = new float[b * p * p];
+      System.arraycopy(patches.next(b - fromRecipe, p), 0, x, 0, (b - fromRecipe) * p * p);
+      for (int k = b - fromRecipe; k < b; k++) {
+        recipe.copyInto(rng.nextInt(recipe.count()), x, k * p * p);
+      }
       float[] in = new float[x.length];
       for (int i = 0; i < x.length; i++) {
         double v = Math.rint(x[i] * 255.0 + s * gauss(rng));

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  *
  * <pre>
  * java -cp target/test-classes:target/classes:$(cat cp.txt) dev.denoiser.model.selfsup.RefreshScenario \
- *     OBJECTIVE CLIP STEPS [SIGMA] [TRAIN_EVERY] [EVAL_FRAMES] [LR] [BATCH] [GATE_FRAMES]
+ *     OBJECTIVE CLIP STEPS [SIGMA] [TRAIN_EVERY] [EVAL_FRAMES] [LR] [BATCH] [GATE_FRAMES] [ROUNDS]
+ *     [RECIPE_FRACTION]
  * </pre>
  */
 public final class RefreshScenario {
@@ -84,6 +85,8 @@ public final class RefreshScenario {
     double lr = args.length > 6 ? Double.parseDouble(args[6]) : 1e-4;
     int batch = args.length > 7 ? Integer.parseInt(args[7]) : 16;
     int gateFrames = args.length > 8 ? Integer.parseInt(args[8]) : 8;
+    int rounds = args.length > 9 ? Integer.parseInt(args[9]) : 1;
+    double recipe = args.length > 10 ? Double.parseDouble(args[10]) : 0;
     Split s = split(sigma, trainEvery, evalCount);
     RefreshOptions o =
         RefreshOptions.defaults()
@@ -91,7 +94,8 @@ public final class RefreshScenario {
             .withSteps(steps)
             .withLearningRate(lr, 1e-5)
             .withGateFrames(gateFrames)
-            .withBatch(batch, 64);
+            .withBatch(batch, 64)
+            .withRounds(rounds, recipe);
     ModelCard card = ModelCard.read(SERVING.resolveSibling(ModelCard.FILE));
     long t0 = System.nanoTime();
     SelfSupervisedRefresh.Result r =
