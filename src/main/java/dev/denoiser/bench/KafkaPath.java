@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -101,6 +103,23 @@ final class KafkaPath implements AutoCloseable {
       }
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get();
+      }
+      // the service may have created some of them first, with the broker's 1 MB default: raise it
+      Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<AlterConfigOp>>
+          alter = new java.util.HashMap<>();
+      for (String t : List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic(), o.dlqTopic())) {
+        if (existing.contains(t)) {
+          alter.put(
+              new org.apache.kafka.common.config.ConfigResource(
+                  org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t),
+              List.of(
+                  new AlterConfigOp(
+                      new ConfigEntry("max.message.bytes", Integer.toString(MAX_RECORD_BYTES)),
+                      AlterConfigOp.OpType.SET)));
+        }
+      }
+      if (!alter.isEmpty()) {
+        admin.incrementalAlterConfigs(alter).all().get();
       }
       TopicSetup.awaitReady(
           admin, List.of(o.noisyTopic(), o.denoisedTopic(), o.latentTopic(), o.dlqTopic()));

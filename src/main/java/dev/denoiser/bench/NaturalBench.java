@@ -257,7 +257,10 @@ public final class NaturalBench {
             .put(Setting.KAFKA_TOPIC_REFERENCE.key(), "")
             .put(Setting.KAFKA_DEMO_ENABLED.key(), "false")
             .put(Setting.KAFKA_STATS_INTERVAL_MS.key(), 0)
-            .put(Setting.KAFKA_CLIENT_PROPERTIES.key(), KafkaPath.CLIENT_PROPERTIES));
+            .put(Setting.KAFKA_CLIENT_PROPERTIES.key(), KafkaPath.CLIENT_PROPERTIES)
+            // a 1920x1080 output record is 2 MB: the default cap (1 MB, under Kafka's default
+            // max.message.bytes) would dead-letter every one; the bench's topics take 32 MiB
+            .put(Setting.KAFKA_MAX_RECORD_BYTES.key(), KafkaPath.MAX_RECORD_BYTES));
   }
 
   private Row raw(ModelCard card, NaturalFrame f, Size size, int threads) throws Exception {

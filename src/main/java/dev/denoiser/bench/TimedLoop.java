@@ -91,7 +91,10 @@ final class TimedLoop {
                 hist.recordValue(
                     Math.max(1, Math.min(hist.getHighestTrackableValue(), (now - t0) / 1000)));
               } else {
-                errors++;
+                if (errors++ == 0) {
+                  // the table counts errors; the first one says what they are
+                  System.err.println("  first error: " + ar.cause().getMessage());
+                }
               }
             }
             next();
