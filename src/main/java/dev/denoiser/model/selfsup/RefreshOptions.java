@@ -82,21 +82,7 @@ public record RefreshOptions(
   }
 
   public RefreshOptions withSeed(long n) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        n,
-        sigma,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(d -> d.seed = n);
   }
 
   /**
@@ -105,21 +91,11 @@ public record RefreshOptions(
    * clean training photos ({@link dev.denoiser.data.NaturalImages#training}) instead of the feed.
    */
   public RefreshOptions withRounds(int n, double fraction) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        sigma,
-        gateFrames,
-        minGainDb,
-        n,
-        fraction);
+    return copy(
+        d -> {
+          d.rounds = n;
+          d.recipeFraction = fraction;
+        });
   }
 
   /**
@@ -131,111 +107,39 @@ public record RefreshOptions(
   }
 
   public RefreshOptions withObjective(Objective o, boolean aware) {
-    return new RefreshOptions(
-        o,
-        aware,
-        steps,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        sigma,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(
+        d -> {
+          d.objective = o;
+          d.clipAware = aware;
+        });
   }
 
   public RefreshOptions withSteps(int n) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        n,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        sigma,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(d -> d.steps = n);
   }
 
   public RefreshOptions withLearningRate(double lr, double finalLr) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        batch,
-        patch,
-        lr,
-        finalLr,
-        threads,
-        seed,
-        sigma,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(
+        d -> {
+          d.learningRate = lr;
+          d.finalLearningRate = finalLr;
+        });
   }
 
   public RefreshOptions withSigma(double s) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        s,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(d -> d.sigma = s);
   }
 
   public RefreshOptions withGateFrames(int n) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        batch,
-        patch,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        sigma,
-        n,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(d -> d.gateFrames = n);
   }
 
   public RefreshOptions withBatch(int b, int p) {
-    return new RefreshOptions(
-        objective,
-        clipAware,
-        steps,
-        b,
-        p,
-        learningRate,
-        finalLearningRate,
-        threads,
-        seed,
-        sigma,
-        gateFrames,
-        minGainDb,
-        rounds,
-        recipeFraction);
+    return copy(
+        d -> {
+          d.batch = b;
+          d.patch = p;
+        });
   }
 
   /** A short label such as {@code r2r+clip}. */
@@ -248,5 +152,58 @@ public record RefreshOptions(
       l += " +" + Math.round(recipeFraction * 100) + "% recipe";
     }
     return l;
+  }
+
+  /** A mutable copy of the fields, for the {@code with} methods. */
+  private static final class Draft {
+    Objective objective;
+    boolean clipAware;
+    int steps;
+    int batch;
+    int patch;
+    double learningRate;
+    double finalLearningRate;
+    int threads;
+    long seed;
+    double sigma;
+    int gateFrames;
+    double minGainDb;
+    int rounds;
+    double recipeFraction;
+  }
+
+  /** These options with {@code change} applied (and validated again). */
+  private RefreshOptions copy(java.util.function.Consumer<Draft> change) {
+    Draft d = new Draft();
+    d.objective = objective;
+    d.clipAware = clipAware;
+    d.steps = steps;
+    d.batch = batch;
+    d.patch = patch;
+    d.learningRate = learningRate;
+    d.finalLearningRate = finalLearningRate;
+    d.threads = threads;
+    d.seed = seed;
+    d.sigma = sigma;
+    d.gateFrames = gateFrames;
+    d.minGainDb = minGainDb;
+    d.rounds = rounds;
+    d.recipeFraction = recipeFraction;
+    change.accept(d);
+    return new RefreshOptions(
+        d.objective,
+        d.clipAware,
+        d.steps,
+        d.batch,
+        d.patch,
+        d.learningRate,
+        d.finalLearningRate,
+        d.threads,
+        d.seed,
+        d.sigma,
+        d.gateFrames,
+        d.minGainDb,
+        d.rounds,
+        d.recipeFraction);
   }
 }
