@@ -103,39 +103,32 @@ public final class ServiceMetrics {
     private final String model;
     private final Map<ErrorCode, Counter> failures = new ConcurrentHashMap<>();
 
+    /** A counter of this model's, tagged with its name. */
+    private Counter counter(MeterRegistry r, String name, String description) {
+      return Counter.builder(name).tag("model", model).description(description).register(r);
+    }
+
     PerModel(MeterRegistry r, String model) {
       this.registry = r;
       this.model = model;
-      execCount =
-          Counter.builder("nv_inference_exec_count")
-              .tag("model", model)
-              .description("ONNX Runtime runs (one per batch)")
-              .register(r);
-      inferenceCount =
-          Counter.builder("nv_inference_count")
-              .tag("model", model)
-              .description("Frames run through the model")
-              .register(r);
-      success =
-          Counter.builder("nv_inference_request_success")
-              .tag("model", model)
-              .description("Requests answered with a result")
-              .register(r);
+      execCount = counter(r, "nv_inference_exec_count", "ONNX Runtime runs (one per batch)");
+      inferenceCount = counter(r, "nv_inference_count", "Frames run through the model");
+      success = counter(r, "nv_inference_request_success", "Requests answered with a result");
       requestDurationUs =
-          Counter.builder("nv_inference_request_duration_us")
-              .tag("model", model)
-              .description("Cumulative time from batcher arrival to reply, microseconds")
-              .register(r);
+          counter(
+              r,
+              "nv_inference_request_duration_us",
+              "Cumulative time from batcher arrival to reply, microseconds");
       queueDurationUs =
-          Counter.builder("nv_inference_queue_duration_us")
-              .tag("model", model)
-              .description("Cumulative time requests waited in the queue, microseconds")
-              .register(r);
+          counter(
+              r,
+              "nv_inference_queue_duration_us",
+              "Cumulative time requests waited in the queue, microseconds");
       computeDurationUs =
-          Counter.builder("nv_inference_compute_infer_duration_us")
-              .tag("model", model)
-              .description("Cumulative ONNX Runtime time, microseconds (per batch)")
-              .register(r);
+          counter(
+              r,
+              "nv_inference_compute_infer_duration_us",
+              "Cumulative ONNX Runtime time, microseconds (per batch)");
       batchSize =
           DistributionSummary.builder("denoiser_batch_size")
               .tag("model", model)
