@@ -60,6 +60,19 @@ public final class ExportCommand implements Callable<Integer> {
       description = "Weights of --average, summing to 1 " + "(default: equal).")
   List<Double> mixWeights;
 
+  @Option(
+      names = "--from",
+      description =
+          "An exported model.onnx (with its card.json beside it) to write again, with --views.")
+  Path from;
+
+  @Option(
+      names = "--views",
+      description =
+          "With --from: export the mean of the network over 1, 2, 4 or 8 flips and transposes "
+              + "of the input (a geometric self-ensemble; that many times the work).")
+  Integer views;
+
   @Option(names = "--name", required = true, description = "Model name (directory under --out).")
   String name;
 
@@ -87,9 +100,21 @@ public final class ExportCommand implements Callable<Integer> {
     try {
       Path dir = out.resolve(name);
       OnnxExporter.checkWritable(dir);
-      if ((checkpoint == null ? 0 : 1) + (colourFrom == null ? 0 : 1) + (average == null ? 0 : 1)
+      if ((checkpoint == null ? 0 : 1)
+              + (colourFrom == null ? 0 : 1)
+              + (average == null ? 0 : 1)
+              + (from == null ? 0 : 1)
           != 1) {
-        throw new Main.UserError("give exactly one of --checkpoint, --colour-from and --average");
+        throw new Main.UserError(
+            "give exactly one of --checkpoint, --colour-from, --average and --from");
+      }
+      if ((from == null) != (views == null)) {
+        throw new Main.UserError("--from and --views go together");
+      }
+      if (from != null) {
+        ModelCard card = OnnxExporter.withViews(from, views, dir);
+        w.println("wrote " + dir.resolve(ModelCard.MODEL_FILE) + " (sha256 " + card.sha256() + ")");
+        return 0;
       }
       if (average != null) {
         ModelCard card = Averaging.export(average, mixWeights, dir);

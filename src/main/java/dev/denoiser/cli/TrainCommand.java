@@ -174,6 +174,13 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--channels", description = "Natural-image models: 1 (gray) or 3 (RGB).")
   Integer channels;
 
+  @Option(
+      names = "--views",
+      description =
+          "Natural-image models: export the mean over 1, 2, 4 or 8 flips and transposes of the "
+              + "input (training is the same; serving costs that many passes).")
+  Integer views;
+
   @Option(names = "--fresh", description = "Ignore an existing checkpoint.")
   boolean fresh;
 
@@ -283,15 +290,17 @@ public final class TrainCommand implements Callable<Integer> {
   private NetSpec net(ModelZoo.Recipe base) {
     NetSpec b =
         base != null ? base.net() : new NetSpec(arch, 32, 32, 16, arch.startsWith("conv") ? 8 : 0);
+    String a = arch != null ? arch : b.architecture();
     return new NetSpec(
-        arch != null ? arch : b.architecture(),
+        a,
         c1 != null ? c1 : b.c1(),
         c2 != null ? c2 : b.c2(),
         latent != null ? latent : b.latentDim(),
         skip != null ? skip : b.skip(),
         mid != null ? mid : b.mid(),
         unet != null ? unet : b.unet(),
-        channels != null ? channels : b.channels());
+        channels != null ? channels : b.channels(),
+        views != null ? views : dev.denoiser.model.ResidualUNet.named(a) ? b.views() : 1);
   }
 
   /** Trains a residual natural-image network on patches of photos and publishes it. */

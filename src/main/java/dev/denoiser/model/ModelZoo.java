@@ -130,7 +130,7 @@ public final class ModelZoo {
     RECIPES.put(
         "natural-gray",
         new Recipe(
-            new NetSpec(ResidualUNet.NAME, 16, 32, 0, 0, 2, true),
+            new NetSpec(ResidualUNet.NAME, 16, 32, 0, 0, 2, true).withViews(2),
             nat,
             "The default for natural frames: gray, blind (one model for sigma 0 to 55 on 0-255, "
                 + "no sigma input). A residual U-Net over three resolutions trained on 64x64 patches of "

@@ -34,7 +34,34 @@ public final class OnnxExporter {
   public static final int IR_VERSION = 8;
   public static final String PRODUCER = "stream-denoiser";
 
+  /**
+   * The symmetries ({@link OnnxOps#symmetry}) a graph of {@link NetSpec#views()} views averages
+   * over: the identity first, then those that change the most (a transpose, the half turn, ...).
+   */
+  static final Map<Integer, int[]> VIEW_SETS =
+      Map.of(2, new int[] {0, 6}, 4, new int[] {0, 3, 5, 6}, 8, new int[] {0, 1, 2, 3, 4, 5, 6, 7});
+
   private OnnxExporter() {}
+
+  /**
+   * The network's graph on {@code x}: one pass, or with {@link NetSpec#views()} the mean of the
+   * passes over the symmetries of {@link #VIEW_SETS} (the latent is the first pass's).
+   */
+  static Architecture.Result<String> forward(OnnxOps ops, NetSpec spec, String x) {
+    Architecture arch = spec.arch();
+    Architecture.Result<String> r = arch.forward(ops, x, spec);
+    if (spec.views() == 1) {
+      return r;
+    }
+    String sum = r.logits();
+    for (int t : VIEW_SETS.get(spec.views())) {
+      if (t != 0) {
+        String y = arch.forward(ops, ops.symmetry(x, t, false), spec).logits();
+        sum = ops.add(sum, ops.symmetry(y, t, true));
+      }
+    }
+    return new Architecture.Result<>(ops.scale(sum, 1f / spec.views()), r.latent());
+  }
 
   /** The serialised ONNX model. */
   public static byte[] toBytes(NetSpec spec, Weights w, Map<String, String> metadata) {
@@ -47,7 +74,7 @@ public final class OnnxExporter {
     int c = spec.channels();
     g.addInput(valueInfo(ModelCard.INPUT, "N", c, h, wd));
     OnnxOps ops = new OnnxOps(g, w);
-    Architecture.Result<String> r = arch.forward(ops, ModelCard.INPUT, spec);
+    Architecture.Result<String> r = forward(ops, spec, ModelCard.INPUT);
     if (arch.residual()) {
       ops.clip(r.logits(), 0f, 1f, ModelCard.OUTPUT_DENOISED);
     } else {
@@ -139,6 +166,30 @@ public final class OnnxExporter {
       }
     }
     return write(card, toBytes(spec, w, meta), dir);
+  }
+
+  /**
+   * Writes the exported model {@code onnx} (and its card) again into {@code dir} as the mean over
+   * {@code views} views ({@link NetSpec#views()}): the same weights, the card's {@code net} and the
+   * graph's metadata updated, the earlier file's sha256 kept in the card as {@code weightsFrom}.
+   */
+  public static ModelCard withViews(Path onnx, int views, Path dir) {
+    OnnxImporter.Imported im = OnnxImporter.read(onnx);
+    NetSpec spec = im.spec().withViews(views);
+    ModelCard card;
+    try {
+      card = ModelCard.read(onnx.resolveSibling(ModelCard.FILE));
+    } catch (IOException e) {
+      throw new ModelException("cannot read the card next to " + onnx + ": " + e.getMessage(), e);
+    }
+    Map<String, String> meta = new LinkedHashMap<>(im.metadata());
+    meta.put("net", spec.toJson().encode());
+    card =
+        card.with("net", spec.toJson())
+            .with(
+                "weightsFrom",
+                new JsonObject().put("sha256", sha256(onnx)).put("views", im.spec().views()));
+    return write(card, toBytes(spec, im.weights(), meta), dir);
   }
 
   /**

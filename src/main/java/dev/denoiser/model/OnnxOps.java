@@ -160,6 +160,40 @@ final class OnnxOps implements Ops<String> {
     return node("Conv", List.of(x, wn, bn), ints("kernel_shape", 1, 1));
   }
 
+  /**
+   * One of the eight symmetries of the square on the last two axes of {@code x}: {@code t} bit 1
+   * flips the rows, bit 2 the columns, bit 4 then transposes. {@code inverse} undoes it.
+   */
+  String symmetry(String x, int t, boolean inverse) {
+    String y = x;
+    if (inverse && (t & 4) != 0) {
+      y = node("Transpose", List.of(y), ints("perm", 0, 1, 3, 2));
+    }
+    if ((t & 1) != 0) {
+      y = flip(y, 2);
+    }
+    if ((t & 2) != 0) {
+      y = flip(y, 3);
+    }
+    if (!inverse && (t & 4) != 0) {
+      y = node("Transpose", List.of(y), ints("perm", 0, 1, 3, 2));
+    }
+    return y;
+  }
+
+  private String flip(String x, long axis) {
+    return node(
+        "Slice",
+        List.of(x, constLongs(-1), constLongs(Long.MIN_VALUE), constLongs(axis), constLongs(-1)));
+  }
+
+  /** {@code x} times a scalar. */
+  String scale(String x, float f) {
+    String k = fresh("scale");
+    graph.addInitializer(floatTensor(k, new long[0], new float[] {f}));
+    return node("Mul", List.of(x, k));
+  }
+
   /** Clip(x, lo, hi) with scalar float bounds, into the named output. */
   void clip(String x, float lo, float hi, String out) {
     String min = fresh("min");

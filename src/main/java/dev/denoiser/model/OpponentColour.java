@@ -78,7 +78,7 @@ public final class OpponentColour {
       }
     }
     String planes = ops.reshapeTo(ops.mix(ModelCard.INPUT, FORWARD, OFFSET), -1, 1, 0, 0);
-    Architecture.Result<String> r = spec.arch().forward(ops, planes, spec);
+    Architecture.Result<String> r = OnnxExporter.forward(ops, spec, planes);
     String rgb = ops.mix(ops.reshapeTo(r.logits(), -1, 3, 0, 0), inv, back);
     ops.clip(rgb, 0f, 1f, ModelCard.OUTPUT_DENOISED);
     int d = spec.arch().latentDim(spec);
@@ -105,12 +105,13 @@ public final class OpponentColour {
   /**
    * Writes the colour model {@code name} next to the gray model it wraps: {@code dir/model.onnx}
    * and a card with {@code channels: 3}, {@code colour: opponent} and the gray model's name and
-   * sha256. Returns the card.
+   * sha256. Returns the card. The colour model is one pass of the gray network, whatever the gray
+   * model's {@link NetSpec#views()}: three channels already cost three passes.
    */
   public static ModelCard export(
       String name, Path grayOnnx, Path dir, long version, JsonObject extra) {
     OnnxImporter.Imported gray = OnnxImporter.read(grayOnnx);
-    NetSpec spec = gray.spec();
+    NetSpec spec = gray.spec().withViews(1);
     int d = spec.arch().latentDim(spec);
     JsonObject j =
         (extra == null ? new JsonObject() : extra.copy())

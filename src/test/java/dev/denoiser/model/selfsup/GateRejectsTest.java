@@ -30,7 +30,7 @@ class GateRejectsTest {
         RefreshOptions.defaults()
             .withSteps(6)
             .withBatch(4, 64)
-            .withLearningRate(0.05, 0.05)
+            .withLearningRate(0.02, 0.02)
             .withGateFrames(4);
     ModelCard card = ModelCard.read(RefreshScenario.SERVING.resolveSibling(ModelCard.FILE));
     SelfSupervisedRefresh.Result r =
