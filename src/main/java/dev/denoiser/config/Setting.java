@@ -369,7 +369,7 @@ public enum Setting {
   TRAINER_SELFSUP_OBJECTIVE(
       "trainer.selfsup.objective",
       "bootstrap",
-      "Objective of self-supervised runs: bootstrap (the serving model's outputs re-noised with the feed's estimated, clipped noise; the one that gained in the measurements of docs/refresh.md), r2r (Recorrupted-to-Recorrupted) or n2n (Neighbor2Neighbor), the last two clipping-aware."),
+      "Objective of self-supervised runs: bootstrap (the serving model's outputs re-noised with the feed's estimated, clipped noise), temporal (for a still camera: each pixel's mean over the other sampled frames where the scene stood still is its target; falls back to bootstrap on other feeds), r2r (Recorrupted-to-Recorrupted) or n2n (Neighbor2Neighbor), the last three clipping-aware; docs/refresh.md compares them."),
   TRAINER_SELFSUP_MIN_GAIN_DB(
       "trainer.selfsup.minGainDb",
       0.1,

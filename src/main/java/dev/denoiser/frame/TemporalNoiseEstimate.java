@@ -195,7 +195,7 @@ public final class TemporalNoiseEstimate {
   }
 
   /** Each pixel's median over the frames, counted in 8-bit levels. */
-  private static float[] medians(List<Frame> frames, int n) {
+  public static float[] medians(List<Frame> frames, int n) {
     int t = frames.size();
     float[] out = new float[n];
     int[] hist = new int[256];
@@ -215,7 +215,7 @@ public final class TemporalNoiseEstimate {
   }
 
   /** The gray frames of the most common size. */
-  private static List<Frame> commonSize(List<Frame> frames) {
+  public static List<Frame> commonSize(List<Frame> frames) {
     List<Frame> best = List.of();
     List<Frame> gray = new ArrayList<>();
     for (Frame f : frames) {

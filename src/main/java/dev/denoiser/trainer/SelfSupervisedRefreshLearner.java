@@ -76,6 +76,7 @@ final class SelfSupervisedRefreshLearner implements SelfSupervisedLearner {
           r.gate()
               .toJson()
               .put("objective", o.label())
+              .put("trained", r.trained())
               .put("patch", patch)
               .put("steps", o.steps())
               .put("batch", o.batch()));

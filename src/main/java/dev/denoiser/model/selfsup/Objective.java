@@ -13,12 +13,17 @@ import java.util.Locale;
  * and the input is that output with noise drawn from the feed's estimated noise model (Gaussian of
  * sigma-hat, rounded and clipped to 8 bits as a camera's feed is); the targets are smooth, so the
  * gradient is not drowned in the target's own noise, and the network learns the noise level and
- * clipping of the feed rather than of its training set.
+ * clipping of the feed rather than of its training set. {@code TEMPORAL} (Noise2Noise over time,
+ * for a still camera; {@link TemporalTargets}): the target of a frame's pixel is its mean over the
+ * other frames where the scene stood still, whose noise is independent of the input's and much
+ * smaller; frames that are not a still camera's (a moving camera, mixed sizes) fall back to the
+ * bootstrap.
  */
 public enum Objective {
   R2R,
   N2N,
-  BOOTSTRAP;
+  BOOTSTRAP,
+  TEMPORAL;
 
   public String id() {
     return name().toLowerCase(Locale.ROOT);
@@ -30,6 +35,7 @@ public enum Objective {
         return o;
       }
     }
-    throw new IllegalArgumentException("unknown objective '" + s + "': use r2r, n2n or bootstrap");
+    throw new IllegalArgumentException(
+        "unknown objective '" + s + "': use r2r, n2n, bootstrap or temporal");
   }
 }

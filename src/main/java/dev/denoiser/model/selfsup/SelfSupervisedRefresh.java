@@ -47,13 +47,21 @@ import java.util.function.UnaryOperator;
  * Frame#channels()} 1) and at least {@code 2 * patch} pixels on each side.
  */
 public final class SelfSupervisedRefresh {
-  /** The refreshed model, the noise it was trained for, the gate's decision, and the speed. */
+  /**
+   * The refreshed model, the noise it was trained for, the gate's decision, the speed, and the
+   * objective that ran with what it saw ({@code temporal} falls back to {@code bootstrap} on frames
+   * that are not a still camera's).
+   */
   public record Result(
       byte[] candidateOnnx,
       double sigmaHat,
       GateReport gate,
       double patchesPerSecond,
-      double seconds) {}
+      double seconds,
+      String trained) {}
+
+  /** A fine-tune's result and the objective that ran, as {@link Result#trained()} says it. */
+  public record Trained(Trainer.Result result, String objective) {}
 
   private SelfSupervisedRefresh() {}
 
@@ -85,7 +93,8 @@ public final class SelfSupervisedRefresh {
     Sigma est = opts.sigma() > 0 ? new Sigma(opts.sigma(), "given") : sigmaOf(train);
     double sigma = est.value();
     OnnxImporter.Imported im = OnnxImporter.read(servingOnnx);
-    Trainer.Result tr = train(im, train, sigma, opts, listener);
+    Trained t = train(im, train, sigma, opts, listener);
+    Trainer.Result tr = t.result();
     byte[] bytes;
     try {
       Map<String, String> meta = new LinkedHashMap<>(im.metadata());
@@ -101,14 +110,16 @@ public final class SelfSupervisedRefresh {
               + opts.batch()
               + "x"
               + opts.patch()
-              + "^2");
+              + "^2: "
+              + t.objective());
       bytes = OnnxExporter.toBytes(im.spec(), tr.model().weights(), meta);
     } finally {
       tr.model().close();
     }
     GateReport g =
         gate(servingOnnx, bytes, gate, sigma, est.source(), opts.minGainDb(), opts.seed());
-    return new Result(bytes, sigma, g, tr.imagesPerSecond() * opts.batch(), tr.seconds());
+    return new Result(
+        bytes, sigma, g, tr.imagesPerSecond() * opts.batch(), tr.seconds(), t.objective());
   }
 
   /** A noise sigma (0-255) and how it was found. */
@@ -135,7 +146,7 @@ public final class SelfSupervisedRefresh {
   }
 
   /** Fine-tunes the imported weights with the objective; the caller closes the result's model. */
-  public static Trainer.Result train(
+  public static Trained train(
       OnnxImporter.Imported im,
       List<Frame> frames,
       double sigma,
@@ -158,12 +169,29 @@ public final class SelfSupervisedRefresh {
             1.0,
             opts.finalLearningRate(),
             TrainConfig.Loss.MSE);
-    if (opts.objective() != Objective.BOOTSTRAP) {
+    String fellBack = "";
+    if (opts.objective() == Objective.TEMPORAL) {
+      TemporalTargets t = TemporalTargets.of(frames, sigma, opts);
+      if (t != null) {
+        String seen =
+            String.format(
+                java.util.Locale.ROOT,
+                "temporal (%d frames, %.1f%% of their pixels still, brightness shifts %.2f)",
+                t.frames(),
+                100 * t.usedFraction(),
+                t.shiftSpread());
+        return new Trained(
+            Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), t, listener), seen);
+      }
+      fellBack = " (temporal fell back: fewer than 8 frames of one size or a moving camera)";
+    }
+    if (opts.objective() == Objective.R2R || opts.objective() == Objective.N2N) {
       Trainer.StepLoss loss =
           opts.objective() == Objective.R2R
               ? new R2r(frames, sigma, opts)
               : new N2n(frames, sigma, opts);
-      return Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener);
+      return new Trained(
+          Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), loss, listener), opts.label());
     }
     ImageSet recipe = opts.recipeFraction() > 0 ? recipePatches(opts) : null;
     Weights w = im.weights();
@@ -182,7 +210,7 @@ public final class SelfSupervisedRefresh {
       tr = next;
       w = tr.model().weights();
     }
-    return tr;
+    return new Trained(tr, opts.withObjective(Objective.BOOTSTRAP, false).label() + fellBack);
   }
 
   /** How many clean patches of the model's own training photos the recipe mix draws from. */
@@ -272,31 +300,47 @@ public final class SelfSupervisedRefresh {
 
     float[] next(int count, int size) {
       float[] out = new float[count * size * size];
+      int[] idx = new int[size * size];
       for (int k = 0; k < count; k++) {
-        Frame f = frames.get(rng.nextInt(frames.size()));
-        if (f.height() < size || f.width() < size) {
-          throw new IllegalArgumentException(
-              "frame " + f + " is smaller than a " + size + "x" + size + " patch");
-        }
-        int y0 = rng.nextInt(f.height() - size + 1);
-        int x0 = rng.nextInt(f.width() - size + 1);
-        int t = rng.nextInt(8);
-        float[] px = f.pixels();
+        int[] c = crop(size);
+        indices(c, frames.get(c[0]).width(), size, idx);
+        float[] px = frames.get(c[0]).pixels();
         int o = k * size * size;
-        for (int y = 0; y < size; y++) {
-          for (int x = 0; x < size; x++) {
-            int sy = (t & 1) == 0 ? y : size - 1 - y;
-            int sx = (t & 2) == 0 ? x : size - 1 - x;
-            if ((t & 4) != 0) {
-              int tmp = sy;
-              sy = sx;
-              sx = tmp;
-            }
-            out[o + y * size + x] = px[(y0 + sy) * f.width() + x0 + sx];
-          }
+        for (int i = 0; i < idx.length; i++) {
+          out[o + i] = px[idx[i]];
         }
       }
       return out;
+    }
+
+    /** A random crop: frame index, top, left and one of the eight symmetries. */
+    int[] crop(int size) {
+      int f = rng.nextInt(frames.size());
+      Frame fr = frames.get(f);
+      if (fr.height() < size || fr.width() < size) {
+        throw new IllegalArgumentException(
+            "frame " + fr + " is smaller than a " + size + "x" + size + " patch");
+      }
+      return new int[] {
+        f, rng.nextInt(fr.height() - size + 1), rng.nextInt(fr.width() - size + 1), rng.nextInt(8)
+      };
+    }
+
+    /** The source pixel (in a frame {@code width} wide) of every pixel of the crop {@code c}. */
+    static void indices(int[] c, int width, int size, int[] idx) {
+      int t = c[3];
+      for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++) {
+          int sy = (t & 1) == 0 ? y : size - 1 - y;
+          int sx = (t & 2) == 0 ? x : size - 1 - x;
+          if ((t & 4) != 0) {
+            int tmp = sy;
+            sy = sx;
+            sx = tmp;
+          }
+          idx[y * size + x] = (c[1] + sy) * width + c[2] + sx;
+        }
+      }
     }
   }
 

@@ -113,6 +113,7 @@ public final class RefreshScenario {
               }
             });
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
+    System.err.println("trained: " + r.trained());
     Path cand = Files.createTempFile("cand", ".onnx");
     Files.write(cand, r.candidateOnnx());
     try (OrtModel serving = new OrtModel(SERVING, 1);
