@@ -248,20 +248,13 @@ public final class NaturalImages {
   /** Copies a patch transformed by one of the eight symmetries of the square. */
   private static void cut(Photo p, int y0, int x0, int size, int t, byte[] out, int off) {
     int plane = p.height() * p.width();
+    int[] idx = new int[size * size];
+    dev.denoiser.frame.Symmetry.indices(y0, x0, p.width(), size, t, idx);
     for (int ch = 0; ch < p.channels(); ch++) {
       int base = ch * plane;
       int o = off + ch * size * size;
-      for (int y = 0; y < size; y++) {
-        for (int x = 0; x < size; x++) {
-          int sy = (t & 1) == 0 ? y : size - 1 - y;
-          int sx = (t & 2) == 0 ? x : size - 1 - x;
-          if ((t & 4) != 0) {
-            int tmp = sy;
-            sy = sx;
-            sx = tmp;
-          }
-          out[o + y * size + x] = p.planes()[base + (y0 + sy) * p.width() + x0 + sx];
-        }
+      for (int i = 0; i < idx.length; i++) {
+        out[o + i] = p.planes()[base + idx[i]];
       }
     }
   }

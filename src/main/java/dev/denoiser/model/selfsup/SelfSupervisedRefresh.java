@@ -328,19 +328,7 @@ public final class SelfSupervisedRefresh {
 
     /** The source pixel (in a frame {@code width} wide) of every pixel of the crop {@code c}. */
     static void indices(int[] c, int width, int size, int[] idx) {
-      int t = c[3];
-      for (int y = 0; y < size; y++) {
-        for (int x = 0; x < size; x++) {
-          int sy = (t & 1) == 0 ? y : size - 1 - y;
-          int sx = (t & 2) == 0 ? x : size - 1 - x;
-          if ((t & 4) != 0) {
-            int tmp = sy;
-            sy = sx;
-            sx = tmp;
-          }
-          idx[y * size + x] = (c[1] + sy) * width + c[2] + sx;
-        }
-      }
+      dev.denoiser.frame.Symmetry.indices(c[1], c[2], width, size, c[3], idx);
     }
   }
 
