@@ -99,11 +99,12 @@ public record RefreshOptions(
   }
 
   /**
-   * Defaults: clipping-aware R2R, 500 steps of 16 patches of 64x64, lr 3e-4 annealed to 1e-5, one
-   * thread, sigma estimated, 8 gate frames, a gain of 0.1 dB to promote.
+   * Defaults, those of the service's self-supervised runs ({@code trainer.selfsup.*}): the
+   * bootstrap, 500 steps of 16 patches of 64x64, lr 3e-4 annealed to 1e-5, one thread, sigma
+   * estimated, 8 gate frames, a gain of 0.1 dB to promote.
    */
   public static RefreshOptions defaults() {
-    return new RefreshOptions(Objective.R2R, true, 500, 16, 64, 3e-4, 1e-5, 1, 1, 0, 8, 0.1);
+    return new RefreshOptions(Objective.BOOTSTRAP, true, 500, 16, 64, 3e-4, 1e-5, 1, 1, 0, 8, 0.1);
   }
 
   public RefreshOptions withObjective(Objective o, boolean aware) {

@@ -28,6 +28,7 @@ class GateRejectsTest {
     }
     RefreshOptions o =
         RefreshOptions.defaults()
+            .withObjective(Objective.R2R, true)
             .withSteps(6)
             .withBatch(4, 64)
             .withLearningRate(0.02, 0.02)
