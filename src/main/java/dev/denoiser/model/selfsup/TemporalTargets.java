@@ -24,6 +24,14 @@ import java.util.function.UnaryOperator;
  * the output ({@link ClipMean}) when clipping-aware.
  */
 final class TemporalTargets implements Trainer.StepLoss {
+  /**
+   * How far the temporal and the per-frame noise estimates may disagree (as a fraction) for the
+   * frames to count as one still scene: the per-frame estimate is within 10% on photos from sigma 5
+   * to 75; different images that pass the cell test (MNIST digits at sigma 178: 150 against 206) do
+   * not agree.
+   */
+  static final double AGREEMENT = 0.15;
+
   /** The fewest other frames a pixel must be still in to count. */
   static final int MIN_OTHERS = 8;
 
@@ -43,12 +51,17 @@ final class TemporalTargets implements Trainer.StepLoss {
 
   /**
    * The temporal targets of {@code frames}, or null when they are not a still camera's: fewer than
-   * {@value TemporalNoiseEstimate#MIN_FRAMES} frames of one size, or fewer than {@value
-   * TemporalNoiseEstimate#MIN_STATIC} of the cells still.
+   * {@value TemporalNoiseEstimate#MIN_FRAMES} frames of one size, fewer than {@value
+   * TemporalNoiseEstimate#MIN_STATIC} of the cells still, or a temporal noise estimate more than
+   * {@value #AGREEMENT} away from the per-frame one.
    */
   static TemporalTargets of(List<Frame> frames, double sigma, RefreshOptions o) {
     List<Frame> same = TemporalNoiseEstimate.commonSize(frames);
     if (same.size() < TemporalNoiseEstimate.MIN_FRAMES) {
+      return null;
+    }
+    TemporalNoiseEstimate.Result still = TemporalNoiseEstimate.estimate(same);
+    if (!still.valid() || Math.abs(still.sigma() / still.spatialSigma() - 1) > AGREEMENT) {
       return null;
     }
     TemporalTargets t = new TemporalTargets(same, sigma, o);
