@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The learning step of self-supervised runs on {@link SelfSupervisedRefresh}: the run's steps,
  * batch size, learning rate and seed, the configured objective (clipping-aware), patches as large
- * as the frames allow (up to 64 pixels), and the gate's minimum gain.
+ * as the frames allow (up to 64 pixels, {@link #patch}), and the gate's minimum gain.
  */
 final class SelfSupervisedRefreshLearner implements SelfSupervisedLearner {
   private final Objective objective;
@@ -27,11 +27,15 @@ final class SelfSupervisedRefreshLearner implements SelfSupervisedLearner {
   }
 
   /**
-   * The patch side: 64, or the largest multiple of 4 that fits twice in the smallest frame side.
+   * The patch side: 64, or the largest multiple of 4 that fits in the smallest frame side, twice
+   * for Neighbor2Neighbor (it halves patches of twice the side). So the bootstrap and R2R train a
+   * 28x28 digit whole: 12x12 crops cut across strokes the network had only seen whole, on a black
+   * ground, and the refresh lost far more on them (docs/refresh.md, "The MNIST loop").
    */
-  static int patch(List<Frame> frames) {
+  static int patch(List<Frame> frames, Objective objective) {
     int side = frames.stream().mapToInt(f -> Math.min(f.height(), f.width())).min().orElse(0);
-    return Math.min(64, (side / 2) / 4 * 4);
+    int fit = objective == Objective.N2N ? side / 2 : side;
+    return Math.min(64, fit / 4 * 4);
   }
 
   @Override
@@ -40,11 +44,14 @@ final class SelfSupervisedRefreshLearner implements SelfSupervisedLearner {
       throws Exception {
     List<Frame> all = new ArrayList<>(train);
     all.addAll(gate);
-    int patch = patch(all);
+    int patch = patch(all, objective);
     if (patch < 8) {
       throw new IllegalArgumentException(
-          "sampled frames are too small for a self-supervised refresh: "
-              + "it needs at least 16x16 pixels");
+          "sampled frames are too small for a self-supervised "
+              + objective.id()
+              + " refresh: it needs at least "
+              + (objective == Objective.N2N ? "16x16" : "8x8")
+              + " pixels");
     }
     double lr = p.learningRate();
     RefreshOptions o =

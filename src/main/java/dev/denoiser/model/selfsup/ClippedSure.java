@@ -23,7 +23,7 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * The per-frame MSE gives a per-frame PSNR (peak 1); the estimate is their mean, the same average
- * as the true PSNR it stands for.
+ * as the true PSNR it stands for, unless some per-frame estimate is not positive ({@link #psnrs}).
  */
 public final class ClippedSure {
   /** The probe step on the 0-255 scale. */
@@ -60,13 +60,37 @@ public final class ClippedSure {
     return out;
   }
 
-  /** The mean of the per-frame PSNRs (dB, peak 1) of per-frame MSEs. */
+  /** The PSNR (dB, peak 1) of per-frame MSEs, as {@link #psnrs} gives it for one set. */
   public static double psnr(double[] mses) {
-    double sum = 0;
-    for (double mse : mses) {
-      sum += 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
+    return psnrs(mses)[0];
+  }
+
+  /**
+   * The PSNR (dB, peak 1) of each set of per-frame MSE estimates, all sets the same way: the mean
+   * of the per-frame PSNRs, or, if any estimate in any set is not positive, the PSNR of each set's
+   * mean MSE. A frame's estimate is unbiased but spread by the noise; when a frame is small and the
+   * noise large (a 28x28 digit at sigma 178), the spread exceeds the frame's error, some estimates
+   * fall below zero, and the per-frame mean would count each of them as 100 dB. The mean MSE stays
+   * unbiased.
+   */
+  public static double[] psnrs(double[]... sets) {
+    boolean positive = true;
+    for (double[] mses : sets) {
+      for (double mse : mses) {
+        positive &= mse > 0;
+      }
     }
-    return sum / mses.length;
+    double[] out = new double[sets.length];
+    for (int k = 0; k < sets.length; k++) {
+      double sum = 0;
+      double mean = 0;
+      for (double mse : sets[k]) {
+        sum += 10 * Math.log10(1.0 / Math.max(mse, 1e-10));
+        mean += mse / sets[k].length;
+      }
+      out[k] = positive ? sum / sets[k].length : 10 * Math.log10(1.0 / Math.max(mean, 1e-10));
+    }
+    return out;
   }
 
   /** The estimated per-pixel MSE (on the [0,1] scale) of {@code f} on one gray frame. */

@@ -259,8 +259,9 @@ public final class SelfSupervisedRefresh {
         Denoiser c = Denoiser.of(cand);
         double[] ms = ClippedSure.estimateMses(s, s, frames, sigma, seed);
         double[] mc = ClippedSure.estimateMses(c, s, frames, sigma, seed);
-        double ps = ClippedSure.psnr(ms);
-        double pc = ClippedSure.psnr(mc);
+        double[] both = ClippedSure.psnrs(ms, mc);
+        double ps = both[0];
+        double pc = both[1];
         double delta = 0;
         for (int k = 0; k < ms.length; k++) {
           delta += (mc[k] - ms[k]) / ms.length;

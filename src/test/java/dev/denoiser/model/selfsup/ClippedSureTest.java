@@ -76,6 +76,17 @@ class ClippedSureTest {
   }
 
   @Test
+  void aFrameEstimateBelowZeroMakesEverySetReadItsMeanMse() {
+    double[] positive = {0.01, 0.001};
+    assertEquals(25, ClippedSure.psnr(positive), 1e-9);
+    double[] oneBelowZero = {0.021, -0.001};
+    assertEquals(20, ClippedSure.psnr(oneBelowZero), 1e-9);
+    double[] both = ClippedSure.psnrs(positive, oneBelowZero);
+    assertEquals(10 * Math.log10(1 / 0.0055), both[0], 1e-9);
+    assertEquals(20, both[1], 1e-9);
+  }
+
+  @Test
   void truncatedMomentsMatchTheirDefinition() {
     // N(10, 20^2) given u < 0.5: alpha = -0.475.
     double[] m = ClippedSure.truncatedBelow(10, 20, 0.5);
