@@ -114,6 +114,16 @@ class TemporalTargetsTest {
   }
 
   @Test
+  void differentDigitsAreNotAStillScene() {
+    dev.denoiser.data.ImageSet test = dev.denoiser.data.Mnist.locate(null).test();
+    List<Frame> digits = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      digits.add(RefreshScenario.noisy(MnistRefreshScenario.digit(test, i), 178.5, 7000 + i));
+    }
+    assertNull(TemporalTargets.of(digits, 178.5, opts().withBatch(4, 12)), "60 different digits");
+  }
+
+  @Test
   void aTemporalRefreshOnAPanningFeedFallsBackToTheBootstrap() {
     SplittableRandom rng = new SplittableRandom(3);
     List<Frame> panned = new ArrayList<>();
