@@ -7,7 +7,6 @@ import dev.denoiser.frame.NoiseEstimate;
 import dev.denoiser.frame.TemporalNoiseEstimate;
 import dev.denoiser.model.ModelCard;
 import dev.denoiser.model.OrtModel;
-import dev.denoiser.model.TrainListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,19 +126,7 @@ public final class MnistRefreshScenario {
     ModelCard card = ModelCard.read(SERVING.resolveSibling(ModelCard.FILE));
     long t0 = System.nanoTime();
     SelfSupervisedRefresh.Result r =
-        SelfSupervisedRefresh.run(
-            SERVING,
-            card,
-            s.sample(),
-            o,
-            new TrainListener() {
-              @Override
-              public void stepDone(int epoch, int step, double loss, double sps) {
-                if (step % 100 == 0) {
-                  System.err.printf("step %d loss %.6f %.2f steps/s%n", step, loss, sps);
-                }
-              }
-            });
+        SelfSupervisedRefresh.run(SERVING, card, s.sample(), o, RefreshScenario.stepLog(100));
     double seconds = (System.nanoTime() - t0) / 1e9;
     Path cand = Files.createTempFile("cand", ".onnx");
     Files.write(cand, r.candidateOnnx());

@@ -10,7 +10,6 @@ import dev.denoiser.model.OnnxExporter;
 import dev.denoiser.model.OnnxImporter;
 import dev.denoiser.model.OrtModel;
 import dev.denoiser.model.TrainConfig;
-import dev.denoiser.model.TrainListener;
 import dev.denoiser.model.Trainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,20 +78,7 @@ public final class OracleScenario {
         new TrainConfig(1, batch, lr, Noise.gaussian(0), 1, 1, 0, 1.0, 1e-5, TrainConfig.Loss.MSE);
     long t0 = System.nanoTime();
     Trainer.Result r =
-        Trainer.fineTune(
-            im.spec(),
-            im.weights(),
-            cfg,
-            steps,
-            loss,
-            new TrainListener() {
-              @Override
-              public void stepDone(int epoch, int step, double l, double sps) {
-                if (step % 100 == 0) {
-                  System.err.printf("step %d loss %.6f %.2f steps/s%n", step, l, sps);
-                }
-              }
-            });
+        Trainer.fineTune(im.spec(), im.weights(), cfg, steps, loss, RefreshScenario.stepLog(100));
     double seconds = (System.nanoTime() - t0) / 1e9;
     Path cand = Files.createTempFile("oracle", ".onnx");
     Files.write(cand, OnnxExporter.toBytes(im.spec(), r.model().weights(), im.metadata()));

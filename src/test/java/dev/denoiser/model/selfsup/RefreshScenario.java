@@ -41,6 +41,18 @@ public final class RefreshScenario {
     return new Frame(out, clean.height(), clean.width());
   }
 
+  /** A listener that prints the loss and speed every {@code every} steps on stderr. */
+  static TrainListener stepLog(int every) {
+    return new TrainListener() {
+      @Override
+      public void stepDone(int epoch, int step, double loss, double sps) {
+        if (step % every == 0) {
+          System.err.printf("step %d loss %.6f %.2f steps/s%n", step, loss, sps);
+        }
+      }
+    };
+  }
+
   static Frame toFrame(byte[] b, int h, int w) {
     float[] f = new float[b.length];
     for (int i = 0; i < b.length; i++) {
@@ -99,19 +111,7 @@ public final class RefreshScenario {
     ModelCard card = ModelCard.read(SERVING.resolveSibling(ModelCard.FILE));
     long t0 = System.nanoTime();
     SelfSupervisedRefresh.Result r =
-        SelfSupervisedRefresh.run(
-            SERVING,
-            card,
-            s.trainNoisy(),
-            o,
-            new TrainListener() {
-              @Override
-              public void stepDone(int epoch, int step, double loss, double sps) {
-                if (step % 50 == 0) {
-                  System.err.printf("step %d loss %.6f %.2f steps/s%n", step, loss, sps);
-                }
-              }
-            });
+        SelfSupervisedRefresh.run(SERVING, card, s.trainNoisy(), o, RefreshScenario.stepLog(50));
     double trainSeconds = (System.nanoTime() - t0) / 1e9;
     System.err.println("trained: " + r.trained());
     Path cand = Files.createTempFile("cand", ".onnx");
