@@ -79,6 +79,33 @@ public final class TestKafka {
         .put(Setting.KAFKA_STATS_INTERVAL_MS.key(), 0);
   }
 
+  /**
+   * Creates a topic and waits until every partition has a leader: a producer that sends at once can
+   * get NOT_LEADER on its first batch, and an idempotent producer then sometimes loops on
+   * OUT_OF_ORDER_SEQUENCE_NUMBER until its records expire.
+   */
+  public static void createTopic(String name, int partitions) throws Exception {
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+      admin
+          .createTopics(
+              List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)))
+          .all()
+          .get();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        var d = admin.describeTopics(List.of(name)).allTopicNames().get().get(name);
+        if (d.partitions().size() == partitions
+            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("topic " + name + " has no leader for every partition");
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
   public static KafkaProducer<String, byte[]> producer() throws Exception {
     KafkaOptions o = KafkaOptions.from(dev.denoiser.config.Settings.defaultsOnly(), bootstrap());
     return new KafkaProducer<>(o.producerConfig("test-feed-" + UUID.randomUUID()));

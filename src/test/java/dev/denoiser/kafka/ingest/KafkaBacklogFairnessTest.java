@@ -58,14 +58,7 @@ class KafkaBacklogFairnessTest {
     String noisy = cfg.getString(Setting.KAFKA_TOPIC_NOISY.key());
     NoisyDigits digits = new NoisyDigits(3, 0.3, 28);
     // the backlog is there before the service starts, so the topic is made here
-    try (org.apache.kafka.clients.admin.Admin admin =
-        org.apache.kafka.clients.admin.Admin.create(
-            Map.<String, Object>of("bootstrap.servers", TestKafka.bootstrap()))) {
-      admin
-          .createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(noisy, 4, (short) 1)))
-          .all()
-          .get();
-    }
+    TestKafka.createTopic(noisy, 4);
     try (KafkaProducer<String, byte[]> producer = TestKafka.producer()) {
       List<java.util.concurrent.Future<?>> acks = new ArrayList<>();
       for (int i = 0; i < BACKLOG; i++) {
