@@ -183,7 +183,7 @@ public final class SelfSupervisedRefresh {
         return new Trained(
             Trainer.fineTune(spec, im.weights(), cfg, opts.steps(), t, listener), seen);
       }
-      fellBack = " (temporal fell back: fewer than 8 frames of one size or a moving camera)";
+      fellBack = " (temporal fell back: not a still camera's frames)";
     }
     if (opts.objective() == Objective.R2R || opts.objective() == Objective.N2N) {
       Trainer.StepLoss loss =
